@@ -1,0 +1,114 @@
+using System.Globalization;
+
+namespace SyncKit;
+
+/// <summary>
+/// A position in a source's change stream.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The common case is the composite <c>(updated_at, id)</c> cursor: <see cref="Timestamp"/> plus
+/// <see cref="Id"/> as the tie-breaker, so thousands of records sharing one timestamp are neither
+/// lost nor read twice. <see cref="Id"/> values that are both all digits compare numerically, any
+/// others compare ordinally; a source must order ties the same way.
+/// </para>
+/// <para>
+/// Sources with other positions plug in through the same type: a sequence number or opaque token
+/// goes in <see cref="Id"/> with no <see cref="Timestamp"/>, and a source whose list order is not
+/// guaranteed can keep a window's lower bound in <see cref="Timestamp"/> and how far into the window
+/// the run got in <see cref="Progress"/>, so a crash resumes mid-window.
+/// </para>
+/// </remarks>
+/// <param name="Timestamp">The change time, when the source has one; used for lookback and lag.</param>
+/// <param name="Id">The tie-breaker within one timestamp, or the whole position for non-temporal sources.</param>
+/// <param name="Progress">Optional source-defined resume state inside the position (for example an offset inside a window).</param>
+public sealed record Cursor(DateTimeOffset? Timestamp, string Id, string? Progress = null) : IComparable<Cursor>
+{
+    /// <summary>Creates an <c>(updated_at, id)</c> cursor.</summary>
+    /// <param name="timestamp">The record's change time.</param>
+    /// <param name="id">The record's id, ordering records that share <paramref name="timestamp"/>.</param>
+    /// <returns>The cursor.</returns>
+    public static Cursor At(DateTimeOffset timestamp, string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return new Cursor(timestamp, id);
+    }
+
+    /// <summary>Creates a cursor for a source positioned by a sequence number.</summary>
+    /// <param name="sequence">The sequence number.</param>
+    /// <returns>The cursor.</returns>
+    public static Cursor FromSequence(long sequence) =>
+        new(null, sequence.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Returns the cursor a run starts from when it may re-read <paramref name="lookback"/> before this
+    /// position (the safety gap that catches late arrivals). Cursors without a timestamp, and a zero
+    /// lookback, return this cursor unchanged.
+    /// </summary>
+    /// <param name="lookback">How far to rewind; must not be negative.</param>
+    /// <returns>A cursor before every record whose timestamp is at or after the rewound instant.</returns>
+    public Cursor Rewind(TimeSpan lookback)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lookback, TimeSpan.Zero);
+        if (Timestamp is not { } timestamp || lookback == TimeSpan.Zero)
+        {
+            return this;
+        }
+
+        // An empty id sorts before every id at that instant, so the whole second is re-read.
+        return new Cursor(timestamp - lookback, string.Empty);
+    }
+
+    /// <summary>Orders cursors by timestamp (absent first), then id, then progress.</summary>
+    /// <param name="other">The cursor to compare with.</param>
+    /// <returns>Negative, zero or positive.</returns>
+    public int CompareTo(Cursor? other)
+    {
+        if (other is null)
+        {
+            return 1;
+        }
+
+        var byTime = Nullable.Compare(Timestamp, other.Timestamp);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+
+        var byId = CompareIds(Id, other.Id);
+        return byId != 0 ? byId : string.CompareOrdinal(Progress, other.Progress);
+    }
+
+    /// <summary>Compares two ids the way <see cref="CompareTo"/> does.</summary>
+    /// <param name="left">The first id.</param>
+    /// <param name="right">The second id.</param>
+    /// <returns>Negative, zero or positive.</returns>
+    public static int CompareIds(string left, string right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        if (IsDigits(left) && IsDigits(right))
+        {
+            var trimmedLeft = left.AsSpan().TrimStart('0');
+            var trimmedRight = right.AsSpan().TrimStart('0');
+            if (trimmedLeft.Length != trimmedRight.Length)
+            {
+                return trimmedLeft.Length.CompareTo(trimmedRight.Length);
+            }
+
+            return trimmedLeft.SequenceCompareTo(trimmedRight);
+        }
+
+        return string.CompareOrdinal(left, right);
+    }
+
+    /// <summary>Returns a readable form such as <c>2026-01-01T00:00:00.0000000+00:00#42</c>.</summary>
+    public override string ToString()
+    {
+        var time = Timestamp?.ToString("O", CultureInfo.InvariantCulture) ?? "-";
+        return Progress is null ? $"{time}#{Id}" : $"{time}#{Id}@{Progress}";
+    }
+
+    private static bool IsDigits(string value) =>
+        value.Length > 0 && !value.AsSpan().ContainsAnyExceptInRange('0', '9');
+}

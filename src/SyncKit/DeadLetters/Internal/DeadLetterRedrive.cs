@@ -1,0 +1,162 @@
+using SyncKit.Diagnostics.Internal;
+using SyncKit.Engine.Internal;
+
+namespace SyncKit.DeadLetters.Internal;
+
+/// <summary>
+/// Re-drives a job's due dead letters through its destination at the start of a run: resolved entries
+/// are removed, failing ones are rescheduled with a doubling delay and parked after
+/// <see cref="DeadLetterSettings.MaxAttempts"/>. The checkpoint is not touched.
+/// </summary>
+internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = run.Options.DeadLetters;
+        if (settings.RedriveBatchLimit == 0)
+        {
+            return;
+        }
+
+        var now = run.Time.GetUtcNow();
+        var due = await run.Store.DeadLetters.ListAsync(
+            DeadLetterQuery.ForJob(run.Id) with { Status = DeadLetterStatus.Pending, DueAtOrBefore = now, Limit = settings.RedriveBatchLimit },
+            cancellationToken).ConfigureAwait(false);
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        var updated = new List<DeadLetter>();
+        var entries = new List<DeadLetter>(due.Count);
+        var records = new List<SourceRecord<T>>(due.Count);
+        foreach (var entry in due)
+        {
+            try
+            {
+                records.Add(new SourceRecord<T>(entry.RecordKey, entry.Position, run.Job.Serializer.Deserialize(entry.Payload)));
+                entries.Add(entry);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                updated.Add(Park(entry, ErrorClass.Validation, $"The payload could not be read back: {ex.Message}"));
+            }
+        }
+
+        await ApplyAsync(entries, records, updated, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplyAsync(List<DeadLetter> entries, List<SourceRecord<T>> records, List<DeadLetter> updated, CancellationToken cancellationToken)
+    {
+        var transaction = await run.Store.BeginTransactionAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            await ApplyInAsync(transaction, entries, records, updated, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ApplyInAsync(IStateTransaction transaction, List<DeadLetter> entries, List<SourceRecord<T>> records, List<DeadLetter> updated, CancellationToken cancellationToken)
+    {
+        var destination = run.Job.Destination;
+        IReadOnlyList<RecordOutcome> outcomes = [];
+        if (records.Count > 0)
+        {
+            try
+            {
+                var enlisted = destination.WritesInStateTransaction ? transaction : null;
+                var batch = new DestinationBatch<T>(run.Id, run.RunId, records, enlisted, enlisted?.Dedup ?? run.Store.Dedup);
+                outcomes = await destination.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var classification = run.Resilience.Classifier.ClassifyOrDefault(ex);
+                run.Evidence.Error(classification.Class);
+                if (classification.Class.StopsJob())
+                {
+                    throw new JobStoppedException(classification.Class, $"Re-driving dead letters of {run.Id} failed: {ex.Message}", ex);
+                }
+
+                // The destination is down: the entries wait for the next run without spending an attempt.
+                if (classification.Class.IsRetryable())
+                {
+                    return;
+                }
+
+                outcomes = [.. records.Select(_ => RecordOutcome.Failed(classification.Class, ex.Message))];
+            }
+        }
+
+        var resolved = new List<string>();
+        JobStoppedException? stop = null;
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var outcome = outcomes[i];
+            if (outcome.Kind != RecordOutcomeKind.Failed)
+            {
+                resolved.Add(entries[i].RecordKey);
+                run.Evidence.Handled(entries[i].RecordKey, outcome.Kind);
+                continue;
+            }
+
+            run.Evidence.Error(outcome.ErrorClass);
+            stop ??= outcome.ErrorClass.StopsJob()
+                ? new JobStoppedException(outcome.ErrorClass, $"Dead letter {entries[i].RecordKey} of {run.Id} failed: {outcome.Error}")
+                : null;
+            updated.Add(Reschedule(entries[i], outcome));
+        }
+
+        if (resolved.Count > 0)
+        {
+            await transaction.DeadLetters.RemoveAsync(run.Id, resolved, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (updated.Count > 0)
+        {
+            await transaction.DeadLetters.UpsertAsync(updated, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var key in resolved)
+        {
+            Log.DeadLetterResolved(run.Logger, run.RunId, run.Id.Tenant, run.Id.Stream, key);
+        }
+
+        if (stop is not null)
+        {
+            throw stop;
+        }
+    }
+
+    private DeadLetter Reschedule(DeadLetter entry, RecordOutcome outcome)
+    {
+        var attempts = entry.Attempts + 1;
+        var error = outcome.Error ?? outcome.ErrorClass.ToString();
+        if (attempts >= run.Options.DeadLetters.MaxAttempts)
+        {
+            return Park(entry with { Attempts = attempts }, outcome.ErrorClass, error);
+        }
+
+        var now = run.Time.GetUtcNow();
+        return entry with
+        {
+            Attempts = attempts,
+            ErrorClass = outcome.ErrorClass,
+            LastError = error,
+            LastFailedAt = now,
+            NextAttemptAt = now + run.Options.DeadLetters.DelayAfter(attempts),
+        };
+    }
+
+    private DeadLetter Park(DeadLetter entry, ErrorClass errorClass, string error)
+    {
+        Log.DeadLetterParked(run.Logger, run.RunId, run.Id.Tenant, run.Id.Stream, entry.RecordKey, errorClass, entry.Attempts, error);
+        return entry with
+        {
+            ErrorClass = errorClass,
+            LastError = error,
+            LastFailedAt = run.Time.GetUtcNow(),
+            NextAttemptAt = null,
+            Status = DeadLetterStatus.Parked,
+        };
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace SyncKit.Diagnostics.Internal;
+
+/// <summary>SyncKit's log messages. Event ids: 1xxx runs, 2xxx records, 3xxx resilience, 4xxx scheduling.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Information, "Run {RunId} of {Tenant}/{Stream} started from {Cursor}")]
+    public static partial void RunStarted(ILogger logger, string runId, string tenant, string stream, Cursor? cursor);
+
+    [LoggerMessage(1002, LogLevel.Information, "Run {RunId} of {Tenant}/{Stream} ended {Outcome}: read {Read}, written {Written}, skipped {Skipped}, dead-lettered {DeadLettered}; checkpoint {Cursor}")]
+    public static partial void RunEnded(ILogger logger, string runId, string tenant, string stream, RunOutcome outcome, long read, long written, long skipped, long deadLettered, Cursor? cursor);
+
+    [LoggerMessage(1003, LogLevel.Error, "Run {RunId} of {Tenant}/{Stream} failed ({ErrorClass}); the checkpoint stays at the last durable position")]
+    public static partial void RunFailed(ILogger logger, Exception exception, string runId, string tenant, string stream, ErrorClass errorClass);
+
+    [LoggerMessage(1004, LogLevel.Critical, "Job {Tenant}/{Stream} stopped in run {RunId}: {ErrorClass} failure needs an operator: {Error}")]
+    public static partial void JobStopped(ILogger logger, string runId, string tenant, string stream, ErrorClass errorClass, string error);
+
+    [LoggerMessage(1005, LogLevel.Debug, "Run {RunId} of {Tenant}/{Stream} committed checkpoint {Cursor}")]
+    public static partial void CheckpointCommitted(ILogger logger, string runId, string tenant, string stream, Cursor cursor);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Run {RunId} of {Tenant}/{Stream} dead-lettered record {RecordId} ({ErrorClass}) after {Attempts} attempt(s): {Error}")]
+    public static partial void RecordDeadLettered(ILogger logger, string runId, string tenant, string stream, string recordId, ErrorClass errorClass, int attempts, string error);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Run {RunId} of {Tenant}/{Stream} parked dead letter {RecordId} ({ErrorClass}) after {Attempts} attempts: {Error}")]
+    public static partial void DeadLetterParked(ILogger logger, string runId, string tenant, string stream, string recordId, ErrorClass errorClass, int attempts, string error);
+
+    [LoggerMessage(2003, LogLevel.Information, "Run {RunId} of {Tenant}/{Stream} re-drove dead letter {RecordId}")]
+    public static partial void DeadLetterResolved(ILogger logger, string runId, string tenant, string stream, string recordId);
+
+    [LoggerMessage(2004, LogLevel.Error, "Run {RunId} of {Tenant}/{Stream} stopped at record {RecordId} ({ErrorClass}): {Error}")]
+    public static partial void StoppedAtRecord(ILogger logger, string runId, string tenant, string stream, string recordId, ErrorClass errorClass, string error);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Run {RunId} of {Tenant}/{Stream}: {Operation} attempt {Attempt} failed ({ErrorClass}); retrying in {Delay}")]
+    public static partial void Retrying(ILogger logger, Exception? exception, string runId, string tenant, string stream, string operation, int attempt, ErrorClass errorClass, TimeSpan delay);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Circuit breaker {Breaker} opened for {Duration}")]
+    public static partial void BreakerOpened(ILogger logger, Exception? exception, string breaker, TimeSpan duration);
+
+    [LoggerMessage(3003, LogLevel.Information, "Circuit breaker {Breaker} closed")]
+    public static partial void BreakerClosed(ILogger logger, string breaker);
+
+    [LoggerMessage(4001, LogLevel.Error, "Job {Tenant}/{Stream} is stopped and will not be scheduled until the host restarts: {Error}")]
+    public static partial void ScheduleDisabled(ILogger logger, string tenant, string stream, string? error);
+
+    [LoggerMessage(4002, LogLevel.Error, "Scheduled run of {Tenant}/{Stream} threw")]
+    public static partial void ScheduledRunThrew(ILogger logger, Exception exception, string tenant, string stream);
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using SyncKit.Diagnostics.Internal;
+using SyncKit.Resilience.Internal;
+
+namespace SyncKit.Engine.Internal;
+
+/// <summary>What every stage of one run shares.</summary>
+internal sealed class RunContext<T>(SyncJob<T> job, string runId, EngineServices services)
+{
+    public SyncJob<T> Job { get; } = job;
+
+    public JobId Id => Job.Id;
+
+    public SyncJobOptions Options => Job.Options;
+
+    public string RunId { get; } = runId;
+
+    public ISyncStateStore Store => services.Store;
+
+    public TimeProvider Time => services.TimeProvider;
+
+    public ILogger Logger => services.Logger;
+
+    public SyncKitMetrics Metrics => services.Metrics;
+
+    public SyncResilience Resilience => services.Resilience;
+
+    public RunEvidence Evidence { get; } = new(job.Id, services.Metrics);
+
+    public DeadLetter NewDeadLetter(SourceRecord<T> record, ErrorClass errorClass, string error, int attempts)
+    {
+        var now = Time.GetUtcNow();
+        return new DeadLetter(
+            Id,
+            record.Key,
+            record.Position,
+            Job.Serializer.Serialize(record.Value),
+            errorClass,
+            error,
+            attempts,
+            now,
+            now,
+            now + Options.DeadLetters.DelayAfter(attempts),
+            DeadLetterStatus.Pending);
+    }
+
+    public AuditEntry Audit(SourceRecord<T> record, string action) =>
+        new(RunId, Id, record.Key, record.Position, action, Time.GetUtcNow());
+}
+
+/// <summary>The engine-wide services a run uses.</summary>
+internal sealed record EngineServices(
+    ISyncStateStore Store,
+    TimeProvider TimeProvider,
+    ILogger Logger,
+    SyncKitMetrics Metrics,
+    SyncResilience Resilience);
+
+/// <summary>An authentication or authorization failure: the job must stop until an operator acts.</summary>
+internal sealed class JobStoppedException(ErrorClass errorClass, string message, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public ErrorClass ErrorClass { get; } = errorClass;
+}
+
+/// <summary>A record failed for good under <see cref="PartialFailurePolicy.StopAtFirstFailure"/>.</summary>
+internal sealed class RunHaltedException(string message) : Exception(message);

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SyncKit.Diagnostics.Internal;
+using SyncKit.Engine.Internal;
+using SyncKit.Resilience.Internal;
+
+namespace SyncKit;
+
+/// <summary>
+/// Runs sync jobs: read changes after the checkpoint (minus the lookback), write them in partitioned
+/// batches, and commit the checkpoint only as far as every earlier record is durably handled.
+/// One engine serves every job of a host; it owns the circuit breakers, which outlive single runs.
+/// </summary>
+public sealed class SyncEngine
+{
+    private readonly EngineServices _services;
+
+    /// <summary>Creates an engine.</summary>
+    /// <param name="store">Where checkpoints, dedup marks, dead letters and run history live.</param>
+    /// <param name="timeProvider">The clock; defaults to the system clock.</param>
+    /// <param name="loggerFactory">Logging; defaults to none.</param>
+    /// <param name="meterFactory">Creates the <c>SyncKit</c> meter; without one a shared meter is used.</param>
+    /// <param name="classifiers">The connectors' error classifiers, asked before the built-in rules.</param>
+    public SyncEngine(
+        ISyncStateStore store,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null,
+        IEnumerable<IErrorClassifier>? classifiers = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        timeProvider ??= TimeProvider.System;
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SyncKit");
+        var classifier = new DefaultErrorClassifier(classifiers, timeProvider);
+        _services = new EngineServices(
+            store,
+            timeProvider,
+            logger,
+            new SyncKitMetrics(meterFactory, timeProvider),
+            new SyncResilience(timeProvider, classifier, logger));
+    }
+
+    /// <summary>The state store the engine commits to.</summary>
+    public ISyncStateStore Store => _services.Store;
+
+    /// <summary>The classifier the engine uses for every failure.</summary>
+    public IErrorClassifier Classifier => _services.Resilience.Classifier;
+
+    /// <summary>
+    /// Runs a job once: re-drives due dead letters, then reads until the source has no more changes.
+    /// </summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="job">The job.</param>
+    /// <param name="cancellationToken">
+    /// Asks for a graceful stop: no new page is read and no new batch starts; batches in flight finish and
+    /// commit within <see cref="SyncJobOptions.ShutdownGracePeriod"/>, and the run ends <see cref="RunOutcome.Cancelled"/>.
+    /// </param>
+    /// <returns>The run's record, also saved in run history. Failures are reported in it, not thrown.</returns>
+    public async Task<RunRecord> RunAsync<T>(SyncJob<T> job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        using var activity = SyncKitActivity.Source.StartActivity("synckit.run", ActivityKind.Internal, parentContext: default);
+        var runId = activity?.TraceId.ToHexString() ?? ActivityTraceId.CreateRandom().ToHexString();
+        activity?.SetTag(SyncKitDiagnostics.Tags.Tenant, job.Id.Tenant);
+        activity?.SetTag(SyncKitDiagnostics.Tags.Stream, job.Id.Stream);
+
+        var context = new RunContext<T>(job, runId, _services);
+        var run = new SyncRun<T>(context);
+        var startedAt = _services.TimeProvider.GetUtcNow();
+        var record = new RunRecord(runId, job.Id, startedAt, null, RunOutcome.Running, null, null, RunCounts.Zero, new Dictionary<ErrorClass, long>(), [], null);
+        await _services.Store.Runs.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
+        Log.RunStarted(_services.Logger, runId, job.Id.Tenant, job.Id.Stream, null);
+
+        var (outcome, error) = await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+
+        var counts = context.Evidence.Counts();
+        record = record with
+        {
+            EndedAt = _services.TimeProvider.GetUtcNow(),
+            Outcome = outcome,
+            CursorFrom = run.StartedFrom,
+            CursorTo = run.Committed,
+            Counts = counts,
+            ErrorsByClass = context.Evidence.ErrorsByClass(),
+            SampleRecordKeys = context.Evidence.Samples(),
+            Error = error,
+        };
+        await _services.Store.Runs.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
+        _services.Metrics.DeadLettersCounted(job.Id, await _services.Store.DeadLetters.CountAsync(job.Id, CancellationToken.None).ConfigureAwait(false));
+
+        var tags = SyncKitMetrics.TagsFor(job.Id);
+        tags.Add(SyncKitDiagnostics.Tags.Outcome, outcome.ToString());
+        _services.Metrics.Runs.Add(1, tags);
+        activity?.SetTag(SyncKitDiagnostics.Tags.Outcome, outcome.ToString());
+        if (outcome is RunOutcome.Failed or RunOutcome.Stopped)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+        }
+
+        Log.RunEnded(_services.Logger, runId, job.Id.Tenant, job.Id.Stream, outcome, counts.Read, counts.Written, counts.Skipped, counts.DeadLettered, run.Committed);
+        return record;
+    }
+}

@@ -1,0 +1,157 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
+
+namespace SyncKit;
+
+/// <summary>How a job reads, writes, retries and commits. Every setting has a default that suits a typical REST source.</summary>
+public sealed class SyncJobOptions
+{
+    /// <summary>How far before the checkpoint each run starts reading, so late arrivals are caught.</summary>
+    /// <value>Default 5 minutes. Changes older than the checkpoint by more than this are not picked up by polling (reconciliation finds them).</value>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan Lookback { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the hosted scheduler runs the job for each tenant.</summary>
+    /// <value>Default 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "365.00:00:00")]
+    public TimeSpan Cadence { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The page size asked of the source.</summary>
+    /// <value>Default 500.</value>
+    [Range(1, 100_000)]
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>The most records handed to the destination in one batch (and committed with one checkpoint).</summary>
+    /// <value>Default 500.</value>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>How many partitions process records concurrently; one key always maps to one partition.</summary>
+    /// <value>Default 4. Use 1 for a destination that must see records in strict read order.</value>
+    [Range(1, 256)]
+    public int Partitions { get; set; } = 4;
+
+    /// <summary>How many records may wait between reading and writing, across all partitions (back-pressure).</summary>
+    /// <value>Default 2,000.</value>
+    [Range(1, 10_000_000)]
+    public int QueueCapacity { get; set; } = 2_000;
+
+    /// <summary>What to do with a record that fails for good.</summary>
+    /// <value>Default <see cref="PartialFailurePolicy.DeadLetterAndContinue"/>.</value>
+    public PartialFailurePolicy PartialFailure { get; set; } = PartialFailurePolicy.DeadLetterAndContinue;
+
+    /// <summary>How many times a transient failure is retried before the run fails (whole pages or batches) or the record is dead-lettered.</summary>
+    /// <value>Default 5.</value>
+    [Range(0, 100)]
+    public int MaxRetryAttempts { get; set; } = 5;
+
+    /// <summary>The first retry delay; it doubles each attempt, with jitter.</summary>
+    /// <value>Default 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest retry delay, <c>Retry-After</c> included.</summary>
+    /// <value>Default 2 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long one source page read or destination batch write may take.</summary>
+    /// <value>Default 60 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The source's name: jobs with the same name share one circuit breaker (and should share one rate limiter).</summary>
+    /// <value>Default: the job's stream.</value>
+    public string? SourceName { get; set; }
+
+    /// <summary>The destination's name: one circuit breaker per tenant and destination name.</summary>
+    /// <value>Default: the job's stream.</value>
+    public string? DestinationName { get; set; }
+
+    /// <summary>Limits calls to the source. Give every job that reads the same source the same instance.</summary>
+    /// <value>Default none.</value>
+    public RateLimiter? SourceRateLimiter { get; set; }
+
+    /// <summary>The circuit breakers' settings.</summary>
+    public CircuitBreakerSettings CircuitBreaker { get; set; } = new();
+
+    /// <summary>The dead-letter queue's re-drive schedule.</summary>
+    public DeadLetterSettings DeadLetters { get; set; } = new();
+
+    /// <summary>Whether each run writes an audit entry per record (what it did to which key).</summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool AuditLog { get; set; }
+
+    /// <summary>How long in-flight batches may take to finish and commit once a stop is requested; then they are abandoned (and re-read next run).</summary>
+    /// <value>Default 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>What the engine does with a record that fails for good.</summary>
+public enum PartialFailurePolicy
+{
+    /// <summary>Dead-letter it with its payload and continue; the checkpoint moves past it.</summary>
+    DeadLetterAndContinue,
+
+    /// <summary>Stop the run at the first such record; the checkpoint stays before it.</summary>
+    StopAtFirstFailure,
+}
+
+/// <summary>Circuit breaker settings (per source, and per tenant destination).</summary>
+public sealed class CircuitBreakerSettings
+{
+    /// <summary>The failure ratio over <see cref="SamplingDuration"/> that opens the breaker.</summary>
+    /// <value>Default 0.5.</value>
+    [Range(0.01, 1.0)]
+    public double FailureRatio { get; set; } = 0.5;
+
+    /// <summary>The fewest calls in <see cref="SamplingDuration"/> before the breaker may open.</summary>
+    /// <value>Default 5.</value>
+    [Range(2, 100_000)]
+    public int MinimumThroughput { get; set; } = 5;
+
+    /// <summary>The window over which failures are counted.</summary>
+    /// <value>Default 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the breaker stays open before letting a trial call through.</summary>
+    /// <value>Default 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>The dead-letter queue's re-drive schedule.</summary>
+public sealed class DeadLetterSettings
+{
+    /// <summary>Attempts (the first failure included) after which an entry is parked for an operator.</summary>
+    /// <value>Default 10.</value>
+    [Range(1, 1_000)]
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>The wait before the first re-drive; it doubles each attempt.</summary>
+    /// <value>Default 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest wait between re-drives.</summary>
+    /// <value>Default 6 hours.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>The most entries re-driven at the start of one run.</summary>
+    /// <value>Default 500.</value>
+    [Range(0, 1_000_000)]
+    public int RedriveBatchLimit { get; set; } = 500;
+
+    /// <summary>The wait before attempt <paramref name="attempts"/> + 1.</summary>
+    /// <param name="attempts">Attempts made so far (at least 1).</param>
+    /// <returns>The delay: <see cref="BaseDelay"/> × 2^(attempts − 1), at most <see cref="MaxDelay"/>.</returns>
+    public TimeSpan DelayAfter(int attempts)
+    {
+        var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 40));
+        var ticks = Math.Min(BaseDelay.Ticks * factor, MaxDelay.Ticks);
+        return TimeSpan.FromTicks((long)ticks);
+    }
+}

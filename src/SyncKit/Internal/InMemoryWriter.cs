@@ -1,0 +1,196 @@
+namespace SyncKit.Internal;
+
+/// <summary>
+/// The store interfaces over <see cref="InMemoryState"/>: reads see committed state, writes go to a sink
+/// that either applies them at once or buffers them in a transaction.
+/// </summary>
+internal sealed class InMemoryWriter(InMemoryState state, Action<IReadOnlyList<Action<InMemoryState>>> sink)
+    : ICheckpointStore, IDedupStore, IDeadLetterStore, IRunHistoryStore
+{
+    public ValueTask<Cursor?> GetAsync(JobId job, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Read(s => s.Checkpoints.GetValueOrDefault(job)));
+
+    public ValueTask SaveAsync(JobId job, Cursor cursor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        return Write(s => s.Checkpoints[job] = cursor);
+    }
+
+    public ValueTask DeleteAsync(JobId job, CancellationToken cancellationToken) =>
+        Write(s => s.Checkpoints.Remove(job));
+
+    // A reservation is a hold, not data: it applies at once even inside a transaction, so two workers
+    // never both acquire a key. A rolled-back holder's reservation simply expires or is released.
+    public ValueTask<IReadOnlyList<DedupReservation>> ReserveAsync(string scope, IReadOnlyList<string> keys, TimeSpan hold, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(keys);
+        lock (state.Sync)
+        {
+            var now = state.TimeProvider.GetUtcNow();
+            var result = new DedupReservation[keys.Count];
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var id = (scope, keys[i]);
+                var status = state.Dedup.TryGetValue(id, out var entry) switch
+                {
+                    false => DedupStatus.Acquired,
+                    true when entry.CompletedAt is not null => DedupStatus.AlreadyCompleted,
+                    true when entry.HeldUntil > now => DedupStatus.HeldElsewhere,
+                    true => DedupStatus.Reacquired,
+                };
+                if (status is DedupStatus.Acquired or DedupStatus.Reacquired)
+                {
+                    state.Dedup[id] = new InMemoryState.DedupEntry(null, now + hold);
+                }
+
+                result[i] = new DedupReservation(keys[i], status);
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<DedupReservation>>(result);
+        }
+    }
+
+    public ValueTask CompleteAsync(string scope, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var completed = keys.ToArray();
+        return Write(s =>
+        {
+            var now = s.TimeProvider.GetUtcNow();
+            foreach (var key in completed)
+            {
+                s.Dedup[(scope, key)] = new InMemoryState.DedupEntry(now, now);
+            }
+        });
+    }
+
+    public ValueTask ReleaseAsync(string scope, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var released = keys.ToArray();
+        return Write(s =>
+        {
+            foreach (var key in released)
+            {
+                if (s.Dedup.TryGetValue((scope, key), out var entry) && entry.CompletedAt is null)
+                {
+                    s.Dedup.Remove((scope, key));
+                }
+            }
+        });
+    }
+
+    public ValueTask<IReadOnlySet<string>> GetCompletedAsync(string scope, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlySet<string>>(Read(s =>
+            keys.Where(k => s.Dedup.TryGetValue((scope, k), out var e) && e.CompletedAt is not null).ToHashSet(StringComparer.Ordinal)));
+
+    public ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken)
+    {
+        lock (state.Sync)
+        {
+            var now = state.TimeProvider.GetUtcNow();
+            var expired = state.Dedup
+                .Where(p => p.Value.CompletedAt is { } at ? at < completedBefore : p.Value.HeldUntil <= now)
+                .Select(p => p.Key)
+                .ToList();
+            expired.ForEach(k => state.Dedup.Remove(k));
+            return ValueTask.FromResult(expired.Count);
+        }
+    }
+
+    public ValueTask UpsertAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken)
+    {
+        var added = entries.ToArray();
+        return Write(s =>
+        {
+            foreach (var entry in added)
+            {
+                s.DeadLetters[(entry.Job, entry.RecordKey)] = entry;
+            }
+        });
+    }
+
+    public ValueTask<int> RemoveAsync(JobId job, IReadOnlyList<string> recordKeys, CancellationToken cancellationToken)
+    {
+        var removed = recordKeys.ToArray();
+        var count = Read(s => removed.Count(k => s.DeadLetters.ContainsKey((job, k))));
+        return Continue(Write(s => Array.ForEach(removed, k => s.DeadLetters.Remove((job, k)))), count);
+    }
+
+    public ValueTask<IReadOnlyList<DeadLetter>> ListAsync(DeadLetterQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ValueTask.FromResult<IReadOnlyList<DeadLetter>>(Read(s => s.DeadLetters.Values
+            .Where(query.Matches)
+            .OrderBy(e => e.NextAttemptAt ?? DateTimeOffset.MaxValue)
+            .ThenBy(e => e.RecordKey, StringComparer.Ordinal)
+            .Take(query.Limit)
+            .ToList()));
+    }
+
+    public ValueTask<int> CountAsync(JobId job, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Read(s => s.DeadLetters.Keys.Count(k => k.Job == job)));
+
+    public ValueTask SaveRunAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Write(s => s.Runs[run.RunId] = run);
+    }
+
+    public ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Read(s => s.Runs.GetValueOrDefault(runId)));
+
+    public ValueTask<IReadOnlyList<RunRecord>> QueryRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ValueTask.FromResult<IReadOnlyList<RunRecord>>(Read(s => s.Runs.Values
+            .Where(query.Matches)
+            .OrderByDescending(r => r.StartedAt)
+            .ThenByDescending(r => r.RunId, StringComparer.Ordinal)
+            .Take(query.Limit)
+            .ToList()));
+    }
+
+    public ValueTask AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        var added = entries.ToArray();
+        return Write(s => s.Audit.AddRange(added));
+    }
+
+    public ValueTask<IReadOnlyList<AuditEntry>> GetAuditAsync(JobId job, string recordKey, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<AuditEntry>>(Read(s => s.Audit.Where(a => a.Job == job && a.RecordKey == recordKey).ToList()));
+
+    ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
+    {
+        lock (state.Sync)
+        {
+            var old = state.Runs.Values.Where(r => r.EndedAt < endedBefore).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+            foreach (var runId in old)
+            {
+                state.Runs.Remove(runId);
+            }
+
+            state.Audit.RemoveAll(a => old.Contains(a.RunId));
+            return ValueTask.FromResult(old.Count);
+        }
+    }
+
+    private static async ValueTask<int> Continue(ValueTask write, int result)
+    {
+        await write.ConfigureAwait(false);
+        return result;
+    }
+
+    private TResult Read<TResult>(Func<InMemoryState, TResult> read)
+    {
+        lock (state.Sync)
+        {
+            return read(state);
+        }
+    }
+
+    private ValueTask Write(Action<InMemoryState> write)
+    {
+        sink([write]);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,48 @@
+namespace SyncKit;
+
+/// <summary>
+/// Reads changes from a system the host does not control, one page at a time, in ascending
+/// position order.
+/// </summary>
+/// <typeparam name="T">The record type.</typeparam>
+/// <remarks>
+/// A page is a single call so the engine can retry it, rate-limit it and guard it with a circuit
+/// breaker. Reading must have no side effects: the engine may re-read any page after a failure, and
+/// re-reads everything from <c>checkpoint − lookback</c> at the start of each run.
+/// </remarks>
+public interface ISource<T>
+{
+    /// <summary>Reads the next page of changes strictly after <paramref name="after"/>.</summary>
+    /// <param name="after">The position to read after; <see langword="null"/> reads from the beginning.</param>
+    /// <param name="context">The job and the page size the engine asks for.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page; <see cref="SourcePage{T}.HasMore"/> says whether to keep reading.</returns>
+    ValueTask<SourcePage<T>> ReadPageAsync(Cursor? after, SourceReadContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>What the engine tells a source about the read it asks for.</summary>
+/// <param name="Job">The job reading.</param>
+/// <param name="PageSize">The number of records the engine would like per page; a source may return fewer or more.</param>
+public readonly record struct SourceReadContext(JobId Job, int PageSize);
+
+/// <summary>One change read from a source.</summary>
+/// <typeparam name="T">The record type.</typeparam>
+/// <param name="Key">The record's external key. Changes to one key are applied in read order.</param>
+/// <param name="Position">The record's position; the checkpoint moves to it once the record is durably handled.</param>
+/// <param name="Value">The record.</param>
+public readonly record struct SourceRecord<T>(string Key, Cursor Position, T Value);
+
+/// <summary>A page of changes.</summary>
+/// <typeparam name="T">The record type.</typeparam>
+/// <param name="Records">The records, in ascending position order.</param>
+/// <param name="HasMore">Whether another page follows.</param>
+/// <param name="Next">
+/// Where the next page starts, when that is not simply the last record's position (an offset inside a
+/// window, or progress through an empty window). Once every record of the page is handled, the
+/// checkpoint may move to it.
+/// </param>
+public sealed record SourcePage<T>(IReadOnlyList<SourceRecord<T>> Records, bool HasMore, Cursor? Next = null)
+{
+    /// <summary>An empty, final page.</summary>
+    public static SourcePage<T> Empty { get; } = new([], false);
+}

@@ -1,0 +1,28 @@
+namespace SyncKit;
+
+/// <summary>The actions the engine writes to the audit log.</summary>
+public static class AuditActions
+{
+    /// <summary>The record was written.</summary>
+    public const string Written = "written";
+
+    /// <summary>The record was skipped as stale.</summary>
+    public const string Skipped = "skipped";
+
+    /// <summary>The record's one-time effect had already happened.</summary>
+    public const string Deduplicated = "deduplicated";
+
+    /// <summary>The record was dead-lettered.</summary>
+    public const string DeadLettered = "dead-lettered";
+
+    /// <summary>The audit action for a successful outcome.</summary>
+    /// <param name="kind">The outcome.</param>
+    /// <returns>The action.</returns>
+    public static string Of(RecordOutcomeKind kind) => kind switch
+    {
+        RecordOutcomeKind.Written => Written,
+        RecordOutcomeKind.Skipped => Skipped,
+        RecordOutcomeKind.Deduplicated => Deduplicated,
+        _ => DeadLettered,
+    };
+}

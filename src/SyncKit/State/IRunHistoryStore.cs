@@ -1,0 +1,147 @@
+namespace SyncKit;
+
+/// <summary>Keeps a record of every run and, optionally, what each run did to each record.</summary>
+public interface IRunHistoryStore
+{
+    /// <summary>Inserts or replaces a run record (a run is saved when it starts and again when it ends).</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the record is written.</returns>
+    ValueTask SaveRunAsync(RunRecord run, CancellationToken cancellationToken);
+
+    /// <summary>Reads one run.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The run, or <see langword="null"/>.</returns>
+    ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Lists runs matching a query, newest first.</summary>
+    /// <param name="query">The filter.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The runs.</returns>
+    ValueTask<IReadOnlyList<RunRecord>> QueryRunsAsync(RunQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Appends audit entries.</summary>
+    /// <param name="entries">The entries.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the entries are written.</returns>
+    ValueTask AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Lists the audit entries of one record of a job, oldest first: "which runs touched record X".</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="recordKey">The record's key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entries.</returns>
+    ValueTask<IReadOnlyList<AuditEntry>> GetAuditAsync(JobId job, string recordKey, CancellationToken cancellationToken);
+
+    /// <summary>Deletes runs that ended before an instant, with their audit entries.</summary>
+    /// <param name="endedBefore">The retention limit.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>How many runs were deleted.</returns>
+    ValueTask<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken);
+}
+
+/// <summary>How a run ended.</summary>
+public enum RunOutcome
+{
+    /// <summary>Still running (or the process died while it ran).</summary>
+    Running,
+
+    /// <summary>Every record read was written, skipped or deduplicated.</summary>
+    Succeeded,
+
+    /// <summary>The run finished but dead-lettered some records.</summary>
+    CompletedWithDeadLetters,
+
+    /// <summary>The run failed (retries exhausted, breaker open, store error); the checkpoint stayed at the last durable position.</summary>
+    Failed,
+
+    /// <summary>An authentication or authorization failure stopped the job; an operator must act.</summary>
+    Stopped,
+
+    /// <summary>The host shut down; what finished was committed.</summary>
+    Cancelled,
+}
+
+/// <summary>What a run counted.</summary>
+/// <param name="Read">Records read from the source.</param>
+/// <param name="Written">Records written.</param>
+/// <param name="Skipped">Records skipped as stale.</param>
+/// <param name="Deduplicated">Records whose effect had already happened.</param>
+/// <param name="Retried">Retry attempts made (pages and records).</param>
+/// <param name="DeadLettered">Records sent to the dead-letter queue.</param>
+public sealed record RunCounts(long Read, long Written, long Skipped, long Deduplicated, long Retried, long DeadLettered)
+{
+    /// <summary>All zero.</summary>
+    public static RunCounts Zero { get; } = new(0, 0, 0, 0, 0, 0);
+}
+
+/// <summary>The evidence one run leaves.</summary>
+/// <param name="RunId">The run id; also the run's trace id.</param>
+/// <param name="Job">The job.</param>
+/// <param name="StartedAt">When it started.</param>
+/// <param name="EndedAt">When it ended; <see langword="null"/> while running.</param>
+/// <param name="Outcome">How it ended.</param>
+/// <param name="CursorFrom">The checkpoint it started from (before lookback).</param>
+/// <param name="CursorTo">The checkpoint it left.</param>
+/// <param name="Counts">What it counted.</param>
+/// <param name="ErrorsByClass">Failures by class.</param>
+/// <param name="SampleRecordKeys">A few keys of records it handled, for tracing.</param>
+/// <param name="Error">Why it failed or stopped, when it did.</param>
+public sealed record RunRecord(
+    string RunId,
+    JobId Job,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    RunOutcome Outcome,
+    Cursor? CursorFrom,
+    Cursor? CursorTo,
+    RunCounts Counts,
+    IReadOnlyDictionary<ErrorClass, long> ErrorsByClass,
+    IReadOnlyList<string> SampleRecordKeys,
+    string? Error);
+
+/// <summary>Filters runs.</summary>
+public sealed record RunQuery
+{
+    /// <summary>Only this tenant's runs.</summary>
+    public string? Tenant { get; init; }
+
+    /// <summary>Only this stream's runs.</summary>
+    public string? Stream { get; init; }
+
+    /// <summary>Only runs started at or after this instant.</summary>
+    public DateTimeOffset? StartedFrom { get; init; }
+
+    /// <summary>Only runs started before this instant.</summary>
+    public DateTimeOffset? StartedBefore { get; init; }
+
+    /// <summary>Only runs with this outcome.</summary>
+    public RunOutcome? Outcome { get; init; }
+
+    /// <summary>At most this many runs.</summary>
+    /// <value>Default 100.</value>
+    public int Limit { get; init; } = 100;
+
+    /// <summary>Whether a run matches this query.</summary>
+    /// <param name="run">The run.</param>
+    /// <returns><see langword="true"/> when it matches every filter set.</returns>
+    public bool Matches(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return (Tenant is null || run.Job.Tenant == Tenant)
+            && (Stream is null || run.Job.Stream == Stream)
+            && (StartedFrom is null || run.StartedAt >= StartedFrom)
+            && (StartedBefore is null || run.StartedAt < StartedBefore)
+            && (Outcome is null || run.Outcome == Outcome);
+    }
+}
+
+/// <summary>What one run did to one record.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Job">The job.</param>
+/// <param name="RecordKey">The record's key.</param>
+/// <param name="Position">The record's position.</param>
+/// <param name="Action">What happened: <c>written</c>, <c>skipped</c>, <c>deduplicated</c>, <c>dead-lettered</c>, ...</param>
+/// <param name="At">When.</param>
+public sealed record AuditEntry(string RunId, JobId Job, string RecordKey, Cursor Position, string Action, DateTimeOffset At);

@@ -1,0 +1,58 @@
+using System.Data.Common;
+
+namespace SyncKit;
+
+/// <summary>
+/// The durable state a store package provides: checkpoints, dedup marks, dead letters and run history,
+/// and transactions that commit changes to all of them (and to a destination in the same database) at once.
+/// </summary>
+public interface ISyncStateStore
+{
+    /// <summary>Checkpoints, each write committed on its own.</summary>
+    ICheckpointStore Checkpoints { get; }
+
+    /// <summary>Dedup marks, each write committed on its own.</summary>
+    IDedupStore Dedup { get; }
+
+    /// <summary>Dead letters, each write committed on its own.</summary>
+    IDeadLetterStore DeadLetters { get; }
+
+    /// <summary>Run history and audit, each write committed on its own.</summary>
+    IRunHistoryStore Runs { get; }
+
+    /// <summary>
+    /// Starts a transaction for one job. Everything written through the transaction's stores, and by a
+    /// destination through <see cref="IStateTransaction.DbTransaction"/>, commits together or not at all.
+    /// </summary>
+    /// <param name="job">The job writing; stores that fence concurrent owners check the job's lease at commit.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The open transaction; dispose it without committing to roll back.</returns>
+    ValueTask<IStateTransaction> BeginTransactionAsync(JobId job, CancellationToken cancellationToken);
+}
+
+/// <summary>An open state transaction. Disposing it without <see cref="CommitAsync"/> rolls everything back.</summary>
+public interface IStateTransaction : IAsyncDisposable
+{
+    /// <summary>Checkpoint writes inside the transaction.</summary>
+    ICheckpointStore Checkpoints { get; }
+
+    /// <summary>Dedup writes inside the transaction.</summary>
+    IDedupStore Dedup { get; }
+
+    /// <summary>Dead-letter writes inside the transaction.</summary>
+    IDeadLetterStore DeadLetters { get; }
+
+    /// <summary>Audit writes inside the transaction.</summary>
+    IRunHistoryStore Runs { get; }
+
+    /// <summary>
+    /// The database transaction a destination in the same database writes through
+    /// (its <see cref="DbTransaction.Connection"/> is open); <see langword="null"/> for stores that are not databases.
+    /// </summary>
+    DbTransaction? DbTransaction { get; }
+
+    /// <summary>Commits everything written in the transaction.</summary>
+    /// <param name="cancellationToken">Cancels the commit.</param>
+    /// <returns>A task that completes when the commit is durable.</returns>
+    ValueTask CommitAsync(CancellationToken cancellationToken);
+}
