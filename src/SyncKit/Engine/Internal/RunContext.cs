@@ -56,12 +56,15 @@ internal sealed record EngineServices(
     SyncKitMetrics Metrics,
     SyncResilience Resilience);
 
+/// <summary>Ends a run on purpose; never retried, never counted by a circuit breaker.</summary>
+internal abstract class RunTerminatedException(string message, Exception? inner) : Exception(message, inner);
+
 /// <summary>An authentication or authorization failure: the job must stop until an operator acts.</summary>
 internal sealed class JobStoppedException(ErrorClass errorClass, string message, Exception? inner = null)
-    : Exception(message, inner)
+    : RunTerminatedException(message, inner)
 {
     public ErrorClass ErrorClass { get; } = errorClass;
 }
 
 /// <summary>A record failed for good under <see cref="PartialFailurePolicy.StopAtFirstFailure"/>.</summary>
-internal sealed class RunHaltedException(string message) : Exception(message);
+internal sealed class RunHaltedException(string message) : RunTerminatedException(message, null);

@@ -231,7 +231,7 @@ internal sealed class SyncRun<T>
                 (Run: this, State: state),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or JobStoppedException or RunHaltedException))
+        catch (Exception ex) when (ex is not (OperationCanceledException or RunTerminatedException))
         {
             await IsolateAsync(state, ex, cancellationToken).ConfigureAwait(false);
         }
@@ -277,6 +277,11 @@ internal sealed class SyncRun<T>
     private async ValueTask<BatchAttempt> AttemptAsync(BatchState state, CancellationToken cancellationToken)
     {
         state.Attempt++;
+        if (state.Pending.Count == 0)
+        {
+            return default;
+        }
+
         var destination = _run.Job.Destination;
         var enlist = destination.WritesInStateTransaction;
         var gateHeld = false;

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Time.Testing;
+using SyncKit.Testing;
+
+namespace SyncKit.Tests.Engine;
+
+/// <summary>Shared set-up for engine tests: a fake clock, an in-memory store and helpers to make records.</summary>
+public abstract class EngineTestBase
+{
+    protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    protected static readonly JobId Job = new("tenant-a", "invoices");
+
+    protected FakeTimeProvider Time { get; } = new(T0);
+
+    protected InMemorySyncStateStore Store { get; }
+
+    protected SyncEngine Engine { get; }
+
+    protected EngineTestBase()
+    {
+        Store = new InMemorySyncStateStore(Time);
+        Engine = new SyncEngine(Store, Time);
+    }
+
+    protected static SourceRecord<TestRecord> Record(int id, int secondsAfterT0, long version = 1) =>
+        new TestRecord(id.ToString(System.Globalization.CultureInfo.InvariantCulture), T0.AddSeconds(secondsAfterT0), version).ToSourceRecord();
+
+    protected static CollectingDestination<TestRecord> NewDestination(bool transactional = false) =>
+        new(r => r.Version) { WritesInStateTransaction = transactional };
+
+    protected static SyncJob<TestRecord> NewJob(ISource<TestRecord> source, IDestination<TestRecord> destination, Action<SyncJobOptions>? configure = null)
+    {
+        var options = new SyncJobOptions { RetryBaseDelay = TimeSpan.Zero, Lookback = TimeSpan.Zero };
+        configure?.Invoke(options);
+        return new SyncJob<TestRecord>(Job, source, destination, new JsonRecordSerializer<TestRecord>()) { Options = options };
+    }
+
+    protected Task<Cursor?> CheckpointAsync() => Store.Checkpoints.GetAsync(Job, default).AsTask();
+}
