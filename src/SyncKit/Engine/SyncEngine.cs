@@ -84,11 +84,7 @@ public sealed class SyncEngine
     /// <summary>Runs a job as <paramref name="request"/> says: a regular run, or a run over a window or a list of records that leaves the checkpoint alone.</summary>
     internal async Task<RunRecord> RunAsync<T>(SyncJob<T> job, RunRequest<T> request, CancellationToken cancellationToken)
     {
-        using var activity = SyncKitActivity.Source.StartActivity("synckit.run", ActivityKind.Internal, parentContext: default);
-        var runId = activity?.TraceId.ToHexString() ?? ActivityTraceId.CreateRandom().ToHexString();
-        activity?.SetTag(SyncKitDiagnostics.Tags.Tenant, job.Id.Tenant);
-        activity?.SetTag(SyncKitDiagnostics.Tags.Stream, job.Id.Stream);
-        activity?.SetTag(SyncKitDiagnostics.Tags.RunKind, request.Kind.ToString());
+        using var activity = SyncKitActivity.StartRun("synckit.run", job.Id, request.Kind, out var runId);
 
         // Background work on the same source waits while regular runs poll it.
         using var polling = request.Kind == RunKind.Sync ? _services.Polling.Enter(SyncResilience.SourceKey(job.Options, job.Id)) : null;
@@ -98,6 +94,7 @@ public sealed class SyncEngine
         var record = new RunRecord(runId, job.Id, startedAt, null, RunOutcome.Running, request.Window?.From, request.Window?.To, RunCounts.Zero, new Dictionary<ErrorClass, long>(), [], null)
         {
             Kind = request.Kind,
+            Report = request.Report,
         };
         if (request.WritesState)
         {

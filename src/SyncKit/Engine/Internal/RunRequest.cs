@@ -10,6 +10,9 @@ internal sealed record RunRequest<T>(RunKind Kind, ISource<T> Source, IDestinati
     /// <summary>The window the run covers, recorded as its cursors; regular runs record checkpoints instead.</summary>
     public (Cursor From, Cursor To)? Window { get; init; }
 
+    /// <summary>The run record's report (an operator action's who and why).</summary>
+    public string? Report { get; init; }
+
     public bool MovesCheckpoint => Kind == RunKind.Sync;
 
     public bool RedrivesDeadLetters => Kind is RunKind.Sync or RunKind.DeadLetterRetry;
