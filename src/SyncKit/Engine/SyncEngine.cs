@@ -123,10 +123,7 @@ public sealed class SyncEngine
             _services.Metrics.DeadLettersCounted(job.Id, await _services.Store.DeadLetters.CountAsync(job.Id, CancellationToken.None).ConfigureAwait(false));
         }
 
-        var tags = SyncKitMetrics.TagsFor(job.Id);
-        tags.Add(SyncKitDiagnostics.Tags.Outcome, outcome.ToString());
-        tags.Add(SyncKitDiagnostics.Tags.RunKind, request.Kind.ToString());
-        _services.Metrics.Runs.Add(1, tags);
+        _services.Metrics.RunEnded(job.Id, request.Kind, outcome);
         activity?.SetTag(SyncKitDiagnostics.Tags.Outcome, outcome.ToString());
         if (outcome is RunOutcome.Failed or RunOutcome.Stopped)
         {
