@@ -19,4 +19,5 @@ internal static class RunReports
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(OperatorAction))]
+[JsonSerializable(typeof(ReconciliationReport))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;
