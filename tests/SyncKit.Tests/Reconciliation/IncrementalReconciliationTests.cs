@@ -42,12 +42,19 @@ public sealed class IncrementalReconciliationTests(ITestOutputHelper output) : R
         paused.Repaired.Should().Be(0);
         paused.RepairRunId.Should().BeNull();
         destination.Rows.Should().HaveCount(Count - dropped.Count);
+        var monitor = new SyncHealthMonitor(Engine);
+        var health = await monitor.CheckAsync(new MonitoredJob(Job, job.Options));
+        health.Status.Should().Be(JobHealthStatus.Degraded, "a polling bug must not hide behind reconciliation");
+        health.ReconciliationPaused.Should().BeTrue();
+        health.Reasons.Should().ContainSingle().Which.Should().Contain("correction is paused");
 
+        Time.Advance(TimeSpan.FromMinutes(1));
         var forced = ReportOf(await Reconciler.ReconcileIncrementalAsync(job, CorrectionMode.Always));
 
         forced.CorrectionPaused.Should().BeFalse();
         forced.Repaired.Should().Be(dropped.Count);
         destination.Rows.Should().HaveCount(Count);
+        (await monitor.CheckAsync(new MonitoredJob(Job, job.Options))).Status.Should().Be(JobHealthStatus.Healthy);
     }
 
     [Fact]

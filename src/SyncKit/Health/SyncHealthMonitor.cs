@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using SyncKit.Health.Internal;
+
+namespace SyncKit;
+
+/// <summary>
+/// Judges jobs' health from run history, checkpoints, the dead-letter queue, the engine's circuit breakers and the
+/// latest reconciliation reports. Keep one instance per host: it remembers dead-letter queue sizes to tell growth.
+/// </summary>
+public sealed class SyncHealthMonitor
+{
+    // Runs whose records count against the error budget: the ones that write through the destination.
+    private static readonly RunKind[] WritingKinds = [RunKind.Sync, RunKind.Backfill, RunKind.Repair, RunKind.DeadLetterRetry];
+
+    private readonly SyncEngine _engine;
+    private readonly SyncHealthOptions _options;
+    private readonly ConcurrentDictionary<JobId, DeadLetterTrend> _trends = new();
+
+    /// <summary>Creates the monitor.</summary>
+    /// <param name="engine">The engine whose store, clock and breakers it reads.</param>
+    /// <param name="options">The thresholds; defaults to <see cref="SyncHealthOptions"/>' defaults.</param>
+    public SyncHealthMonitor(SyncEngine engine, SyncHealthOptions? options = null)
+    {
+        _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        _options = options ?? new SyncHealthOptions();
+    }
+
+    /// <summary>Takes a snapshot of one job's health.</summary>
+    /// <param name="job">The job and its options.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>The snapshot.</returns>
+    public async Task<JobHealth> CheckAsync(MonitoredJob job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var id = job.Id;
+        var store = _engine.Store;
+        var now = _engine.Services.TimeProvider.GetUtcNow();
+        var runs = RunQuery.ForJob(id);
+
+        var checkpoint = await store.Checkpoints.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var last = await LatestAsync(runs with { Kind = RunKind.Sync }, cancellationToken).ConfigureAwait(false);
+        var succeeded = await LatestAsync(runs with { Kind = RunKind.Sync, Outcome = RunOutcome.Succeeded }, cancellationToken).ConfigureAwait(false);
+        var withDeadLetters = await LatestAsync(runs with { Kind = RunKind.Sync, Outcome = RunOutcome.CompletedWithDeadLetters }, cancellationToken).ConfigureAwait(false);
+        var lastSuccess = new[] { succeeded, withDeadLetters }.Where(r => r is not null).MaxBy(r => r!.StartedAt);
+        var recent = await store.Runs.QueryRunsAsync(runs with { StartedFrom = now - _options.ErrorBudgetWindow, Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false);
+        var deadLetters = await store.DeadLetters.CountAsync(id, cancellationToken).ConfigureAwait(false);
+        var parked = await store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(id) with { Status = DeadLetterStatus.Parked, Limit = 1 }, cancellationToken).ConfigureAwait(false);
+        var paused = await PausedReconciliationAsync(runs, cancellationToken).ConfigureAwait(false);
+
+        var freshAsOf = Later(checkpoint?.Timestamp, lastSuccess?.StartedAt);
+        var failedShare = FailedShare(recent);
+        var health = new JobHealth
+        {
+            Job = id,
+            Status = JobHealthStatus.Healthy,
+            Reasons = [],
+            CheckedAt = now,
+            Cadence = job.Options.Cadence,
+            Lag = now - freshAsOf,
+            Checkpoint = checkpoint,
+            LastSuccessAt = lastSuccess?.EndedAt,
+            LastOutcome = last?.Outcome,
+            DeadLetters = deadLetters,
+            DeadLetterGrowth = _trends.GetOrAdd(id, _ => new DeadLetterTrend()).Observe(now, deadLetters, _options.DeadLetterGrowthWindow),
+            HasParkedDeadLetters = parked.Count > 0,
+            Breakers = _engine.GetBreakerStates(id, job.Options),
+            FailedShare = failedShare,
+            ErrorBudgetBurn = failedShare / _options.ErrorBudget,
+            ReconciliationPaused = paused.Count > 0,
+        };
+        return Judge(health, paused, last);
+    }
+
+    private JobHealth Judge(JobHealth health, List<string> paused, RunRecord? last)
+    {
+        var stalled = new List<string>();
+        var degraded = new List<string>();
+        var stallAfter = health.Cadence * _options.StalledAfterCadences;
+        if (health.Lag > stallAfter)
+        {
+            stalled.Add(Format($"lag {health.Lag:g} is beyond {_options.StalledAfterCadences} × the cadence of {health.Cadence:g}"));
+        }
+
+        if (last?.Outcome == RunOutcome.Stopped)
+        {
+            stalled.Add($"the job is stopped until an operator acts: {last.Error}");
+        }
+        else if (last?.Outcome == RunOutcome.Failed)
+        {
+            degraded.Add($"the last run failed: {last.Error}");
+        }
+
+        AddBreaker(degraded, "source", health.Breakers.Source);
+        AddBreaker(degraded, "destination", health.Breakers.Destination);
+        if (health.ErrorBudgetBurn > _options.MaxBurnRate)
+        {
+            degraded.Add(Format($"{health.FailedShare:P2} of records failed over {_options.ErrorBudgetWindow:g}: the error budget of {_options.ErrorBudget:P2} burns {health.ErrorBudgetBurn:0.##}× too fast"));
+        }
+
+        if (health.DeadLetterGrowth > _options.MaxDeadLetterGrowth)
+        {
+            degraded.Add(Format($"the dead-letter queue grew by {health.DeadLetterGrowth} within {_options.DeadLetterGrowthWindow:g}"));
+        }
+
+        if (health.HasParkedDeadLetters)
+        {
+            degraded.Add("parked dead letters wait for an operator");
+        }
+
+        degraded.AddRange(paused);
+        var status = stalled.Count > 0 ? JobHealthStatus.Stalled : degraded.Count > 0 ? JobHealthStatus.Degraded : JobHealthStatus.Healthy;
+        return health with { Status = status, Reasons = [.. stalled, .. degraded] };
+    }
+
+    private async Task<List<string>> PausedReconciliationAsync(RunQuery runs, CancellationToken cancellationToken)
+    {
+        var reasons = new List<string>();
+        foreach (var kind in (RunKind[])[RunKind.IncrementalReconciliation, RunKind.FullReconciliation])
+        {
+            if (await LatestAsync(runs with { Kind = kind }, cancellationToken).ConfigureAwait(false) is { } run
+                && ReconciliationReport.FromRun(run) is { CorrectionPaused: true } report)
+            {
+                reasons.Add(Format($"{kind} found a gap rate of {report.GapRate:P2}, above {report.GapThreshold:P2}: correction is paused until polling is fixed (run {run.RunId})"));
+            }
+        }
+
+        return reasons;
+    }
+
+    private async Task<RunRecord?> LatestAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        var runs = await _engine.Store.Runs.QueryRunsAsync(query with { Limit = 1 }, cancellationToken).ConfigureAwait(false);
+        return runs.Count > 0 ? runs[0] : null;
+    }
+
+    private static double FailedShare(IReadOnlyList<RunRecord> runs)
+    {
+        long processed = 0;
+        long failed = 0;
+        foreach (var run in runs.Where(r => WritingKinds.Contains(r.Kind)))
+        {
+            var counts = run.Counts;
+            processed += counts.Written + counts.Skipped + counts.Deduplicated + counts.DeadLettered;
+            failed += counts.DeadLettered;
+        }
+
+        return processed == 0 ? 0 : failed / (double)processed;
+    }
+
+    private static void AddBreaker(List<string> reasons, string which, BreakerState state)
+    {
+        if (state != BreakerState.Closed)
+        {
+            reasons.Add($"the {which} circuit breaker is {state}: work on it is paused");
+        }
+    }
+
+    private static DateTimeOffset? Later(DateTimeOffset? left, DateTimeOffset? right) =>
+        left is null ? right : right is null ? left : left > right ? left : right;
+
+    private static string Format(FormattableString message) => message.ToString(CultureInfo.InvariantCulture);
+}
