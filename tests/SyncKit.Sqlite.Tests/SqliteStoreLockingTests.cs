@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SyncKit.CrashHost;
 
 namespace SyncKit.Sqlite.Tests;
 
@@ -22,6 +23,19 @@ public sealed class SqliteStoreLockingTests : IDisposable
 
         (await begin.Should().ThrowAsync<InvalidOperationException>())
             .WithMessage($"*Job {Job} is already running in another process*'{_database.Path}'*");
+    }
+
+    [Fact]
+    public async Task RunAsync_JobHeldByThisProcess_IsRefusedInAChildProcessWithoutWritingAnything()
+    {
+        using var holder = _database.OpenStore();
+        await (await holder.BeginTransactionAsync(CrashSource.Job, default)).DisposeAsync();
+
+        var child = await CrashHostProcess.RunAsync(["sqlite", _database.Path, "1000"], int.MaxValue, TimeSpan.FromMinutes(1));
+
+        child.ExitCode.Should().Be(1, child.Output);
+        child.Output.Should().Contain("done Failed").And.Contain($"Job {CrashSource.Job} is already running in another process");
+        (await holder.Checkpoints.GetAsync(CrashSource.Job, default)).Should().BeNull("the refused process committed nothing");
     }
 
     [Fact]
