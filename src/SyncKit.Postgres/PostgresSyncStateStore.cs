@@ -24,7 +24,7 @@ namespace SyncKit.Postgres;
 public sealed class PostgresSyncStateStore : ISyncStateStore, IAsyncDisposable
 {
     private readonly PostgresDatabase _database;
-    private readonly LeaseRegistry _leaseRegistry = new();
+    private readonly LeaseRegistry _leaseRegistry;
     private readonly PostgresLeaseManager _leases;
     private readonly bool _ownsDataSource;
 
@@ -52,6 +52,7 @@ public sealed class PostgresSyncStateStore : ISyncStateStore, IAsyncDisposable
     {
         options.ThrowIfInvalid(hasDataSource: dataSource is not null);
         _ownsDataSource = ownsDataSource;
+        _leaseRegistry = new LeaseRegistry(options.RequireLease);
         dataSource ??= NpgsqlDataSource.Create(options.ConnectionString!);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SyncKit.Postgres");
         _database = new PostgresDatabase(dataSource, options, timeProvider ?? TimeProvider.System, logger);

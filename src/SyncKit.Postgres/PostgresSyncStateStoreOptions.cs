@@ -38,6 +38,13 @@ public sealed class PostgresSyncStateStoreOptions
     /// <value>Default: the machine name, the process id and a random suffix.</value>
     public string? LeaseOwner { get; set; }
 
+    /// <summary>
+    /// Whether every state transaction needs this instance to hold the job's lease. Turn it on when host
+    /// instances share jobs, so a job run without a lease cannot commit; leave it off for a single instance.
+    /// </summary>
+    /// <value>Default <see langword="false"/>: a job this instance never leased commits without a lease check.</value>
+    public bool RequireLease { get; set; }
+
     /// <summary>Checks every setting and names the first one that is invalid.</summary>
     /// <param name="hasDataSource">Whether the store is given a data source (then no connection string is needed).</param>
     /// <returns>The problems found; empty when the options are valid.</returns>

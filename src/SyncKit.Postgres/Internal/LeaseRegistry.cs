@@ -7,7 +7,7 @@ namespace SyncKit.Postgres.Internal;
 /// commits under. A job whose lease was lost or released stays here, so a late commit for it is refused
 /// instead of slipping through unfenced.
 /// </summary>
-internal sealed class LeaseRegistry
+internal sealed class LeaseRegistry(bool requireLease)
 {
     private readonly ConcurrentDictionary<JobId, Fence> _fences = new();
 
@@ -26,13 +26,15 @@ internal sealed class LeaseRegistry
         }
     }
 
-    /// <summary>The fence a transaction of <paramref name="job"/> commits under; <see langword="null"/> when this instance never leased it.</summary>
-    /// <exception cref="LeaseLostException">This instance held the job's lease and no longer does.</exception>
+    /// <summary>The fence a transaction of <paramref name="job"/> commits under; <see langword="null"/> when this instance never leased it and leases are optional.</summary>
+    /// <exception cref="LeaseLostException">This instance held the job's lease and no longer does, or never held it and leases are required.</exception>
     public Fence? For(JobId job)
     {
         if (!_fences.TryGetValue(job, out var fence))
         {
-            return null;
+            return requireLease
+                ? throw new LeaseLostException(job, 0, $"This instance does not hold the lease of {job}, and PostgresSyncStateStoreOptions.RequireLease is on; acquire it before running the job.")
+                : null;
         }
 
         return fence.Held
