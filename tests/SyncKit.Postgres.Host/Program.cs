@@ -66,7 +66,9 @@ var maxLeases = Number("maxLeases");
 var held = new ConcurrentDictionary<JobId, Task>();
 var leases = store.Leases;
 
-// Looks for free jobs twice per renew interval, so an orphaned job is taken within lease duration + renew interval.
+// Looks for free jobs every pollMs (well under the renew interval), so an orphaned job is taken within lease
+// duration + renew interval of its owner's death.
+var poll = TimeSpan.FromMilliseconds(Number("pollMs"));
 while (true)
 {
     var room = maxLeases - held.Count;
@@ -85,29 +87,34 @@ while (true)
         }
     }
 
-    await Task.Delay(leases.RenewInterval / 2);
+    await Task.Delay(poll);
 }
 
 async Task RunWhileHeldAsync(JobLease lease)
 {
     using var lost = new CancellationTokenSource();
     var renewing = RenewWhileHeldAsync(lease, lost);
-    try
+    while (!lost.IsCancellationRequested)
     {
-        while (!lost.IsCancellationRequested)
+        var idle = true;
+        try
         {
             var run = await engine.RunAsync(JobFor(lease.Job, lease.FencingToken), lost.Token);
-            if (run.Counts.Read == 0 || run.Outcome == RunOutcome.Failed)
-            {
-                await Task.Delay(200, lost.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
+            idle = run.Counts.Read == 0 || run.Outcome == RunOutcome.Failed;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"run of {lease.Job} threw: {ex.Message}");
+        }
+
+        if (idle)
+        {
+            await Task.Delay(200, lost.Token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
-    finally
-    {
-        await renewing;
-        held.TryRemove(lease.Job, out _);
-    }
+
+    await renewing;
+    held.TryRemove(lease.Job, out _);
 }
 
 async Task RenewWhileHeldAsync(JobLease lease, CancellationTokenSource lost)
