@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Debug, "Run {RunId} of {Tenant}/{Stream} committed checkpoint {Cursor}")]
     public static partial void CheckpointCommitted(ILogger logger, string runId, string tenant, string stream, Cursor cursor);
 
+    [LoggerMessage(1006, LogLevel.Warning, "Run {RunId} of {Tenant}/{Stream} lost its lease (fencing token {FencingToken}) and stops without committing; the job's new owner continues from the last committed checkpoint: {Error}")]
+    public static partial void LeaseLost(ILogger logger, string runId, string tenant, string stream, long fencingToken, string error);
+
     [LoggerMessage(2001, LogLevel.Warning, "Run {RunId} of {Tenant}/{Stream} dead-lettered record {RecordId} ({ErrorClass}) after {Attempts} attempt(s): {Error}")]
     public static partial void RecordDeadLettered(ILogger logger, string runId, string tenant, string stream, string recordId, ErrorClass errorClass, int attempts, string error);
 
