@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(4002, LogLevel.Error, "Scheduled run of {Tenant}/{Stream} threw")]
     public static partial void ScheduledRunThrew(ILogger logger, Exception exception, string tenant, string stream);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Renewing the lease of {Tenant}/{Stream} failed; the run stops and another instance may take the job over")]
+    public static partial void LeaseRenewalFailed(ILogger logger, Exception exception, string tenant, string stream);
 }
