@@ -4,6 +4,7 @@ using SyncKit.Postgres.Tests.Infrastructure;
 namespace SyncKit.Postgres.Tests;
 
 /// <summary>Guarantees 1 and 5 across SIGKILL: the destination table and the checkpoint commit in one transaction.</summary>
+[Collection(HostProcess.Collection)]
 public sealed class PostgresCrashTests : PostgresTestBase
 {
     private const int Records = 400;

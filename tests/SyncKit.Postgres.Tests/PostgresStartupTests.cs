@@ -88,11 +88,11 @@ public sealed class PostgresStartupTests : PostgresTestBase
     }
 
     [Fact]
-    public async Task AddSyncKitPostgresStore_HostStartsAndStops_MigratesThenReleasesTheInstancesLeases()
+    public async Task UsePostgres_HostStartsAndStops_MigratesThenReleasesTheInstancesLeases()
     {
         var schema = Schema + "_di";
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Services.AddSyncKitPostgresStore(o => { o.ConnectionString = Server.ConnectionStringWith(schema, 2); o.Schema = schema; });
+        builder.Services.AddSyncKit(kit => kit.UsePostgres(o => { o.ConnectionString = Server.ConnectionStringWith(schema, 2); o.Schema = schema; }));
         using var host = builder.Build();
         try
         {
@@ -113,10 +113,10 @@ public sealed class PostgresStartupTests : PostgresTestBase
     }
 
     [Fact]
-    public async Task AddSyncKitPostgresStore_NoConnectionString_FailsHostStartNamingTheSetting()
+    public async Task UsePostgres_NoConnectionString_FailsHostStartNamingTheSetting()
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Services.AddSyncKitPostgresStore(o => o.Schema = "ok");
+        builder.Services.AddSyncKit(kit => kit.UsePostgres(o => o.Schema = "ok"));
         using var host = builder.Build();
 
         var start = async () => await host.StartAsync();
