@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Debug, "Run {RunId} of {Tenant}/{Stream} committed checkpoint {Cursor}")]
     public static partial void CheckpointCommitted(ILogger logger, string runId, string tenant, string stream, Cursor cursor);
 
+    [LoggerMessage(1006, LogLevel.Warning, "Run {RunId} of {Tenant}/{Stream} lost its lease (fencing token {FencingToken}) and stops without committing; the job's new owner continues from the last committed checkpoint: {Error}")]
+    public static partial void LeaseLost(ILogger logger, string runId, string tenant, string stream, long fencingToken, string error);
+
     [LoggerMessage(2001, LogLevel.Warning, "Run {RunId} of {Tenant}/{Stream} dead-lettered record {RecordId} ({ErrorClass}) after {Attempts} attempt(s): {Error}")]
     public static partial void RecordDeadLettered(ILogger logger, string runId, string tenant, string stream, string recordId, ErrorClass errorClass, int attempts, string error);
 
@@ -46,6 +49,9 @@ internal static partial class Log
 
     [LoggerMessage(4002, LogLevel.Error, "Scheduled run of {Tenant}/{Stream} threw")]
     public static partial void ScheduledRunThrew(ILogger logger, Exception exception, string tenant, string stream);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Renewing the lease of {Tenant}/{Stream} failed; the run stops and another instance may take the job over")]
+    public static partial void LeaseRenewalFailed(ILogger logger, Exception exception, string tenant, string stream);
 
     [LoggerMessage(5001, LogLevel.Information, "Reconciliation {RunId} ({Kind}) of {Tenant}/{Stream} checked {Checked}: missing {Missing}, stale {Stale}, extra {Extra}, drifted {Drifted}; repaired {Repaired}, deleted {Deleted}")]
     public static partial void ReconciliationEnded(ILogger logger, string runId, RunKind kind, string tenant, string stream, long @checked, long missing, long stale, long extra, long drifted, long repaired, long deleted);

@@ -141,6 +141,10 @@ internal sealed class SyncRun<T>
             {
                 Log.JobStopped(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, errorClass, exception.Message);
             }
+            else if (exception is LeaseLostException lost)
+            {
+                Log.LeaseLost(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, lost.FencingToken, lost.Message);
+            }
             else
             {
                 Log.RunFailed(_run.Logger, exception, _run.RunId, _run.Id.Tenant, _run.Id.Stream, errorClass);
@@ -297,7 +301,7 @@ internal sealed class SyncRun<T>
                 (Run: this, State: state),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or RunTerminatedException))
+        catch (Exception ex) when (ex is not (OperationCanceledException or RunTerminatedException or LeaseLostException))
         {
             await IsolateAsync(state, ex, cancellationToken).ConfigureAwait(false);
         }

@@ -137,7 +137,7 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
         });
 
     private bool IsRetryable(Exception exception) =>
-        exception is not (OperationCanceledException or Engine.Internal.RunTerminatedException) && ClassOf(exception).IsRetryable();
+        exception is not (OperationCanceledException or Engine.Internal.RunTerminatedException or LeaseLostException) && ClassOf(exception).IsRetryable();
 
     private ErrorClass ClassOf(Exception? exception) =>
         exception is null ? ErrorClass.Transient : classifier.ClassifyOrDefault(exception).Class;
