@@ -91,7 +91,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
         var open = () => newer.InitializeAsync();
 
         (await open.Should().ThrowAsync<InvalidOperationException>())
-            .WithMessage("*has schema version 99, newer than version 1 that this SyncKit.Sqlite understands*upgrade*");
+            .WithMessage("*has schema version 99, newer than version 2 that this SyncKit.Sqlite understands*upgrade*");
         File.ReadAllBytes(_database.Path).Should().Equal(before);
         var write = () => newer.Checkpoints.SaveAsync(Job, Cursor.FromSequence(1), default).AsTask();
         await write.Should().ThrowAsync<InvalidOperationException>("every use of the store is refused, not only the first");
@@ -111,7 +111,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await again.InitializeAsync();
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2");
         Query("PRAGMA journal_mode").Should().Be("wal");
     }
 

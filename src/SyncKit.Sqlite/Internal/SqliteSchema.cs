@@ -100,6 +100,12 @@ internal static class SqliteSchema
         CREATE INDEX synckit_audit_record ON synckit_audit (tenant, stream, record_key);
         CREATE INDEX synckit_audit_run ON synckit_audit (run_id);
         """,
+        """
+        -- Runs of every kind (backfills, reconciliation passes, operator actions), each with its report.
+        ALTER TABLE synckit_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'Sync';
+        ALTER TABLE synckit_runs ADD COLUMN report TEXT;
+        CREATE INDEX synckit_runs_job_kind ON synckit_runs (tenant, stream, kind, started_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>
