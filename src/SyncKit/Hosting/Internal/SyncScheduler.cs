@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SyncKit.Diagnostics.Internal;
+using SyncKit.Internal;
 
 namespace SyncKit.Hosting.Internal;
 
@@ -41,19 +42,7 @@ internal sealed class SyncScheduler(
     internal static TimeSpan FirstRunDelay(JobId job, TimeSpan cadence, TimeSpan stagger)
     {
         var window = cadence < stagger ? cadence : stagger;
-        return TimeSpan.FromTicks((long)(window.Ticks * (StableHash(job.ToString()) / (double)uint.MaxValue)));
-    }
-
-    // FNV-1a: stable across processes and runtimes, unlike string.GetHashCode.
-    private static uint StableHash(string value)
-    {
-        var hash = 2166136261u;
-        foreach (var c in value)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return hash;
+        return TimeSpan.FromTicks((long)(window.Ticks * StableHash.Fraction(job.ToString())));
     }
 
     private static async Task WhenAllThenDispose(List<Task> loops, SemaphoreSlim concurrency)
