@@ -26,25 +26,35 @@ internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
 
     public void Handled(string key, RecordOutcomeKind kind)
     {
+        Handled(kind, 1);
+        Sample(key);
+    }
+
+    /// <summary>Counts <paramref name="count"/> records with one outcome (one meter call per batch, not per record).</summary>
+    public void Handled(RecordOutcomeKind kind, long count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
         switch (kind)
         {
             case RecordOutcomeKind.Written:
-                Interlocked.Increment(ref _written);
-                metrics.RecordsWritten.Add(1, SyncKitMetrics.TagsFor(job));
+                Interlocked.Add(ref _written, count);
+                metrics.RecordsWritten.Add(count, SyncKitMetrics.TagsFor(job));
                 break;
             case RecordOutcomeKind.Skipped:
-                Interlocked.Increment(ref _skipped);
-                metrics.RecordsSkipped.Add(1, SyncKitMetrics.TagsFor(job));
+                Interlocked.Add(ref _skipped, count);
+                metrics.RecordsSkipped.Add(count, SyncKitMetrics.TagsFor(job));
                 break;
             case RecordOutcomeKind.Deduplicated:
-                Interlocked.Increment(ref _deduplicated);
-                metrics.RecordsDeduplicated.Add(1, SyncKitMetrics.TagsFor(job));
+                Interlocked.Add(ref _deduplicated, count);
+                metrics.RecordsDeduplicated.Add(count, SyncKitMetrics.TagsFor(job));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only successful outcomes are handled.");
         }
-
-        Sample(key);
     }
 
     public void DeadLetter(string key)
@@ -89,7 +99,7 @@ internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
         }
     }
 
-    private void Sample(string key)
+    public void Sample(string key)
     {
         if (Volatile.Read(ref _sampled))
         {
