@@ -10,10 +10,13 @@ namespace SyncKit.Samples.Vomo.Simulator;
 /// </summary>
 internal static class SimJson
 {
+    // VOMO sends '+' and non-ASCII characters as they are, not as \u escapes.
+    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Options))
         {
             write(writer);
         }
