@@ -24,7 +24,7 @@ internal sealed record CommandSpec(string Name, IReadOnlyList<string> Subcommand
     public static IReadOnlyList<CommandSpec> All { get; } =
     [
         new("demo", [], [], null),
-        new("sync", [], ["watch"], null),
+        new("sync", [], ["watch"], SyncCommand.RunAsync),
         new("reconcile", [], ["mode"], null),
         new("replay", [], ["resource", "from", "to"], null),
         new("backfill", [], ["resource", "from", "to"], null),
