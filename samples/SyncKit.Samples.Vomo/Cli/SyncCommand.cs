@@ -35,7 +35,16 @@ internal static class SyncCommand
             .Select(t => new TenantSync(engine, t, new VomoClient(http, new VomoConnection(settings.Tokens[t], settings.VomoUrl), time), time, configure))
             .ToList();
 
-        var results = await Task.WhenAll(tenants.Select(async t => (t.Tenant, Runs: await t.RunOnceAsync(cancellationToken))));
+        (string Tenant, IReadOnlyList<RunRecord> Runs)[] results;
+        try
+        {
+            results = await Task.WhenAll(tenants.Select(async t => (t.Tenant, await t.RunOnceAsync(cancellationToken))));
+        }
+        finally
+        {
+            tenants.ForEach(t => t.Dispose());
+        }
+
         foreach (var (_, runs) in results)
         {
             foreach (var run in runs)

@@ -8,9 +8,10 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// One tenant's three jobs (users, projects, groups) from its VOMO organization into the CRM. The jobs share the
 /// tenant's client, request budget and circuit breaker, and no other tenant's: one tenant's outage never stops another.
 /// </summary>
-internal sealed class TenantSync
+internal sealed class TenantSync : IDisposable
 {
     private readonly SyncEngine _engine;
+    private readonly TokenBucketRateLimiter _budget;
     private readonly IReadOnlyList<Func<CancellationToken, Task<RunRecord>>> _jobs;
 
     public TenantSync(SyncEngine engine, string tenant, VomoClient client, TimeProvider time, Action<SyncJobOptions>? configure = null)
@@ -19,7 +20,7 @@ internal sealed class TenantSync
         Tenant = tenant;
 
         // VOMO's budget is per token; stay a little under the simulator's documented default of 20 requests/s.
-        var budget = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        var budget = _budget = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = 15,
             TokensPerPeriod = 15,
@@ -68,6 +69,8 @@ internal sealed class TenantSync
         RunOutcome.Failed => ExitCodes.SourceUnavailable,
         _ => ExitCodes.Done,
     }).DefaultIfEmpty(ExitCodes.Done).Max();
+
+    public void Dispose() => _budget.Dispose();
 
     private Func<CancellationToken, Task<RunRecord>> Job<T>(SyncJob<T> job) => token => _engine.RunAsync(job, token);
 }
