@@ -32,7 +32,7 @@ internal static class SyncCommand
         var engine = new SyncEngine(store, time);
         using var http = new HttpClient();
         var tenants = settings.Tenants
-            .Select(t => new TenantSync(engine, t, new VomoClient(http, new VomoConnection(settings.Tokens[t], settings.VomoUrl), time), time, configure))
+            .Select(t => new TenantSync(engine, t, new VomoClient(http, new VomoConnection(settings.Tokens[t], settings.VomoUrl) { RequestTimeout = TimeSpan.FromSeconds(10) }, time), time, configure))
             .ToList();
 
         (string Tenant, IReadOnlyList<RunRecord> Runs)[] results;
