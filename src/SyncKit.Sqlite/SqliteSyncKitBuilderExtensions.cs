@@ -8,33 +8,34 @@ using SyncKit.Sqlite.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the SQLite state store.</summary>
-public static class SqliteServiceCollectionExtensions
+/// <summary>Chooses the SQLite state store for SyncKit.</summary>
+public static class SqliteSyncKitBuilderExtensions
 {
     /// <summary>
-    /// Registers <see cref="SqliteSyncStateStore"/> as the <see cref="ISyncStateStore"/> singleton. Its options
-    /// are validated, and its file opened, checked and migrated, when the host starts.
+    /// Keeps SyncKit's state in one SQLite file (<see cref="SqliteSyncStateStore"/>). The options are validated,
+    /// and the file opened, checked and migrated, when the host starts.
     /// </summary>
-    /// <param name="services">The services.</param>
+    /// <param name="builder">The SyncKit builder.</param>
     /// <param name="connectionString">A database file path or a SQLite connection string (see <see cref="SqliteStateStoreOptions.ConnectionString"/>).</param>
-    /// <returns>The services.</returns>
-    public static IServiceCollection AddSyncKitSqliteStore(this IServiceCollection services, string connectionString)
+    /// <returns>The builder.</returns>
+    public static SyncKitBuilder UseSqlite(this SyncKitBuilder builder, string connectionString)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        return services.AddSyncKitSqliteStore(options => options.ConnectionString = connectionString);
+        return builder.UseSqlite(options => options.ConnectionString = connectionString);
     }
 
     /// <summary>
-    /// Registers <see cref="SqliteSyncStateStore"/> as the <see cref="ISyncStateStore"/> singleton. Its options
-    /// are validated, and its file opened, checked and migrated, when the host starts.
+    /// Keeps SyncKit's state in one SQLite file (<see cref="SqliteSyncStateStore"/>). The options are validated,
+    /// and the file opened, checked and migrated, when the host starts.
     /// </summary>
-    /// <param name="services">The services.</param>
+    /// <param name="builder">The SyncKit builder.</param>
     /// <param name="configure">Sets the options.</param>
-    /// <returns>The services.</returns>
-    public static IServiceCollection AddSyncKitSqliteStore(this IServiceCollection services, Action<SqliteStateStoreOptions> configure)
+    /// <returns>The builder.</returns>
+    public static SyncKitBuilder UseSqlite(this SyncKitBuilder builder, Action<SqliteStateStoreOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
         services.AddOptions<SqliteStateStoreOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStateStoreOptions>, SqliteStateStoreOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -42,8 +43,7 @@ public static class SqliteServiceCollectionExtensions
             provider.GetRequiredService<IOptions<SqliteStateStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>()));
-        services.Replace(ServiceDescriptor.Singleton<ISyncStateStore>(provider => provider.GetRequiredService<SqliteSyncStateStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
-        return services;
+        return builder.UseStore(provider => provider.GetRequiredService<SqliteSyncStateStore>());
     }
 }
