@@ -102,7 +102,6 @@ internal static class PostgresSchema
         END $$;
         """,
         """
-        -- Runs of every kind (backfills, reconciliation passes, operator actions), each with its report kept verbatim.
         ALTER TABLE {schema}.runs ADD COLUMN kind text NOT NULL DEFAULT 'Sync', ADD COLUMN report text;
         CREATE INDEX runs_job_kind_started ON {schema}.runs (tenant, stream, kind, started_at DESC);
         """,

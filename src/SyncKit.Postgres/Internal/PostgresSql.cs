@@ -97,7 +97,7 @@ internal sealed class PostgresSql(string schema)
     // $1 tenant, $2 stream.
     public string CountDeadLetters { get; } = $"SELECT count(*) FROM {schema}.dead_letters WHERE tenant = $1 AND stream = $2";
 
-    // Runs: the columns of RunRecord in order, $1 run id .. $17 error, then $18 kind, $19 report.
+    // Runs: the columns of RunRecord in order, $1 run id .. $17 error, $18 kind, $19 report.
     public string SaveRun { get; } = $"""
         INSERT INTO {schema}.runs (run_id, tenant, stream, started_at, ended_at, outcome, cursor_from, cursor_to, read, written,
                                    skipped, deduplicated, retried, dead_lettered, errors_by_class, sample_record_keys, error, kind, report)
@@ -118,14 +118,14 @@ internal sealed class PostgresSql(string schema)
     // $1 run id.
     public string GetRun { get; } = $"SELECT {RunColumns} FROM {schema}.runs WHERE run_id = $1";
 
-    // $1 tenant?, $2 stream?, $3 started from?, $4 started before?, $5 outcome?, $6 limit, $7 kind?.
+    // $1 tenant?, $2 stream?, $3 started from?, $4 started before?, $5 outcome?, $6 kind?, $7 limit.
     public string QueryRuns { get; } = $"""
         SELECT {RunColumns} FROM {schema}.runs
         WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR stream = $2)
           AND ($3::timestamptz IS NULL OR started_at >= $3) AND ($4::timestamptz IS NULL OR started_at < $4)
-          AND ($5::text IS NULL OR outcome = $5) AND ($7::text IS NULL OR kind = $7)
+          AND ($5::text IS NULL OR outcome = $5) AND ($6::text IS NULL OR kind = $6)
         ORDER BY started_at DESC, run_id DESC
-        LIMIT $6
+        LIMIT $7
         """;
 
     // One array per column.

@@ -232,7 +232,7 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
         return await ReadRunsAsync(
             _sql.QueryRuns,
             c => c.With(query.Tenant).With(query.Stream).With(query.StartedFrom.Utc()).With(query.StartedBefore.Utc())
-                .With(query.Outcome?.ToString()).With(query.Limit).With(query.Kind?.ToString()),
+                .With(query.Outcome?.ToString()).With(query.Kind?.ToString()).With(query.Limit),
             cancellationToken).ConfigureAwait(false);
     }
 

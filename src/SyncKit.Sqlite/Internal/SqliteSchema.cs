@@ -101,10 +101,9 @@ internal static class SqliteSchema
         CREATE INDEX synckit_audit_run ON synckit_audit (run_id);
         """,
         """
-        -- Runs of every kind (backfills, reconciliation passes, operator actions), each with its report.
         ALTER TABLE synckit_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'Sync';
         ALTER TABLE synckit_runs ADD COLUMN report TEXT;
-        CREATE INDEX synckit_runs_job_kind ON synckit_runs (tenant, stream, kind, started_at);
+        CREATE INDEX synckit_runs_kind ON synckit_runs (tenant, stream, kind, started_at);
         """,
     ];
 
