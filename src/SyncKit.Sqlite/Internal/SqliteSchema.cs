@@ -100,6 +100,11 @@ internal static class SqliteSchema
         CREATE INDEX synckit_audit_record ON synckit_audit (tenant, stream, record_key);
         CREATE INDEX synckit_audit_run ON synckit_audit (run_id);
         """,
+        """
+        -- Version 2: what a run did (sync, backfill, reconciliation, operator action) and its report.
+        ALTER TABLE synckit_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'Sync';
+        ALTER TABLE synckit_runs ADD COLUMN report TEXT;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>
