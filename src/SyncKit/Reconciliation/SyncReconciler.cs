@@ -37,7 +37,8 @@ public sealed class SyncReconciler
 
     /// <summary>
     /// Re-reads the last <see cref="ReconciliationSettings.IncrementalWindow"/> before the checkpoint (minus the
-    /// lookback) and re-processes every record the destination lacks or holds at another version.
+    /// lookback; before now for a job without a timestamped checkpoint) and re-processes every record the
+    /// destination lacks or holds at another version.
     /// </summary>
     /// <typeparam name="T">The record type.</typeparam>
     /// <param name="job">The job.</param>
@@ -49,7 +50,7 @@ public sealed class SyncReconciler
     {
         ArgumentNullException.ThrowIfNull(job);
         var source = Require<IWindowedSource<T>>(job.Source, job.Id, "an incremental pass reads windows");
-        return ReconcileAsync(job, RunKind.IncrementalReconciliation, correction, pass => new IncrementalPass<T>(pass, source).RunAsync, cancellationToken);
+        return ReconcileAsync(job, DestinationOf(job), RunKind.IncrementalReconciliation, correction, pass => new IncrementalPass<T>(pass, source).RunAsync, cancellationToken);
     }
 
     /// <summary>
@@ -68,7 +69,7 @@ public sealed class SyncReconciler
         ArgumentNullException.ThrowIfNull(job);
         var listing = Require<IKeyListingSource>(job.Source, job.Id, "a full pass lists the source's keys");
         var lookup = Require<IKeyLookupSource<T>>(job.Source, job.Id, "a full pass confirms deletions by key");
-        return ReconcileAsync(job, RunKind.FullReconciliation, correction, pass => new FullPass<T>(pass, listing, lookup).RunAsync, cancellationToken);
+        return ReconcileAsync(job, DestinationOf(job), RunKind.FullReconciliation, correction, pass => new FullPass<T>(pass, listing, lookup).RunAsync, cancellationToken);
     }
 
     /// <summary>
@@ -113,12 +114,12 @@ public sealed class SyncReconciler
 
     private async Task<RunRecord> ReconcileAsync<T>(
         SyncJob<T> job,
+        IReconcilableDestination<T> destination,
         RunKind kind,
         CorrectionMode correction,
         Func<PassContext<T>, Func<CancellationToken, Task<PassResult>>> passFor,
         CancellationToken cancellationToken)
     {
-        var destination = Require<IReconcilableDestination<T>>(job.Destination, job.Id, "reconciliation compares with what the destination holds");
         var services = _engine.Services;
         using var activity = SyncKitActivity.StartRun("synckit.reconcile", job.Id, kind, out var runId);
         var startedAt = services.TimeProvider.GetUtcNow();
@@ -185,6 +186,9 @@ public sealed class SyncReconciler
         Log.ReconciliationEnded(services.Logger, runId, kind, job.Id.Tenant, job.Id.Stream, report.Checked, report.Missing, report.Stale, report.Extra, report.Drifted, report.Repaired, report.Deleted);
         return record;
     }
+
+    private static IReconcilableDestination<T> DestinationOf<T>(SyncJob<T> job) =>
+        Require<IReconcilableDestination<T>>(job.Destination, job.Id, "reconciliation compares with what the destination holds");
 
     private static TCapability Require<TCapability>(object part, JobId job, string why)
         where TCapability : class =>

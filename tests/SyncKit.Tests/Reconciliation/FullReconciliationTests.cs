@@ -134,6 +134,17 @@ public sealed class FullReconciliationTests : ReconciliationTestBase
     }
 
     [Fact]
+    public async Task ReconcileIncrementalAsync_DestinationThatCannotSayWhatItHolds_ThrowsNamingTheCapabilityAndRecordsNothing()
+    {
+        var job = NewJob(new ScriptedSource<TestRecord>(), new WriteOnlyDestination());
+
+        var reconcile = () => Reconciler.ReconcileIncrementalAsync(job);
+
+        await reconcile.Should().ThrowAsync<InvalidOperationException>().WithMessage("*IReconcilableDestination*");
+        (await Store.Runs.QueryRunsAsync(new RunQuery(), default)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task ReconcileFullAsync_SourceFailsDuringThePass_RecordsAFailedRunWithWhatItCounted()
     {
         var (_, _, job) = await SyncedAsync(10, o => { o.Reconciliation.DriftSampleRate = 0; o.Reconciliation.GapThreshold = 0.5; o.MaxRetryAttempts = 0; });
@@ -151,6 +162,12 @@ public sealed class FullReconciliationTests : ReconciliationTestBase
     {
         public ValueTask<SourcePage<TestRecord>> ReadPageAsync(Cursor? after, SourceReadContext context, CancellationToken cancellationToken) =>
             ValueTask.FromResult(SourcePage<TestRecord>.Empty);
+    }
+
+    private sealed class WriteOnlyDestination : IDestination<TestRecord>
+    {
+        public ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<TestRecord> batch, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<RecordOutcome>>([.. batch.Records.Select(_ => RecordOutcome.Written)]);
     }
 
     private sealed class FailingLookupSource(IEnumerable<SourceRecord<TestRecord>> records) : ISource<TestRecord>, IKeyListingSource, IKeyLookupSource<TestRecord>
