@@ -1,3 +1,5 @@
+using SyncKit.Diagnostics.Internal;
+
 namespace SyncKit.Reconciliation.Internal;
 
 /// <summary>
@@ -124,7 +126,7 @@ internal sealed class FullPass<T>(PassContext<T> pass, IKeyListingSource listing
             if (await pass.LookupAsync(lookup, key, cancellationToken).ConfigureAwait(false) is not null)
             {
                 pass.Tally.AddStillAtSource(key);
-                Diagnostics.Internal.Log.StillAtSource(pass.Services.Logger, pass.RunId, pass.Id.Tenant, pass.Id.Stream, key);
+                Log.StillAtSource(pass.Services.Logger, pass.RunId, pass.Id.Tenant, pass.Id.Stream, key);
                 continue;
             }
 

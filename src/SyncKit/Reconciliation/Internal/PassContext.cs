@@ -1,6 +1,7 @@
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Engine.Internal;
 using SyncKit.Internal;
+using SyncKit.Resilience.Internal;
 using SyncKit.Sources.Internal;
 
 namespace SyncKit.Reconciliation.Internal;
@@ -73,7 +74,7 @@ internal sealed class PassContext<T>
     public Task<RunRecord> RepairAsync(IReadOnlyList<SourceRecord<T>> records, CancellationToken cancellationToken) =>
         _engine.RunAsync(Job, new RunRequest<T>(RunKind.Repair, new ListSource<T>(records), Job.Destination), cancellationToken);
 
-    private void OnRetry(Resilience.Internal.RetryContext retry) =>
+    private void OnRetry(RetryContext retry) =>
         Log.Retrying(Services.Logger, retry.Exception, RunId, Id.Tenant, Id.Stream, "reconcile", retry.Attempt - 1, retry.ErrorClass, retry.Delay);
 }
 
