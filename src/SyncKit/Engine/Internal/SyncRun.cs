@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Polly;
 using SyncKit.Diagnostics.Internal;
@@ -31,8 +32,7 @@ internal sealed class SyncRun<T>
         _destinationPipeline = run.Resilience.ForDestination<BatchAttempt>(
             run.Options,
             run.Id,
-            attempt => attempt.Retrying > 0,
-            attempt => attempt.RetryAfter,
+            attempt => attempt.Retry,
             retry => OnRetry("write", retry));
         var capacity = Math.Max(1, run.Options.QueueCapacity / run.Options.Partitions);
         _partitions = new Channel<WorkItem>[run.Options.Partitions];
@@ -115,23 +115,34 @@ internal sealed class SyncRun<T>
         }
     }
 
+    /// <summary>Records the run's failure and aborts every stage.</summary>
     private void Fail(Exception exception)
     {
-        if (Interlocked.CompareExchange(ref _failure, exception, null) is null)
+        RecordFailure(exception);
+        _abort.Cancel();
+    }
+
+    /// <summary>
+    /// Records the first failure as the run's. Failures that end the run on purpose were counted where they were
+    /// found (a record's outcome, a batch's exception); any other is counted here, once.
+    /// </summary>
+    private void RecordFailure(Exception exception)
+    {
+        if (Interlocked.CompareExchange(ref _failure, exception, null) is not null)
         {
-            var errorClass = exception is JobStoppedException stopped ? stopped.ErrorClass : _run.Resilience.Classifier.ClassifyOrDefault(exception).Class;
-            _run.Evidence.Error(errorClass);
-            if (exception is JobStoppedException)
-            {
-                Log.JobStopped(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, errorClass, exception.Message);
-            }
-            else
-            {
-                Log.RunFailed(_run.Logger, exception, _run.RunId, _run.Id.Tenant, _run.Id.Stream, errorClass);
-            }
+            return;
         }
 
-        _abort.Cancel();
+        if (exception is JobStoppedException stopped)
+        {
+            Log.JobStopped(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, stopped.ErrorClass, exception.Message);
+        }
+        else if (exception is not RunTerminatedException)
+        {
+            var errorClass = _run.Resilience.Classifier.ClassifyOrDefault(exception).Class;
+            _run.Evidence.Error(errorClass);
+            Log.RunFailed(_run.Logger, exception, _run.RunId, _run.Id.Tenant, _run.Id.Stream, errorClass);
+        }
     }
 
     private async Task ReadAsync(CancellationToken cancellationToken)
@@ -193,6 +204,7 @@ internal sealed class SyncRun<T>
             var classification = _run.Resilience.Classifier.ClassifyOrDefault(ex);
             if (classification.Class.StopsJob())
             {
+                _run.Evidence.Error(classification.Class);
                 throw new JobStoppedException(classification.Class, $"Reading {_run.Id} failed: {ex.Message}", ex);
             }
 
@@ -249,15 +261,16 @@ internal sealed class SyncRun<T>
     private async Task IsolateAsync(BatchState state, Exception exception, CancellationToken cancellationToken)
     {
         var classification = _run.Resilience.Classifier.ClassifyOrDefault(exception);
+        if (classification.Class.IsRetryable())
+        {
+            // Becomes the run's failure, counted once there.
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
         _run.Evidence.Error(classification.Class);
         if (classification.Class.StopsJob())
         {
             throw new JobStoppedException(classification.Class, $"Writing {_run.Id} failed: {exception.Message}", exception);
-        }
-
-        if (classification.Class.IsRetryable())
-        {
-            throw exception;
         }
 
         if (state.Pending.Count > 1)
@@ -325,11 +338,10 @@ internal sealed class SyncRun<T>
 
             if (sorted.Halt is { } halt)
             {
-                Log.StoppedAtRecord(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, halt.Item.Record.Key, halt.Outcome.ErrorClass, halt.Outcome.Error!);
-                throw new RunHaltedException($"Record {halt.Item.Record.Key} of {_run.Id} failed ({halt.Outcome.ErrorClass}): {halt.Outcome.Error}");
+                throw Halt(halt.Item, halt.Outcome);
             }
 
-            return new BatchAttempt(sorted.Retry.Count, sorted.RetryAfter);
+            return new BatchAttempt(sorted.Retry.Count == 0 ? null : new ErrorClassification(sorted.RetryClass, sorted.RetryAfter));
         }
         finally
         {
@@ -368,6 +380,7 @@ internal sealed class SyncRun<T>
             {
                 sorted.Retry.Add(item);
                 sorted.RetryAfter = Max(sorted.RetryAfter, outcome.RetryAfter);
+                sorted.RetryClass = outcome.ErrorClass == ErrorClass.RateLimited ? ErrorClass.RateLimited : sorted.RetryClass;
             }
             else if (_run.Options.PartialFailure == PartialFailurePolicy.StopAtFirstFailure)
             {
@@ -386,8 +399,7 @@ internal sealed class SyncRun<T>
     {
         if (_run.Options.PartialFailure == PartialFailurePolicy.StopAtFirstFailure)
         {
-            var (item, outcome) = failed[0];
-            throw new RunHaltedException($"Record {item.Record.Key} of {_run.Id} failed ({outcome.ErrorClass}): {outcome.Error}");
+            throw Halt(failed[0].Item, failed[0].Outcome);
         }
 
         await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -502,8 +514,21 @@ internal sealed class SyncRun<T>
     private void OnRetry(string operation, Resilience.Internal.RetryContext retry)
     {
         _run.Evidence.Retried();
-        _run.Evidence.Error(retry.ErrorClass);
-        Log.Retrying(_run.Logger, retry.Exception, _run.RunId, _run.Id.Tenant, _run.Id.Stream, operation, retry.Attempt - 1, retry.ErrorClass, retry.Delay);
+
+        // A thrown failure is counted here; the failed records of a returned batch were counted one by one.
+        if (retry.Exception is not null)
+        {
+            _run.Evidence.Error(retry.ErrorClass);
+        }
+
+        Log.Retrying(_run.Logger, retry.Exception, _run.RunId, _run.Id.Tenant, _run.Id.Stream, operation, retry.Attempt, retry.ErrorClass, retry.Delay);
+    }
+
+    /// <summary>Ends the run at a record that failed for good under <see cref="PartialFailurePolicy.StopAtFirstFailure"/>.</summary>
+    private RunHaltedException Halt(WorkItem item, RecordOutcome outcome)
+    {
+        Log.StoppedAtRecord(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, item.Record.Key, outcome.ErrorClass, outcome.Error ?? string.Empty);
+        return new RunHaltedException($"Record {item.Record.Key} of {_run.Id} failed ({outcome.ErrorClass}): {outcome.Error}");
     }
 
     private static TimeSpan? Max(TimeSpan? left, TimeSpan? right) =>
@@ -511,7 +536,9 @@ internal sealed class SyncRun<T>
 
     private readonly record struct WorkItem(long Sequence, SourceRecord<T> Record);
 
-    private readonly record struct BatchAttempt(int Retrying, TimeSpan? RetryAfter);
+    /// <summary>The result of one attempt at a batch.</summary>
+    /// <param name="Retry">Why some records are worth another attempt (transient or rate-limited, and the longest wait asked for), or <see langword="null"/>.</param>
+    private readonly record struct BatchAttempt(ErrorClassification? Retry);
 
     private sealed class BatchState(IReadOnlyList<WorkItem> pending)
     {
@@ -529,6 +556,8 @@ internal sealed class SyncRun<T>
         public List<WorkItem> Retry { get; } = [];
 
         public TimeSpan? RetryAfter { get; set; }
+
+        public ErrorClass RetryClass { get; set; } = ErrorClass.Transient;
 
         public (WorkItem Item, RecordOutcome Outcome)? Stop { get; set; }
 
