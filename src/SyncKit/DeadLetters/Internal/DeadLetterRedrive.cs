@@ -67,8 +67,9 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
                 var batch = new DestinationBatch<T>(run.Id, run.RunId, records, enlisted, enlisted?.Dedup ?? run.Store.Dedup);
                 outcomes = await destination.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                // The destination's own timeout (an OperationCanceledException nobody asked for) is classified too.
                 var classification = run.Resilience.Classifier.ClassifyOrDefault(ex);
                 run.Evidence.Error(classification.Class);
                 if (classification.Class.StopsJob())

@@ -65,8 +65,8 @@ internal sealed class SyncRun<T>
             _tracker = new WatermarkTracker(StartedFrom);
             await new DeadLetters.Internal.DeadLetterRedrive<T>(_run).RunAsync(readToken.Token).ConfigureAwait(false);
             _run.Metrics.TrackQueue(_run.Id, () => _tracker.PendingCount);
-            var stages = new List<Task>(_partitions.Length + 1) { Guard(ReadAsync(readToken.Token)) };
-            stages.AddRange(_partitions.Select(p => Guard(ProcessPartitionAsync(p.Reader, readToken.Token))));
+            var stages = new List<Task>(_partitions.Length + 1) { Guard(ReadAsync(readToken.Token), readToken.Token) };
+            stages.AddRange(_partitions.Select(p => Guard(ProcessPartitionAsync(p.Reader, readToken.Token), readToken.Token)));
             await Task.WhenAll(stages).ConfigureAwait(false);
             await FlushAsync().ConfigureAwait(false);
         }
@@ -95,22 +95,27 @@ internal sealed class SyncRun<T>
         null => (RunOutcome.Succeeded, null),
     };
 
-    private async Task Guard(Task stage)
+    /// <summary>Awaits a stage and turns the way it ended into the run's outcome.</summary>
+    /// <param name="stage">The stage.</param>
+    /// <param name="stopToken">The token the stage runs with: cancelled by a graceful stop or an abort.</param>
+    private async Task Guard(Task stage, CancellationToken stopToken)
     {
         try
         {
             await stage.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested || _failure is not null)
+        catch (Exception) when (_abort.IsCancellationRequested)
         {
-            // Another stage failed or the grace period ran out; the failure (if any) is already recorded.
+            // Another stage failed (that failure is recorded) or the grace period ran out: whatever the stage
+            // throws while it unwinds is a consequence, not a new failure.
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
         {
             // A graceful stop: stages end, what finished is committed by the flush.
         }
         catch (Exception ex)
         {
+            // An OperationCanceledException nobody asked for included: a connector's own timeout is a failure.
             Fail(ex);
         }
     }
@@ -243,7 +248,7 @@ internal sealed class SyncRun<T>
                 (Run: this, State: state),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or RunTerminatedException))
+        catch (Exception ex) when (ex is not RunTerminatedException && !cancellationToken.IsCancellationRequested)
         {
             await IsolateAsync(state, ex, cancellationToken).ConfigureAwait(false);
         }

@@ -32,7 +32,7 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
         {
             builder.AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex)),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken)),
             MaxRetryAttempts = options.MaxRetryAttempts,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -71,7 +71,7 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
             builder.AddRetry(new RetryStrategyOptions<TResult>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
-                    ? IsRetryable(ex)
+                    ? IsRetryable(ex, args.Context.CancellationToken)
                     : retryOf(args.Outcome.Result!) is not null),
                 MaxRetryAttempts = options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
@@ -101,7 +101,7 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
             var settings = options.CircuitBreaker;
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex)),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken)),
                 FailureRatio = settings.FailureRatio,
                 MinimumThroughput = settings.MinimumThroughput,
                 SamplingDuration = settings.SamplingDuration,
@@ -124,8 +124,15 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
             }
         });
 
-    private bool IsRetryable(Exception exception) =>
-        exception is not (OperationCanceledException or Engine.Internal.RunTerminatedException) && ClassOf(exception).IsRetryable();
+    /// <summary>
+    /// Whether a failed call is worth repeating (and counts against a breaker). A cancellation the run asked for
+    /// is not a failure; an <see cref="OperationCanceledException"/> the connector raised on its own (an HTTP
+    /// client's timeout) is classified like any other exception.
+    /// </summary>
+    private bool IsRetryable(Exception exception, CancellationToken cancellationToken) =>
+        exception is not Engine.Internal.RunTerminatedException
+        && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        && ClassOf(exception).IsRetryable();
 
     private ErrorClass ClassOf(Exception exception) => classifier.ClassifyOrDefault(exception).Class;
 
