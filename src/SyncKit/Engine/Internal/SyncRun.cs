@@ -327,14 +327,16 @@ internal sealed class SyncRun<T>
                     $"The destination of {_run.Id} returned {outcomes.Count} outcomes for a batch of {records.Length} records; it must return one per record.");
             }
 
+            // The attempt timeout bounds the destination's write; once it answered, the commit runs to its end
+            // (bounded by the grace period of a stop).
             var sorted = Sort(state, outcomes);
             if (!enlist)
             {
-                await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await _commitGate.WaitAsync(_abort.Token).ConfigureAwait(false);
                 gateHeld = true;
             }
 
-            await CommitAsync(transaction, sorted.Done, sorted.DeadLetters, state.Attempt, cancellationToken).ConfigureAwait(false);
+            await CommitAsync(transaction, sorted.Done, sorted.DeadLetters, state.Attempt, _abort.Token).ConfigureAwait(false);
             state.Pending = sorted.Retry;
             if (sorted.Stop is { } stop)
             {
@@ -371,7 +373,6 @@ internal sealed class SyncRun<T>
             var outcome = outcomes[i];
             if (outcome.Kind != RecordOutcomeKind.Failed)
             {
-                _run.Evidence.Handled(item.Record.Key, outcome.Kind);
                 sorted.Done.Add((item, outcome));
                 continue;
             }
@@ -419,9 +420,10 @@ internal sealed class SyncRun<T>
     }
 
     /// <summary>
-    /// Under the commit gate: writes dead letters and audit entries, moves the checkpoint to the new low
-    /// watermark, and commits them in one transaction (the destination's writes too, when it enlisted).
-    /// A failed commit halts the run so no later commit can count records whose effect was rolled back.
+    /// Under the commit gate: marks records done, writes dead letters and audit entries, moves the checkpoint to
+    /// the new low watermark, and commits them in one transaction (the destination's writes too, when it
+    /// enlisted). Once records are marked done, a failure to commit fails the run, so no later commit can move
+    /// the checkpoint past records whose effect is not durable. Records count as handled only once committed.
     /// </summary>
     private async Task CommitAsync(
         IStateTransaction? transaction,
@@ -431,14 +433,51 @@ internal sealed class SyncRun<T>
         CancellationToken cancellationToken)
     {
         _abort.Token.ThrowIfCancellationRequested();
-        var watermark = _tracker.Complete(done.Select(d => d.Item.Sequence).Concat(deadLetters.Select(d => d.Item.Sequence)));
-        var advances = watermark is not null && !watermark.Equals(_committed);
-        var audit = _run.Options.AuditLog && (done.Count > 0 || deadLetters.Count > 0);
-        if (transaction is null && !advances && deadLetters.Count == 0 && !audit)
+        Cursor? advancedTo;
+        try
         {
-            return;
+            var watermark = _tracker.Complete(done.Select(d => d.Item.Sequence).Concat(deadLetters.Select(d => d.Item.Sequence)));
+            advancedTo = watermark is not null && !watermark.Equals(_committed) ? watermark : null;
+            var audit = _run.Options.AuditLog && (done.Count > 0 || deadLetters.Count > 0);
+            if (transaction is not null || advancedTo is not null || deadLetters.Count > 0 || audit)
+            {
+                await WriteAndCommitAsync(transaction, done, deadLetters, attempts, advancedTo, audit, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (!_abort.IsCancellationRequested)
+        {
+            Fail(ex);
+            throw new RunFailedException(ex);
         }
 
+        foreach (var (item, outcome) in done)
+        {
+            _run.Evidence.Handled(item.Record.Key, outcome.Kind);
+        }
+
+        foreach (var (item, outcome) in deadLetters)
+        {
+            _run.Evidence.DeadLetter(item.Record.Key);
+            Log.RecordDeadLettered(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, item.Record.Key, outcome.ErrorClass, attempts, outcome.Error ?? string.Empty);
+        }
+
+        if (advancedTo is not null)
+        {
+            _committed = advancedTo;
+            _run.Metrics.CheckpointCommitted(_run.Id, advancedTo);
+            Log.CheckpointCommitted(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, advancedTo);
+        }
+    }
+
+    private async Task WriteAndCommitAsync(
+        IStateTransaction? transaction,
+        List<(WorkItem Item, RecordOutcome Outcome)> done,
+        List<(WorkItem Item, RecordOutcome Outcome)> deadLetters,
+        int attempts,
+        Cursor? checkpoint,
+        bool audit,
+        CancellationToken cancellationToken)
+    {
         var owned = transaction is null;
         transaction ??= await BeginAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -457,17 +496,12 @@ internal sealed class SyncRun<T>
                 await transaction.Runs.AppendAuditAsync(entries, cancellationToken).ConfigureAwait(false);
             }
 
-            if (advances)
+            if (checkpoint is not null)
             {
-                await transaction.Checkpoints.SaveAsync(_run.Id, watermark!, cancellationToken).ConfigureAwait(false);
+                await transaction.Checkpoints.SaveAsync(_run.Id, checkpoint, cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Fail(ex);
-            throw;
         }
         finally
         {
@@ -475,19 +509,6 @@ internal sealed class SyncRun<T>
             {
                 await transaction.DisposeAsync().ConfigureAwait(false);
             }
-        }
-
-        foreach (var (item, outcome) in deadLetters)
-        {
-            _run.Evidence.DeadLetter(item.Record.Key);
-            Log.RecordDeadLettered(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, item.Record.Key, outcome.ErrorClass, attempts, outcome.Error ?? string.Empty);
-        }
-
-        if (advances)
-        {
-            _committed = watermark;
-            _run.Metrics.CheckpointCommitted(_run.Id, watermark!);
-            Log.CheckpointCommitted(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, watermark!);
         }
     }
 
