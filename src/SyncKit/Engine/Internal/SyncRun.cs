@@ -65,8 +65,11 @@ internal sealed class SyncRun<T>
             _tracker = new WatermarkTracker(StartedFrom);
             await new DeadLetters.Internal.DeadLetterRedrive<T>(_run).RunAsync(readToken.Token).ConfigureAwait(false);
             _run.Metrics.TrackQueue(_run.Id, () => _tracker.PendingCount);
-            var stages = new List<Task>(_partitions.Length + 1) { Guard(ReadAsync(readToken.Token), readToken.Token) };
-            stages.AddRange(_partitions.Select(p => Guard(ProcessPartitionAsync(p.Reader, readToken.Token), readToken.Token)));
+
+            // A read failure ends the run but not the partitions: the records already read are still written
+            // and committed, so the next run resumes after them.
+            var stages = new List<Task>(_partitions.Length + 1) { Guard(ReadAsync(readToken.Token), readToken.Token, abortOnFailure: false) };
+            stages.AddRange(_partitions.Select(p => Guard(ProcessPartitionAsync(p.Reader, readToken.Token), readToken.Token, abortOnFailure: true)));
             await Task.WhenAll(stages).ConfigureAwait(false);
             await FlushAsync().ConfigureAwait(false);
         }
@@ -98,7 +101,8 @@ internal sealed class SyncRun<T>
     /// <summary>Awaits a stage and turns the way it ended into the run's outcome.</summary>
     /// <param name="stage">The stage.</param>
     /// <param name="stopToken">The token the stage runs with: cancelled by a graceful stop or an abort.</param>
-    private async Task Guard(Task stage, CancellationToken stopToken)
+    /// <param name="abortOnFailure">Whether a failure of this stage aborts the others, or lets them finish what they have.</param>
+    private async Task Guard(Task stage, CancellationToken stopToken, bool abortOnFailure)
     {
         try
         {
@@ -116,7 +120,11 @@ internal sealed class SyncRun<T>
         catch (Exception ex)
         {
             // An OperationCanceledException nobody asked for included: a connector's own timeout is a failure.
-            Fail(ex);
+            RecordFailure(ex);
+            if (abortOnFailure)
+            {
+                _abort.Cancel();
+            }
         }
     }
 
