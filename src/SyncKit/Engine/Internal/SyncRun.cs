@@ -70,7 +70,7 @@ internal sealed class SyncRun<T>
             // and committed, so the next run resumes after them.
             var stages = new List<Task>(_partitions.Length + 1) { Guard(ReadAsync(readToken.Token), readToken.Token, abortOnFailure: false) };
             stages.AddRange(_partitions.Select(p => Guard(ProcessPartitionAsync(p.Reader, readToken.Token), readToken.Token, abortOnFailure: true)));
-            await Task.WhenAll(stages).ConfigureAwait(false);
+            await WhenAllOrAbandonedAsync(Task.WhenAll(stages)).ConfigureAwait(false);
             await FlushAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopToken.IsCancellationRequested)
@@ -79,7 +79,8 @@ internal sealed class SyncRun<T>
         }
         catch (OperationCanceledException)
         {
-            // A graceful stop that arrived before the pipeline started: nothing was read, nothing to commit.
+            // A graceful stop: it arrived before the pipeline started (nothing was read, nothing to commit), or
+            // its grace period ran out and what was still in flight was abandoned.
         }
         finally
         {
@@ -97,6 +98,23 @@ internal sealed class SyncRun<T>
         null when _run.Evidence.DeadLettered > 0 => (RunOutcome.CompletedWithDeadLetters, null),
         null => (RunOutcome.Succeeded, null),
     };
+
+    /// <summary>
+    /// Waits for the stages. After a failure they unwind cooperatively; but once a stop's grace period has run
+    /// out (it cancels <see cref="_abort"/>), the run stops waiting: a destination or source that ignores
+    /// cancellation is abandoned. Its batch can no longer commit, so the next run simply reads it again.
+    /// </summary>
+    private async Task WhenAllOrAbandonedAsync(Task stages)
+    {
+        try
+        {
+            await stages.WaitAsync(_abort.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_failure is not null)
+        {
+            await stages.ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Awaits a stage and turns the way it ended into the run's outcome.</summary>
     /// <param name="stage">The stage.</param>
