@@ -98,6 +98,24 @@ public sealed class RunEvidenceTests : EngineTestBase, IDisposable
     }
 
     [Fact]
+    public async Task LagGauge_AfterARestartWhoseRunsCommitNothing_StillReportsTheStoredCheckpoint()
+    {
+        await Engine.RunAsync(NewJob(_source, NewDestination()));
+        using var lag = Collect<double>(SyncKitDiagnostics.Instruments.Lag);
+        var restarted = new SyncEngine(Store, Time, meterFactory: MeterFactory);
+        var down = new ScriptedSource<TestRecord>();
+        down.BeforeRead = (_, _) => throw new SyncException(ErrorClass.Transient, "503 Service Unavailable");
+
+        Time.Advance(TimeSpan.FromHours(2));
+        var failed = await restarted.RunAsync(NewJob(down, NewDestination(), o => o.MaxRetryAttempts = 0));
+        lag.RecordObservableInstruments();
+
+        failed.Outcome.Should().Be(RunOutcome.Failed);
+        lag.LastMeasurement.Should().NotBeNull("a stalled job must show its growing lag");
+        lag.LastMeasurement!.Value.Should().Be((TimeSpan.FromHours(2) - TimeSpan.FromSeconds(12)).TotalSeconds);
+    }
+
+    [Fact]
     public async Task RunAsync_WithAnActivityListener_RunIdIsTheTraceIdOfTheRunAndItsBatches()
     {
         var job = new JobId("tenant-traced", "invoices");

@@ -63,6 +63,14 @@ internal sealed class SyncRun<T>
             StartedFrom = await _run.Store.Checkpoints.GetAsync(_run.Id, _abort.Token).ConfigureAwait(false);
             _committed = StartedFrom;
             _tracker = new WatermarkTracker(StartedFrom);
+
+            // Lag is known from the stored checkpoint, so a job that has not committed since the host started
+            // (its source is down, say) still shows its lag growing.
+            if (StartedFrom is not null)
+            {
+                _run.Metrics.CheckpointCommitted(_run.Id, StartedFrom);
+            }
+
             await new DeadLetters.Internal.DeadLetterRedrive<T>(_run).RunAsync(readToken.Token).ConfigureAwait(false);
             _run.Metrics.TrackQueue(_run.Id, () => _tracker.PendingCount);
 
