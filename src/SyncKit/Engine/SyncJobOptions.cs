@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace SyncKit;
 
@@ -73,10 +74,16 @@ public sealed class SyncJobOptions
     public RateLimiter? SourceRateLimiter { get; set; }
 
     /// <summary>The circuit breakers' settings.</summary>
+    [ValidateObjectMembers]
     public CircuitBreakerSettings CircuitBreaker { get; set; } = new();
 
     /// <summary>The dead-letter queue's re-drive schedule.</summary>
+    [ValidateObjectMembers]
     public DeadLetterSettings DeadLetters { get; set; } = new();
+
+    /// <summary>How the job is reconciled (<see cref="SyncReconciler"/>).</summary>
+    [ValidateObjectMembers]
+    public ReconciliationSettings Reconciliation { get; set; } = new();
 
     /// <summary>Whether each run writes an audit entry per record (what it did to which key).</summary>
     /// <value>Default <see langword="false"/>.</value>

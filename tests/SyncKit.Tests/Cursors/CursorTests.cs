@@ -94,7 +94,7 @@ public sealed class CursorTests
     [Fact]
     public void Rewind_ByLookback_StartsBeforeEveryRecordAtTheRewoundInstant()
     {
-        var checkpoint = Cursor.At(T0.AddMinutes(10), "42") with { Progress = "7" };
+        var checkpoint = Cursor.At(T0.AddMinutes(10), "42");
 
         var start = checkpoint.Rewind(TimeSpan.FromMinutes(5));
 
@@ -105,13 +105,15 @@ public sealed class CursorTests
     }
 
     [Fact]
-    public void Rewind_ZeroLookbackOrNoTimestamp_ReturnsTheSameCursor()
+    public void Rewind_ZeroLookbackNoTimestampOrAWindowPosition_ReturnsTheSameCursor()
     {
-        var checkpoint = Cursor.At(T0, "42") with { Progress = "7" };
+        var checkpoint = Cursor.At(T0, "42");
         var sequence = Cursor.FromSequence(42);
+        var insideWindow = Cursor.At(T0, "window") with { Progress = "7" };
 
-        checkpoint.Rewind(TimeSpan.Zero).Should().BeSameAs(checkpoint, "a zero lookback must keep the progress inside the position");
+        checkpoint.Rewind(TimeSpan.Zero).Should().BeSameAs(checkpoint);
         sequence.Rewind(TimeSpan.FromHours(1)).Should().BeSameAs(sequence, "a position without time has no lookback");
+        insideWindow.Rewind(TimeSpan.FromHours(1)).Should().BeSameAs(insideWindow, "the source opened the window with the lookback applied");
     }
 
     [Fact]

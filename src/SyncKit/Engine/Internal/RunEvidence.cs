@@ -2,8 +2,8 @@ using SyncKit.Diagnostics.Internal;
 
 namespace SyncKit.Engine.Internal;
 
-/// <summary>A run's counters, updated concurrently by its stages and mirrored to the meter.</summary>
-internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
+/// <summary>A run's counters, updated concurrently by its stages and mirrored to the meter when there is one.</summary>
+internal sealed class RunEvidence(JobId job, SyncKitMetrics? metrics)
 {
     private const int SampleSize = 5;
     private readonly long[] _errors = new long[Enum.GetValues<ErrorClass>().Length];
@@ -21,43 +21,53 @@ internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
     public void Read(int count)
     {
         Interlocked.Add(ref _read, count);
-        metrics.RecordsRead.Add(count, SyncKitMetrics.TagsFor(job));
+        metrics?.RecordsRead.Add(count, SyncKitMetrics.TagsFor(job));
     }
 
     public void Handled(string key, RecordOutcomeKind kind)
     {
+        Handled(kind, 1);
+        Sample(key);
+    }
+
+    /// <summary>Counts <paramref name="count"/> records with one outcome (one meter call per batch, not per record).</summary>
+    public void Handled(RecordOutcomeKind kind, long count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
         switch (kind)
         {
             case RecordOutcomeKind.Written:
-                Interlocked.Increment(ref _written);
-                metrics.RecordsWritten.Add(1, SyncKitMetrics.TagsFor(job));
+                Interlocked.Add(ref _written, count);
+                metrics?.RecordsWritten.Add(count, SyncKitMetrics.TagsFor(job));
                 break;
             case RecordOutcomeKind.Skipped:
-                Interlocked.Increment(ref _skipped);
-                metrics.RecordsSkipped.Add(1, SyncKitMetrics.TagsFor(job));
+                Interlocked.Add(ref _skipped, count);
+                metrics?.RecordsSkipped.Add(count, SyncKitMetrics.TagsFor(job));
                 break;
             case RecordOutcomeKind.Deduplicated:
-                Interlocked.Increment(ref _deduplicated);
-                metrics.RecordsDeduplicated.Add(1, SyncKitMetrics.TagsFor(job));
+                Interlocked.Add(ref _deduplicated, count);
+                metrics?.RecordsDeduplicated.Add(count, SyncKitMetrics.TagsFor(job));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only successful outcomes are handled.");
         }
-
-        Sample(key);
     }
 
     public void DeadLetter(string key)
     {
         Interlocked.Increment(ref _deadLettered);
-        metrics.RecordsDeadLettered.Add(1, SyncKitMetrics.TagsFor(job));
+        metrics?.RecordsDeadLettered.Add(1, SyncKitMetrics.TagsFor(job));
         Sample(key);
     }
 
     public void Retried()
     {
         Interlocked.Increment(ref _retried);
-        metrics.Retries.Add(1, SyncKitMetrics.TagsFor(job));
+        metrics?.Retries.Add(1, SyncKitMetrics.TagsFor(job));
     }
 
     public void Error(ErrorClass errorClass)
@@ -65,7 +75,7 @@ internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
         Interlocked.Increment(ref _errors[(int)errorClass]);
         var tags = SyncKitMetrics.TagsFor(job);
         tags.Add(SyncKitDiagnostics.Tags.ErrorClass, errorClass.ToString());
-        metrics.Errors.Add(1, tags);
+        metrics?.Errors.Add(1, tags);
     }
 
     public RunCounts Counts() => new(
@@ -89,7 +99,7 @@ internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
         }
     }
 
-    private void Sample(string key)
+    public void Sample(string key)
     {
         if (Volatile.Read(ref _sampled))
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
@@ -18,7 +19,7 @@ internal sealed class SyncRun<T>
     private readonly SemaphoreSlim _commitGate = new(1, 1);
     private readonly ResiliencePipeline _sourcePipeline;
     private readonly ResiliencePipeline<BatchAttempt> _destinationPipeline;
-    private readonly Channel<WorkItem>[] _partitions;
+    private readonly Channel<Chunk>[] _partitions;
     private readonly CancellationTokenSource _abort;
     private WatermarkTracker _tracker = new(null);
     private Cursor? _committed;
@@ -34,11 +35,13 @@ internal sealed class SyncRun<T>
             run.Id,
             attempt => attempt.Retry,
             retry => OnRetry("write", retry));
-        var capacity = Math.Max(1, run.Options.QueueCapacity / run.Options.Partitions);
-        _partitions = new Channel<WorkItem>[run.Options.Partitions];
+        // Each page is split into one chunk per partition, so a partition's channel holds about
+        // PageSize / Partitions records per slot and all channels together about QueueCapacity records.
+        var capacity = Math.Max(1, run.Options.QueueCapacity / run.Options.PageSize);
+        _partitions = new Channel<Chunk>[run.Options.Partitions];
         for (var i = 0; i < _partitions.Length; i++)
         {
-            _partitions[i] = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(capacity)
+            _partitions[i] = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(capacity)
             {
                 SingleReader = true,
                 SingleWriter = true,
@@ -58,9 +61,11 @@ internal sealed class SyncRun<T>
     {
         using var graceTimer = stopToken.Register(() => _abort.CancelAfter(_run.Options.ShutdownGracePeriod));
         using var readToken = CancellationTokenSource.CreateLinkedTokenSource(stopToken, _abort.Token);
+        var request = _run.Request;
         try
         {
-            StartedFrom = await _run.Store.Checkpoints.GetAsync(_run.Id, _abort.Token).ConfigureAwait(false);
+            // Runs that leave the checkpoint alone read their own source from its start.
+            StartedFrom = request.MovesCheckpoint ? await _run.Store.Checkpoints.GetAsync(_run.Id, _abort.Token).ConfigureAwait(false) : null;
             _committed = StartedFrom;
             _tracker = new WatermarkTracker(StartedFrom);
 
@@ -71,8 +76,15 @@ internal sealed class SyncRun<T>
                 _run.Metrics.CheckpointCommitted(_run.Id, StartedFrom);
             }
 
-            await new DeadLetters.Internal.DeadLetterRedrive<T>(_run).RunAsync(readToken.Token).ConfigureAwait(false);
-            _run.Metrics.TrackQueue(_run.Id, () => _tracker.PendingCount);
+            if (request.RedrivesDeadLetters)
+            {
+                await new DeadLetters.Internal.DeadLetterRedrive<T>(_run).RunAsync(readToken.Token).ConfigureAwait(false);
+            }
+
+            if (request.MovesCheckpoint)
+            {
+                _run.Metrics.TrackQueue(_run.Id, () => _tracker.PendingCount);
+            }
 
             // A read failure ends the run but not the partitions: the records already read are still written
             // and committed, so the next run resumes after them.
@@ -92,7 +104,10 @@ internal sealed class SyncRun<T>
         }
         finally
         {
-            _run.Metrics.UntrackQueue(_run.Id);
+            if (request.MovesCheckpoint)
+            {
+                _run.Metrics.UntrackQueue(_run.Id);
+            }
         }
 
         return Outcome(stopToken);
@@ -180,7 +195,14 @@ internal sealed class SyncRun<T>
         {
             var errorClass = _run.Resilience.Classifier.ClassifyOrDefault(exception).Class;
             _run.Evidence.Error(errorClass);
-            Log.RunFailed(_run.Logger, exception, _run.RunId, _run.Id.Tenant, _run.Id.Stream, errorClass);
+            if (exception is LeaseLostException lost)
+            {
+                Log.LeaseLost(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, lost.FencingToken, lost.Message);
+            }
+            else
+            {
+                Log.RunFailed(_run.Logger, exception, _run.RunId, _run.Id.Tenant, _run.Id.Stream, errorClass);
+            }
         }
     }
 
@@ -189,16 +211,18 @@ internal sealed class SyncRun<T>
         try
         {
             var after = StartedFrom?.Rewind(_run.Options.Lookback);
-            var context = new SourceReadContext(_run.Id, _run.Options.PageSize);
+            var context = new SourceReadContext(_run.Id, _run.Options.PageSize) { Lookback = _run.Options.Lookback };
             while (true)
             {
                 var page = await ReadPageAsync(after, context, cancellationToken).ConfigureAwait(false);
                 _run.Evidence.Read(page.Records.Count);
-                foreach (var record in page.Records)
+                if (page.Records.Count > 0)
                 {
-                    var sequence = _tracker.Register(record.Position);
-                    var partition = _partitions.Length == 1 ? 0 : (int)((uint)StringComparer.Ordinal.GetHashCode(record.Key) % (uint)_partitions.Length);
-                    await _partitions[partition].Writer.WriteAsync(new WorkItem(sequence, record), cancellationToken).ConfigureAwait(false);
+                    var first = _tracker.RegisterRange(page.Records.Count, page.Records, static (records, i) => records[i].Position);
+                    foreach (var (partition, chunk) in Split(page.Records, first))
+                    {
+                        await _partitions[partition].Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 if (page.Next is { } next)
@@ -229,13 +253,55 @@ internal sealed class SyncRun<T>
         }
     }
 
+    /// <summary>Splits a page by key into one chunk per partition, keeping read order inside each.</summary>
+    private IEnumerable<(int Partition, Chunk Chunk)> Split(IReadOnlyList<SourceRecord<T>> records, long firstSequence)
+    {
+        if (_partitions.Length == 1)
+        {
+            var sequences = new long[records.Count];
+            for (var i = 0; i < sequences.Length; i++)
+            {
+                sequences[i] = firstSequence + i;
+            }
+
+            yield return (0, new Chunk([.. records], sequences));
+            yield break;
+        }
+
+        var partitionOf = new int[records.Count];
+        var sizes = new int[_partitions.Length];
+        for (var i = 0; i < records.Count; i++)
+        {
+            partitionOf[i] = (int)((uint)StringComparer.Ordinal.GetHashCode(records[i].Key) % (uint)_partitions.Length);
+            sizes[partitionOf[i]]++;
+        }
+
+        var chunks = new Chunk?[_partitions.Length];
+        var filled = new int[_partitions.Length];
+        for (var i = 0; i < records.Count; i++)
+        {
+            var p = partitionOf[i];
+            var chunk = chunks[p] ??= new Chunk(new SourceRecord<T>[sizes[p]], new long[sizes[p]]);
+            chunk.Records[filled[p]] = records[i];
+            chunk.Sequences[filled[p]++] = firstSequence + i;
+        }
+
+        for (var p = 0; p < chunks.Length; p++)
+        {
+            if (chunks[p] is { } chunk)
+            {
+                yield return (p, chunk);
+            }
+        }
+    }
+
     private async ValueTask<SourcePage<T>> ReadPageAsync(Cursor? after, SourceReadContext context, CancellationToken cancellationToken)
     {
         try
         {
             return await _sourcePipeline.ExecuteAsync(
                 static (state, token) => state.Source.ReadPageAsync(state.After, state.Context, token),
-                (Source: _run.Job.Source, After: after, Context: context),
+                (Source: _run.Request.Source, After: after, Context: context),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -251,25 +317,31 @@ internal sealed class SyncRun<T>
         }
     }
 
-    private async Task ProcessPartitionAsync(ChannelReader<WorkItem> reader, CancellationToken stopToken)
+    private async Task ProcessPartitionAsync(ChannelReader<Chunk> reader, CancellationToken stopToken)
     {
-        var batch = new List<WorkItem>(_run.Options.BatchSize);
+        var chunks = new List<Chunk>();
         while (await reader.WaitToReadAsync(stopToken).ConfigureAwait(false))
         {
-            while (batch.Count < _run.Options.BatchSize && reader.TryRead(out var item))
+            var size = 0;
+            while (reader.TryPeek(out var next) && (size == 0 || size + next.Records.Length <= _run.Options.BatchSize) && reader.TryRead(out next))
             {
-                batch.Add(item);
+                chunks.Add(next);
+                size += next.Records.Length;
             }
 
             // A batch that has started runs to its commit (bounded by the grace period); no new batch
-            // starts once a stop is requested.
-            await ProcessBatchAsync(batch, _abort.Token).ConfigureAwait(false);
-            batch.Clear();
-            stopToken.ThrowIfCancellationRequested();
+            // starts once a stop is requested. A chunk larger than BatchSize is written in slices.
+            var batch = Chunk.Concat(chunks, size);
+            chunks.Clear();
+            for (var offset = 0; offset < batch.Records.Length; offset += _run.Options.BatchSize)
+            {
+                await ProcessBatchAsync(batch.Slice(offset, _run.Options.BatchSize), _abort.Token).ConfigureAwait(false);
+                stopToken.ThrowIfCancellationRequested();
+            }
         }
     }
 
-    private async Task ProcessBatchAsync(IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    private async Task ProcessBatchAsync(Chunk items, CancellationToken cancellationToken)
     {
         using var activity = SyncKitActivity.Source.StartActivity("synckit.batch");
         activity?.SetTag(SyncKitDiagnostics.Tags.RunId, _run.RunId);
@@ -282,7 +354,7 @@ internal sealed class SyncRun<T>
                 (Run: this, State: state),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not RunTerminatedException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not (RunTerminatedException or LeaseLostException) && !cancellationToken.IsCancellationRequested)
         {
             await IsolateAsync(state, ex, cancellationToken).ConfigureAwait(false);
         }
@@ -312,29 +384,28 @@ internal sealed class SyncRun<T>
             throw new JobStoppedException(classification.Class, $"Writing {_run.Id} failed: {exception.Message}", exception);
         }
 
-        if (state.Pending.Count > 1)
+        if (state.Pending.Records.Length > 1)
         {
-            foreach (var item in state.Pending)
+            for (var i = 0; i < state.Pending.Records.Length; i++)
             {
-                await ProcessBatchAsync([item], cancellationToken).ConfigureAwait(false);
+                await ProcessBatchAsync(state.Pending.Slice(i, 1), cancellationToken).ConfigureAwait(false);
             }
 
             return;
         }
 
-        var failed = state.Pending[0];
-        await FailForGoodAsync([(failed, RecordOutcome.Failed(classification.Class, exception.Message))], state.Attempt, cancellationToken).ConfigureAwait(false);
+        await FailForGoodAsync(state.Pending, RecordOutcome.Failed(classification.Class, exception.Message), state.Attempt, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<BatchAttempt> AttemptAsync(BatchState state, CancellationToken cancellationToken)
     {
         state.Attempt++;
-        if (state.Pending.Count == 0)
+        if (state.Pending.Records.Length == 0)
         {
             return default;
         }
 
-        var destination = _run.Job.Destination;
+        var destination = _run.Request.Destination;
         var enlist = destination.WritesInStateTransaction;
         var gateHeld = false;
         IStateTransaction? transaction = null;
@@ -347,12 +418,7 @@ internal sealed class SyncRun<T>
                 transaction = await BeginAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var records = new SourceRecord<T>[state.Pending.Count];
-            for (var i = 0; i < records.Length; i++)
-            {
-                records[i] = state.Pending[i].Record;
-            }
-
+            var records = state.Pending.Records;
             var batch = new DestinationBatch<T>(_run.Id, _run.RunId, records, transaction, transaction?.Dedup ?? _run.Store.Dedup);
             var outcomes = await destination.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             if (outcomes.Count != records.Length)
@@ -363,26 +429,26 @@ internal sealed class SyncRun<T>
 
             // The attempt timeout bounds the destination's write; once it answered, the commit runs to its end
             // (bounded by the grace period of a stop).
-            var sorted = Sort(state, outcomes);
+            using var settled = Settle(state, outcomes);
             if (!enlist)
             {
                 await _commitGate.WaitAsync(_abort.Token).ConfigureAwait(false);
                 gateHeld = true;
             }
 
-            await CommitAsync(transaction, sorted.Done, sorted.DeadLetters, state.Attempt, _abort.Token).ConfigureAwait(false);
-            state.Pending = sorted.Retry;
-            if (sorted.Stop is { } stop)
+            await CommitAsync(transaction, settled, _abort.Token).ConfigureAwait(false);
+            state.Pending = settled.Retry;
+            if (settled.Stop is { } stop)
             {
-                throw new JobStoppedException(stop.Outcome.ErrorClass, $"Record {stop.Item.Record.Key} of {_run.Id} failed: {stop.Outcome.Error}");
+                throw new JobStoppedException(stop.Outcome.ErrorClass, $"Record {stop.Record.Key} of {_run.Id} failed: {stop.Outcome.Error}");
             }
 
-            if (sorted.Halt is { } halt)
+            if (settled.Halt is { } halt)
             {
-                throw Halt(halt.Item, halt.Outcome);
+                throw Halt(halt.Record, halt.Outcome);
             }
 
-            return new BatchAttempt(sorted.Retry.Count == 0 ? null : new ErrorClassification(sorted.RetryClass, sorted.RetryAfter));
+            return new BatchAttempt(settled.Retry.Records.Length == 0 ? null : new ErrorClassification(settled.RetryClass, settled.RetryAfter));
         }
         finally
         {
@@ -398,54 +464,78 @@ internal sealed class SyncRun<T>
         }
     }
 
-    private SortedOutcomes Sort(BatchState state, IReadOnlyList<RecordOutcome> outcomes)
+    /// <summary>
+    /// Sorts a batch's outcomes: done (written, skipped, deduplicated), dead-lettered, retried, or ending the
+    /// job or run. Allocates per record only for the rare failures.
+    /// </summary>
+    private Settled Settle(BatchState state, IReadOnlyList<RecordOutcome> outcomes)
     {
-        var sorted = new SortedOutcomes();
+        var pending = state.Pending;
+        var settled = new Settled(pending.Records.Length) { Attempts = state.Attempt };
+        List<int>? retry = null;
         for (var i = 0; i < outcomes.Count; i++)
         {
-            var item = state.Pending[i];
+            var record = pending.Records[i];
             var outcome = outcomes[i];
-            if (outcome.Kind != RecordOutcomeKind.Failed)
+            switch (outcome.Kind)
             {
-                sorted.Done.Add((item, outcome));
-                continue;
+                case RecordOutcomeKind.Written or RecordOutcomeKind.Skipped or RecordOutcomeKind.Deduplicated:
+                    settled.Handled(outcome.Kind);
+                    break;
+                default:
+                    _run.Evidence.Error(outcome.ErrorClass);
+                    if (outcome.ErrorClass.StopsJob())
+                    {
+                        settled.Stop ??= (record, outcome);
+                    }
+                    else if (outcome.ErrorClass.IsRetryable() && state.Attempt <= _run.Options.MaxRetryAttempts)
+                    {
+                        (retry ??= []).Add(i);
+                        settled.RetryAfter = Max(settled.RetryAfter, outcome.RetryAfter);
+                        settled.RetryClass = outcome.ErrorClass == ErrorClass.RateLimited ? ErrorClass.RateLimited : settled.RetryClass;
+                    }
+                    else if (_run.Options.PartialFailure == PartialFailurePolicy.StopAtFirstFailure)
+                    {
+                        settled.Halt ??= (record, outcome);
+                    }
+                    else
+                    {
+                        settled.DeadLetter(record, pending.Sequences[i], outcome);
+                    }
+
+                    continue;
             }
 
-            _run.Evidence.Error(outcome.ErrorClass);
-            if (outcome.ErrorClass.StopsJob())
+            settled.Done(pending.Sequences[i]);
+            if (_run.Options.AuditLog)
             {
-                sorted.Stop ??= (item, outcome);
+                settled.Audit(_run.Audit(record, AuditActions.Of(outcome.Kind)));
             }
-            else if (outcome.ErrorClass.IsRetryable() && state.Attempt <= _run.Options.MaxRetryAttempts)
+
+            if (i < 5)
             {
-                sorted.Retry.Add(item);
-                sorted.RetryAfter = Max(sorted.RetryAfter, outcome.RetryAfter);
-                sorted.RetryClass = outcome.ErrorClass == ErrorClass.RateLimited ? ErrorClass.RateLimited : sorted.RetryClass;
-            }
-            else if (_run.Options.PartialFailure == PartialFailurePolicy.StopAtFirstFailure)
-            {
-                sorted.Halt ??= (item, outcome);
-            }
-            else
-            {
-                sorted.DeadLetters.Add((item, outcome));
+                settled.Sample(record.Key);
             }
         }
 
-        return sorted;
+        settled.Retry = retry is null ? Chunk.Empty : pending.Select(retry);
+        return settled;
     }
 
-    private async Task FailForGoodAsync(List<(WorkItem Item, RecordOutcome Outcome)> failed, int attempts, CancellationToken cancellationToken)
+    private async Task FailForGoodAsync(Chunk single, RecordOutcome outcome, int attempts, CancellationToken cancellationToken)
     {
+        var record = single.Records[0];
         if (_run.Options.PartialFailure == PartialFailurePolicy.StopAtFirstFailure)
         {
-            throw Halt(failed[0].Item, failed[0].Outcome);
+            throw Halt(record, outcome);
         }
 
+        using var settled = new Settled(1) { Attempts = attempts };
+        settled.DeadLetter(record, single.Sequences[0], outcome);
         await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await CommitAsync(null, [], failed, attempts, cancellationToken).ConfigureAwait(false);
+            await CommitAsync(null, settled, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -459,23 +549,25 @@ internal sealed class SyncRun<T>
     /// enlisted). Once records are marked done, a failure to commit fails the run, so no later commit can move
     /// the checkpoint past records whose effect is not durable. Records count as handled only once committed.
     /// </summary>
-    private async Task CommitAsync(
-        IStateTransaction? transaction,
-        List<(WorkItem Item, RecordOutcome Outcome)> done,
-        List<(WorkItem Item, RecordOutcome Outcome)> deadLetters,
-        int attempts,
-        CancellationToken cancellationToken)
+    private async Task CommitAsync(IStateTransaction? transaction, Settled settled, CancellationToken cancellationToken)
     {
         _abort.Token.ThrowIfCancellationRequested();
-        Cursor? advancedTo;
+        Cursor? advancedTo = null;
         try
         {
-            var watermark = _tracker.Complete(done.Select(d => d.Item.Sequence).Concat(deadLetters.Select(d => d.Item.Sequence)));
-            advancedTo = watermark is not null && !watermark.Equals(_committed) ? watermark : null;
-            var audit = _run.Options.AuditLog && (done.Count > 0 || deadLetters.Count > 0);
-            if (transaction is not null || advancedTo is not null || deadLetters.Count > 0 || audit)
+            var watermark = _tracker.CompleteAll(settled.Sequences);
+            if (_run.Request.WritesState)
             {
-                await WriteAndCommitAsync(transaction, done, deadLetters, attempts, advancedTo, audit, cancellationToken).ConfigureAwait(false);
+                advancedTo = _run.Request.MovesCheckpoint && watermark is not null && !watermark.Equals(_committed) ? watermark : null;
+                if (settled.DeadLetters is { } dead && _run.Options.AuditLog)
+                {
+                    dead.ForEach(d => settled.Audit(_run.Audit(d.Record, AuditActions.DeadLettered)));
+                }
+
+                if (transaction is not null || advancedTo is not null || settled.DeadLetters is not null || settled.AuditEntries is not null)
+                {
+                    await WriteAndCommitAsync(transaction, settled, advancedTo, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex) when (!_abort.IsCancellationRequested)
@@ -484,15 +576,16 @@ internal sealed class SyncRun<T>
             throw new RunFailedException(ex);
         }
 
-        foreach (var (item, outcome) in done)
+        settled.ReportTo(_run.Evidence);
+        if (!_run.Request.WritesState)
         {
-            _run.Evidence.Handled(item.Record.Key, outcome.Kind);
+            return;
         }
 
-        foreach (var (item, outcome) in deadLetters)
+        foreach (var (record, outcome) in settled.DeadLetters ?? [])
         {
-            _run.Evidence.DeadLetter(item.Record.Key);
-            Log.RecordDeadLettered(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, item.Record.Key, outcome.ErrorClass, attempts, outcome.Error ?? string.Empty);
+            _run.Evidence.DeadLetter(record.Key);
+            Log.RecordDeadLettered(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, settled.Attempts, outcome.Error ?? string.Empty);
         }
 
         if (advancedTo is not null)
@@ -503,31 +596,21 @@ internal sealed class SyncRun<T>
         }
     }
 
-    private async Task WriteAndCommitAsync(
-        IStateTransaction? transaction,
-        List<(WorkItem Item, RecordOutcome Outcome)> done,
-        List<(WorkItem Item, RecordOutcome Outcome)> deadLetters,
-        int attempts,
-        Cursor? checkpoint,
-        bool audit,
-        CancellationToken cancellationToken)
+    private async Task WriteAndCommitAsync(IStateTransaction? transaction, Settled settled, Cursor? checkpoint, CancellationToken cancellationToken)
     {
         var owned = transaction is null;
         transaction ??= await BeginAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (deadLetters.Count > 0)
+            if (settled.DeadLetters is { } deadLetters)
             {
-                var entries = deadLetters.ConvertAll(d => _run.NewDeadLetter(d.Item.Record, d.Outcome.ErrorClass, d.Outcome.Error ?? d.Outcome.ErrorClass.ToString(), attempts));
+                var entries = deadLetters.ConvertAll(d => _run.NewDeadLetter(d.Record, d.Outcome.ErrorClass, d.Outcome.Error ?? d.Outcome.ErrorClass.ToString(), settled.Attempts));
                 await transaction.DeadLetters.UpsertAsync(entries, cancellationToken).ConfigureAwait(false);
             }
 
-            if (audit)
+            if (settled.AuditEntries is { } audit)
             {
-                var entries = done.Select(d => _run.Audit(d.Item.Record, AuditActions.Of(d.Outcome.Kind)))
-                    .Concat(deadLetters.Select(d => _run.Audit(d.Item.Record, AuditActions.DeadLettered)))
-                    .ToList();
-                await transaction.Runs.AppendAuditAsync(entries, cancellationToken).ConfigureAwait(false);
+                await transaction.Runs.AppendAuditAsync(audit, cancellationToken).ConfigureAwait(false);
             }
 
             if (checkpoint is not null)
@@ -557,7 +640,8 @@ internal sealed class SyncRun<T>
         await _commitGate.WaitAsync(_abort.Token).ConfigureAwait(false);
         try
         {
-            await CommitAsync(null, [], [], 0, _abort.Token).ConfigureAwait(false);
+            using var nothing = new Settled(0);
+            await CommitAsync(null, nothing, _abort.Token).ConfigureAwait(false);
         }
         finally
         {
@@ -585,42 +669,141 @@ internal sealed class SyncRun<T>
     }
 
     /// <summary>Ends the run at a record that failed for good under <see cref="PartialFailurePolicy.StopAtFirstFailure"/>.</summary>
-    private RunHaltedException Halt(WorkItem item, RecordOutcome outcome)
+    private RunHaltedException Halt(SourceRecord<T> record, RecordOutcome outcome)
     {
-        Log.StoppedAtRecord(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, item.Record.Key, outcome.ErrorClass, outcome.Error ?? string.Empty);
-        return new RunHaltedException($"Record {item.Record.Key} of {_run.Id} failed ({outcome.ErrorClass}): {outcome.Error}");
+        Log.StoppedAtRecord(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, outcome.Error ?? string.Empty);
+        return new RunHaltedException($"Record {record.Key} of {_run.Id} failed ({outcome.ErrorClass}): {outcome.Error}");
     }
 
     private static TimeSpan? Max(TimeSpan? left, TimeSpan? right) =>
         left is null ? right : right is null ? left : left > right ? left : right;
 
-    private readonly record struct WorkItem(long Sequence, SourceRecord<T> Record);
-
     /// <summary>The result of one attempt at a batch.</summary>
     /// <param name="Retry">Why some records are worth another attempt (transient or rate-limited, and the longest wait asked for), or <see langword="null"/>.</param>
     private readonly record struct BatchAttempt(ErrorClassification? Retry);
 
-    private sealed class BatchState(IReadOnlyList<WorkItem> pending)
+    /// <summary>Records and their sequence numbers, in read order (one partition's share of pages).</summary>
+    private sealed class Chunk(SourceRecord<T>[] records, long[] sequences)
     {
-        public IReadOnlyList<WorkItem> Pending { get; set; } = pending;
+        public static Chunk Empty { get; } = new([], []);
+
+        public SourceRecord<T>[] Records { get; } = records;
+
+        public long[] Sequences { get; } = sequences;
+
+        public static Chunk Concat(List<Chunk> chunks, int size)
+        {
+            if (chunks.Count == 1)
+            {
+                return chunks[0];
+            }
+
+            var merged = new Chunk(new SourceRecord<T>[size], new long[size]);
+            var offset = 0;
+            foreach (var chunk in chunks)
+            {
+                chunk.Records.CopyTo(merged.Records, offset);
+                chunk.Sequences.CopyTo(merged.Sequences, offset);
+                offset += chunk.Records.Length;
+            }
+
+            return merged;
+        }
+
+        public Chunk Slice(int offset, int length)
+        {
+            if (offset == 0 && length >= Records.Length)
+            {
+                return this;
+            }
+
+            length = Math.Min(length, Records.Length - offset);
+            return new Chunk(Records.AsSpan(offset, length).ToArray(), Sequences.AsSpan(offset, length).ToArray());
+        }
+
+        public Chunk Select(List<int> indexes) =>
+            new([.. indexes.Select(i => Records[i])], [.. indexes.Select(i => Sequences[i])]);
+    }
+
+    private sealed class BatchState(Chunk pending)
+    {
+        public Chunk Pending { get; set; } = pending;
 
         public int Attempt { get; set; }
     }
 
-    private sealed class SortedOutcomes
+    /// <summary>What one attempt settled: the sequences now done (dead letters included) and what remains.</summary>
+    private sealed class Settled(int capacity) : IDisposable
     {
-        public List<(WorkItem Item, RecordOutcome Outcome)> Done { get; } = [];
+        private readonly long[] _sequences = capacity == 0 ? [] : ArrayPool<long>.Shared.Rent(capacity);
+        private int _count;
+        private long _written;
+        private long _skipped;
+        private long _deduplicated;
+        private List<string>? _samples;
 
-        public List<(WorkItem Item, RecordOutcome Outcome)> DeadLetters { get; } = [];
+        public ReadOnlySpan<long> Sequences => _sequences.AsSpan(0, _count);
 
-        public List<WorkItem> Retry { get; } = [];
+        public List<(SourceRecord<T> Record, RecordOutcome Outcome)>? DeadLetters { get; private set; }
+
+        public List<AuditEntry>? AuditEntries { get; private set; }
+
+        public Chunk Retry { get; set; } = Chunk.Empty;
 
         public TimeSpan? RetryAfter { get; set; }
 
         public ErrorClass RetryClass { get; set; } = ErrorClass.Transient;
 
-        public (WorkItem Item, RecordOutcome Outcome)? Stop { get; set; }
+        public int Attempts { get; init; }
 
-        public (WorkItem Item, RecordOutcome Outcome)? Halt { get; set; }
+        public (SourceRecord<T> Record, RecordOutcome Outcome)? Stop { get; set; }
+
+        public (SourceRecord<T> Record, RecordOutcome Outcome)? Halt { get; set; }
+
+        public void Done(long sequence) => _sequences[_count++] = sequence;
+
+        public void DeadLetter(SourceRecord<T> record, long sequence, RecordOutcome outcome)
+        {
+            Done(sequence);
+            (DeadLetters ??= []).Add((record, outcome));
+        }
+
+        public void Audit(AuditEntry entry) => (AuditEntries ??= []).Add(entry);
+
+        /// <summary>Counts a record the destination wrote, skipped or deduplicated (its sequence is marked done separately).</summary>
+        public void Handled(RecordOutcomeKind kind)
+        {
+            switch (kind)
+            {
+                case RecordOutcomeKind.Written:
+                    _written++;
+                    break;
+                case RecordOutcomeKind.Skipped:
+                    _skipped++;
+                    break;
+                default:
+                    _deduplicated++;
+                    break;
+            }
+        }
+
+        public void Sample(string key) => (_samples ??= []).Add(key);
+
+        /// <summary>Tells the run's evidence what this attempt handled, once its commit succeeded.</summary>
+        public void ReportTo(RunEvidence evidence)
+        {
+            evidence.Handled(RecordOutcomeKind.Written, _written);
+            evidence.Handled(RecordOutcomeKind.Skipped, _skipped);
+            evidence.Handled(RecordOutcomeKind.Deduplicated, _deduplicated);
+            _samples?.ForEach(evidence.Sample);
+        }
+
+        public void Dispose()
+        {
+            if (_sequences.Length > 0)
+            {
+                ArrayPool<long>.Shared.Return(_sequences);
+            }
+        }
     }
 }

@@ -43,6 +43,21 @@ internal sealed class WatermarkTracker
         }
     }
 
+    /// <summary>Registers <paramref name="count"/> records in read order under one lock and returns the first one's sequence number.</summary>
+    public long RegisterRange<TState>(int count, TState state, Func<TState, int, Cursor> positionAt)
+    {
+        lock (_sync)
+        {
+            var first = _next;
+            for (var i = 0; i < count; i++)
+            {
+                Append(positionAt(state, i), done: false);
+            }
+
+            return first;
+        }
+    }
+
     /// <summary>Registers a position that is done as soon as everything before it is (a page's continuation).</summary>
     public void RegisterMarker(Cursor position)
     {
@@ -60,17 +75,37 @@ internal sealed class WatermarkTracker
         {
             foreach (var sequence in sequences)
             {
-                if (sequence < _head || sequence >= _next)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(sequences), sequence, "The sequence is not pending.");
-                }
-
-                _slots[IndexOf(sequence)].Done = true;
+                MarkDone(sequence);
             }
 
             Advance();
             return Watermark;
         }
+    }
+
+    /// <summary>Marks records done and returns the watermark afterwards; allocation-free.</summary>
+    public Cursor? CompleteAll(ReadOnlySpan<long> sequences)
+    {
+        lock (_sync)
+        {
+            foreach (var sequence in sequences)
+            {
+                MarkDone(sequence);
+            }
+
+            Advance();
+            return Watermark;
+        }
+    }
+
+    private void MarkDone(long sequence)
+    {
+        if (sequence < _head || sequence >= _next)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sequence), sequence, "The sequence is not pending.");
+        }
+
+        _slots[IndexOf(sequence)].Done = true;
     }
 
     private long Append(Cursor position, bool done)

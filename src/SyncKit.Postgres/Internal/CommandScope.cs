@@ -1,0 +1,47 @@
+using Npgsql;
+
+namespace SyncKit.Postgres.Internal;
+
+/// <summary>Where a store operation runs: on its own pooled connection (committed at once) or inside an open transaction.</summary>
+internal abstract class CommandScope
+{
+    public abstract ValueTask<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellationToken);
+}
+
+/// <summary>Each command borrows a pooled connection and commits on its own.</summary>
+internal sealed class AutoCommitScope(PostgresDatabase database) : CommandScope
+{
+    public override async ValueTask<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellationToken)
+    {
+        await database.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return database.DataSource.CreateCommand(sql);
+    }
+}
+
+/// <summary>Commands run in an open transaction and commit with it.</summary>
+internal sealed class TransactionScope(NpgsqlConnection connection, NpgsqlTransaction transaction) : CommandScope
+{
+    public override ValueTask<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new NpgsqlCommand(sql, connection, transaction));
+}
+
+/// <summary>Binds positional parameters.</summary>
+internal static class ParameterExtensions
+{
+    public static NpgsqlCommand With(this NpgsqlCommand command, object? value)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        return command;
+    }
+
+    public static NpgsqlBatchCommand With(this NpgsqlBatchCommand command, object? value)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        return command;
+    }
+
+    /// <summary>A time for a <c>timestamptz</c> column, which Npgsql accepts only in UTC.</summary>
+    public static DateTime Utc(this DateTimeOffset value) => value.UtcDateTime;
+
+    public static DateTime? Utc(this DateTimeOffset? value) => value?.UtcDateTime;
+}

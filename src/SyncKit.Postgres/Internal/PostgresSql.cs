@@ -1,0 +1,187 @@
+namespace SyncKit.Postgres.Internal;
+
+/// <summary>Every statement the store runs, built once for its schema. Parameters are positional (<c>$n</c>).</summary>
+internal sealed class PostgresSql(string schema)
+{
+    public string LockMigrations { get; } = "SELECT pg_advisory_xact_lock($1)";
+
+    public string CreateSchemaAndReadVersion { get; } = $"""
+        CREATE SCHEMA IF NOT EXISTS {schema};
+        CREATE TABLE IF NOT EXISTS {schema}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+        SELECT coalesce(max(version), 0) FROM {schema}.schema_version
+        """;
+
+    public string Migration(int version) =>
+        PostgresSchema.Migrations[version - 1].Replace("{schema}", schema, StringComparison.Ordinal) +
+        $"\n;INSERT INTO {schema}.schema_version (version) VALUES ({version})";
+
+    // Checkpoints: $1 tenant, $2 stream.
+    public string GetCheckpoint { get; } = $"SELECT cursor::text FROM {schema}.checkpoints WHERE tenant = $1 AND stream = $2";
+
+    public string SaveCheckpoint { get; } = $"""
+        INSERT INTO {schema}.checkpoints (tenant, stream, cursor, updated_at) VALUES ($1, $2, $3::jsonb, $4)
+        ON CONFLICT (tenant, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at
+        """;
+
+    public string DeleteCheckpoint { get; } = $"DELETE FROM {schema}.checkpoints WHERE tenant = $1 AND stream = $2";
+
+    // Dedup: $1 scope, $2 keys (distinct), $3 now, $4 held until. Returns (ordinal, status) in key order:
+    // 0 acquired, 1 reacquired, 2 already completed, 3 held elsewhere.
+    public string ReserveDedup { get; } = $"""
+        WITH input AS (
+            SELECT key, ordinal FROM unnest($2::text[]) WITH ORDINALITY AS i(key, ordinal)
+        ), existing AS (
+            SELECT d.key, d.completed_at FROM {schema}.dedup d WHERE d.scope = $1 AND d.key = ANY($2::text[])
+        ), reserved AS (
+            INSERT INTO {schema}.dedup AS d (scope, key, held_until) SELECT $1, key, $4 FROM input
+            ON CONFLICT (scope, key) DO UPDATE SET held_until = EXCLUDED.held_until
+            WHERE d.completed_at IS NULL AND d.held_until <= $3
+            RETURNING d.key, d.xmax = 0 AS inserted
+        )
+        SELECT CASE
+                   WHEN r.inserted THEN 0
+                   WHEN r.key IS NOT NULL THEN 1
+                   WHEN e.completed_at IS NOT NULL THEN 2
+                   ELSE 3
+               END
+        FROM input i
+        LEFT JOIN reserved r ON r.key = i.key
+        LEFT JOIN existing e ON e.key = i.key
+        ORDER BY i.ordinal
+        """;
+
+    // $1 scope, $2 keys, $3 now.
+    public string CompleteDedup { get; } = $"""
+        INSERT INTO {schema}.dedup (scope, key, held_until, completed_at) SELECT DISTINCT $1, key, $3::timestamptz, $3::timestamptz FROM unnest($2::text[]) AS i(key)
+        ON CONFLICT (scope, key) DO UPDATE SET held_until = EXCLUDED.held_until, completed_at = EXCLUDED.completed_at
+        """;
+
+    // $1 scope, $2 keys.
+    public string ReleaseDedup { get; } = $"DELETE FROM {schema}.dedup WHERE scope = $1 AND key = ANY($2::text[]) AND completed_at IS NULL";
+
+    // $1 scope, $2 keys.
+    public string GetCompletedDedup { get; } = $"SELECT key FROM {schema}.dedup WHERE scope = $1 AND key = ANY($2::text[]) AND completed_at IS NOT NULL";
+
+    // $1 completed before, $2 now.
+    public string PurgeDedup { get; } = $"""
+        DELETE FROM {schema}.dedup
+        WHERE (completed_at IS NOT NULL AND completed_at < $1) OR (completed_at IS NULL AND held_until <= $2)
+        """;
+
+    // Dead letters: one array per column, one element per entry (distinct by job and key).
+    public string UpsertDeadLetters { get; } = $"""
+        INSERT INTO {schema}.dead_letters (tenant, stream, record_key, position, payload, error_class, last_error, attempts,
+                                           first_failed_at, last_failed_at, next_attempt_at, status)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::integer[],
+                             $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::text[])
+        ON CONFLICT (tenant, stream, record_key) DO UPDATE SET
+            position = EXCLUDED.position, payload = EXCLUDED.payload, error_class = EXCLUDED.error_class,
+            last_error = EXCLUDED.last_error, attempts = EXCLUDED.attempts, first_failed_at = EXCLUDED.first_failed_at,
+            last_failed_at = EXCLUDED.last_failed_at, next_attempt_at = EXCLUDED.next_attempt_at, status = EXCLUDED.status
+        """;
+
+    // $1 tenant, $2 stream, $3 keys.
+    public string RemoveDeadLetters { get; } = $"DELETE FROM {schema}.dead_letters WHERE tenant = $1 AND stream = $2 AND record_key = ANY($3::text[])";
+
+    // $1 tenant?, $2 stream?, $3 status?, $4 due at or before?, $5 limit.
+    public string ListDeadLetters { get; } = $"""
+        SELECT tenant, stream, record_key, position::text, payload, error_class, last_error, attempts,
+               first_failed_at, last_failed_at, next_attempt_at, status
+        FROM {schema}.dead_letters
+        WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR stream = $2) AND ($3::text IS NULL OR status = $3)
+          AND ($4::timestamptz IS NULL OR (status = 'Pending' AND next_attempt_at <= $4))
+        ORDER BY next_attempt_at NULLS LAST, record_key
+        LIMIT $5
+        """;
+
+    // $1 tenant, $2 stream.
+    public string CountDeadLetters { get; } = $"SELECT count(*) FROM {schema}.dead_letters WHERE tenant = $1 AND stream = $2";
+
+    // Runs: the columns of RunRecord in order, $1 run id .. $17 error, $18 kind, $19 report.
+    public string SaveRun { get; } = $"""
+        INSERT INTO {schema}.runs (run_id, tenant, stream, started_at, ended_at, outcome, cursor_from, cursor_to, read, written,
+                                   skipped, deduplicated, retried, dead_lettered, errors_by_class, sample_record_keys, error, kind, report)
+        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19)
+        ON CONFLICT (run_id) DO UPDATE SET
+            tenant = EXCLUDED.tenant, stream = EXCLUDED.stream, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
+            outcome = EXCLUDED.outcome, cursor_from = EXCLUDED.cursor_from, cursor_to = EXCLUDED.cursor_to, read = EXCLUDED.read,
+            written = EXCLUDED.written, skipped = EXCLUDED.skipped, deduplicated = EXCLUDED.deduplicated, retried = EXCLUDED.retried,
+            dead_lettered = EXCLUDED.dead_lettered, errors_by_class = EXCLUDED.errors_by_class,
+            sample_record_keys = EXCLUDED.sample_record_keys, error = EXCLUDED.error, kind = EXCLUDED.kind, report = EXCLUDED.report
+        """;
+
+    private const string RunColumns = """
+        run_id, tenant, stream, started_at, ended_at, outcome, cursor_from::text, cursor_to::text, read, written,
+        skipped, deduplicated, retried, dead_lettered, errors_by_class::text, sample_record_keys, error, kind, report
+        """;
+
+    // $1 run id.
+    public string GetRun { get; } = $"SELECT {RunColumns} FROM {schema}.runs WHERE run_id = $1";
+
+    // $1 tenant?, $2 stream?, $3 started from?, $4 started before?, $5 outcome?, $6 kind?, $7 limit.
+    public string QueryRuns { get; } = $"""
+        SELECT {RunColumns} FROM {schema}.runs
+        WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR stream = $2)
+          AND ($3::timestamptz IS NULL OR started_at >= $3) AND ($4::timestamptz IS NULL OR started_at < $4)
+          AND ($5::text IS NULL OR outcome = $5) AND ($6::text IS NULL OR kind = $6)
+        ORDER BY started_at DESC, run_id DESC
+        LIMIT $7
+        """;
+
+    // One array per column.
+    public string AppendAudit { get; } = $"""
+        INSERT INTO {schema}.audit (run_id, tenant, stream, record_key, position, action, at)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::timestamptz[])
+        """;
+
+    // $1 tenant, $2 stream, $3 record key.
+    public string GetAudit { get; } = $"""
+        SELECT run_id, position::text, action, at FROM {schema}.audit
+        WHERE tenant = $1 AND stream = $2 AND record_key = $3 ORDER BY id
+        """;
+
+    // $1 ended before.
+    public string PurgeRuns { get; } = $"""
+        WITH old AS (DELETE FROM {schema}.runs WHERE ended_at < $1 RETURNING run_id),
+             gone AS (DELETE FROM {schema}.audit WHERE run_id IN (SELECT run_id FROM old))
+        SELECT count(*) FROM old
+        """;
+
+    // Leases. $1 tenants, $2 streams (the candidates).
+    public string EnsureLeaseRows { get; } = $"""
+        INSERT INTO {schema}.leases (tenant, stream) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING
+        """;
+
+    // $1 tenants, $2 streams, $3 owner, $4 duration, $5 max count. Free or expired rows, oldest expiry first;
+    // rows another transaction is claiming or committing under are skipped rather than waited for.
+    public string AcquireLeases { get; } = $"""
+        UPDATE {schema}.leases l
+        SET owner = $3, fencing_token = l.fencing_token + 1, acquired_at = now(), expires_at = now() + $4::interval
+        FROM (
+            SELECT tenant, stream FROM {schema}.leases
+            WHERE (tenant, stream) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+              AND (owner IS NULL OR expires_at <= now())
+            ORDER BY expires_at, tenant, stream
+            LIMIT $5
+            FOR UPDATE SKIP LOCKED
+        ) free
+        WHERE l.tenant = free.tenant AND l.stream = free.stream
+        RETURNING l.tenant, l.stream, l.fencing_token, l.expires_at
+        """;
+
+    // $1 tenant, $2 stream, $3 owner, $4 token, $5 duration.
+    public string RenewLease { get; } = $"""
+        UPDATE {schema}.leases SET expires_at = now() + $5::interval
+        WHERE tenant = $1 AND stream = $2 AND owner = $3 AND fencing_token = $4
+        RETURNING expires_at
+        """;
+
+    // $1 tenant, $2 stream, $3 owner, $4 token.
+    public string ReleaseLease { get; } = $"""
+        UPDATE {schema}.leases SET owner = NULL, expires_at = '-infinity'
+        WHERE tenant = $1 AND stream = $2 AND owner = $3 AND fencing_token = $4
+        """;
+
+    // $1 tenant, $2 stream, $3 owner, $4 token. Raises SQLSTATE SK001 when the token is stale.
+    public string AssertLease { get; } = $"SELECT {schema}.assert_lease($1, $2, $3, $4)";
+}

@@ -1,0 +1,119 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace SyncKit.Postgres.Internal;
+
+/// <summary>
+/// A state transaction on one pooled connection. Checkpoint writes are held until the commit and sent in
+/// one round trip with the lease check; when the job is leased, the check locks the lease row until the
+/// commit ends, so a commit under a stale fencing token is rejected by the database and rolled back whole.
+/// </summary>
+internal sealed class PostgresStateTransaction : IStateTransaction
+{
+    private readonly PostgresDatabase _database;
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly JobId _job;
+    private readonly LeaseRegistry.Fence? _fence;
+    private readonly LeaseRegistry _registry;
+    private readonly PendingCheckpoints _checkpoints;
+    private bool _completed;
+
+    public PostgresStateTransaction(PostgresDatabase database, NpgsqlConnection connection, NpgsqlTransaction transaction, JobId job, LeaseRegistry.Fence? fence, LeaseRegistry registry)
+    {
+        _database = database;
+        _connection = connection;
+        _transaction = transaction;
+        _job = job;
+        _fence = fence;
+        _registry = registry;
+        var writer = new PostgresStateWriter(database, new TransactionScope(connection, transaction));
+        _checkpoints = new PendingCheckpoints(writer);
+        Dedup = writer;
+        DeadLetters = writer;
+        Runs = writer;
+    }
+
+    public ICheckpointStore Checkpoints => _checkpoints;
+
+    public IDedupStore Dedup { get; }
+
+    public IDeadLetterStore DeadLetters { get; }
+
+    public IRunHistoryStore Runs { get; }
+
+    public DbTransaction DbTransaction => _transaction;
+
+    public async ValueTask CommitAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_completed, this);
+        _completed = true;
+        var batch = new NpgsqlBatch(_connection, _transaction);
+        await using (batch.ConfigureAwait(false))
+        {
+            if (_fence is not null)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(_database.Sql.AssertLease).With(_job.Tenant).With(_job.Stream).With(_fence.Owner).With(_fence.Token));
+            }
+
+            _checkpoints.AddTo(batch, _database);
+
+            try
+            {
+                if (batch.BatchCommands.Count > 0)
+                {
+                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresSchema.LeaseLostSqlState)
+            {
+                _registry.Ended(_job, _fence!.Token);
+                Log.LeaseLost(_database.Logger, _job.Tenant, _job.Stream, _fence.Owner, _fence.Token);
+                throw new LeaseLostException(_job, _fence.Token, ex.MessageText, ex);
+            }
+        }
+
+        await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _completed = true;
+        await _transaction.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checkpoint writes wait for the commit (the last write per job wins), which also keeps reads inside the
+    /// transaction on the committed checkpoint, as with every store.
+    /// </summary>
+    private sealed class PendingCheckpoints(PostgresStateWriter committed) : ICheckpointStore
+    {
+        private readonly Dictionary<JobId, Cursor?> _writes = [];
+
+        public ValueTask<Cursor?> GetAsync(JobId job, CancellationToken cancellationToken) => committed.GetAsync(job, cancellationToken);
+
+        public ValueTask SaveAsync(JobId job, Cursor cursor, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(cursor);
+            _writes[job] = cursor;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DeleteAsync(JobId job, CancellationToken cancellationToken)
+        {
+            _writes[job] = null;
+            return ValueTask.CompletedTask;
+        }
+
+        public void AddTo(NpgsqlBatch batch, PostgresDatabase database)
+        {
+            foreach (var (job, cursor) in _writes)
+            {
+                batch.BatchCommands.Add(cursor is null
+                    ? new NpgsqlBatchCommand(database.Sql.DeleteCheckpoint).With(job.Tenant).With(job.Stream)
+                    : new NpgsqlBatchCommand(database.Sql.SaveCheckpoint).With(job.Tenant).With(job.Stream).With(CursorJson.Write(cursor)).With(database.Time.GetUtcNow().Utc()));
+            }
+        }
+    }
+}

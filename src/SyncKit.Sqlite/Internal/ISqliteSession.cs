@@ -1,0 +1,23 @@
+namespace SyncKit.Sqlite.Internal;
+
+/// <summary>
+/// Where the store's statements run: on a pooled connection with each write committed on its own, or in an
+/// open <see cref="SqliteStateTransaction"/>. The statements themselves live once, in <see cref="SqliteStateWriter"/>.
+/// </summary>
+internal interface ISqliteSession
+{
+    TimeProvider Time { get; }
+
+    /// <summary>Runs a read; it sees committed state (and, in a transaction, the transaction's own writes).</summary>
+    ValueTask<TResult> ReadAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> read, CancellationToken cancellationToken);
+
+    /// <summary>Runs a write in the session's write transaction.</summary>
+    ValueTask<TResult> WriteAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> write, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a dedup reservation. A reservation is a hold, not data: it commits at once, so it outlives a
+    /// transaction that rolls back (or a crash) and the next holder is told the effect may have happened.
+    /// Only inside a transaction that has already written (and so holds the write lock) is it part of that transaction.
+    /// </summary>
+    ValueTask<TResult> HoldAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> write, CancellationToken cancellationToken);
+}

@@ -1,0 +1,169 @@
+using Microsoft.Data.Sqlite;
+
+namespace SyncKit.Sqlite.Internal;
+
+/// <summary>
+/// The store's tables and their forward-only migrations. <c>synckit_schema_version</c> holds one row per
+/// applied migration; migrations run in one write transaction at start-up, so a crash mid-migration leaves
+/// the previous schema intact. A database whose schema is newer than this code is refused, never written.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>The migrations, in order; migration <c>i</c> brings the schema to version <c>i + 1</c>. Append only.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE synckit_checkpoints (
+            tenant TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            cursor_ticks INTEGER,
+            cursor_offset INTEGER,
+            cursor_id TEXT NOT NULL,
+            cursor_progress TEXT,
+            saved_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant, stream)
+        ) WITHOUT ROWID;
+
+        -- last_reservation records the answer to the latest reservation (0 acquired, 1 re-acquired,
+        -- 2 already completed, 3 held elsewhere), so one upsert statement answers a whole batch of keys.
+        CREATE TABLE synckit_dedup (
+            scope TEXT NOT NULL,
+            dedup_key TEXT NOT NULL,
+            held_until INTEGER NOT NULL,
+            completed_at INTEGER,
+            last_reservation INTEGER NOT NULL,
+            PRIMARY KEY (scope, dedup_key)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE synckit_dead_letters (
+            tenant TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            record_key TEXT NOT NULL,
+            position_ticks INTEGER,
+            position_offset INTEGER,
+            position_id TEXT NOT NULL,
+            position_progress TEXT,
+            payload TEXT NOT NULL,
+            error_class TEXT NOT NULL,
+            last_error TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            first_failed_at INTEGER NOT NULL,
+            last_failed_at INTEGER NOT NULL,
+            next_attempt_at INTEGER,
+            status TEXT NOT NULL,
+            PRIMARY KEY (tenant, stream, record_key)
+        );
+        CREATE INDEX synckit_dead_letters_due ON synckit_dead_letters (tenant, stream, status, next_attempt_at);
+
+        CREATE TABLE synckit_runs (
+            run_id TEXT NOT NULL PRIMARY KEY,
+            tenant TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            outcome TEXT NOT NULL,
+            from_ticks INTEGER,
+            from_offset INTEGER,
+            from_id TEXT,
+            from_progress TEXT,
+            to_ticks INTEGER,
+            to_offset INTEGER,
+            to_id TEXT,
+            to_progress TEXT,
+            read_count INTEGER NOT NULL,
+            written_count INTEGER NOT NULL,
+            skipped_count INTEGER NOT NULL,
+            deduplicated_count INTEGER NOT NULL,
+            retried_count INTEGER NOT NULL,
+            dead_lettered_count INTEGER NOT NULL,
+            errors_by_class TEXT NOT NULL,
+            sample_record_keys TEXT NOT NULL,
+            error TEXT
+        );
+        CREATE INDEX synckit_runs_job ON synckit_runs (tenant, stream, started_at);
+        CREATE INDEX synckit_runs_started ON synckit_runs (started_at);
+        CREATE INDEX synckit_runs_ended ON synckit_runs (ended_at);
+
+        CREATE TABLE synckit_audit (
+            seq INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            tenant TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            record_key TEXT NOT NULL,
+            position_ticks INTEGER,
+            position_offset INTEGER,
+            position_id TEXT NOT NULL,
+            position_progress TEXT,
+            action TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX synckit_audit_record ON synckit_audit (tenant, stream, record_key);
+        CREATE INDEX synckit_audit_run ON synckit_audit (run_id);
+        """,
+        """
+        ALTER TABLE synckit_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'Sync';
+        ALTER TABLE synckit_runs ADD COLUMN report TEXT;
+        CREATE INDEX synckit_runs_kind ON synckit_runs (tenant, stream, kind, started_at);
+        """,
+    ];
+
+    /// <summary>The schema version this code writes.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>Reads the schema version; 0 for a database SyncKit never touched. Reads only, so a foreign file stays untouched.</summary>
+    public static int ReadVersion(StoreConnection connection)
+    {
+        var exists = connection.Command("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'synckit_schema_version'").ExecuteScalar();
+        return Convert.ToInt64(exists, System.Globalization.CultureInfo.InvariantCulture) == 0
+            ? 0
+            : Convert.ToInt32(connection.Command("SELECT coalesce(max(version), 0) FROM synckit_schema_version").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Applies the missing migrations in one write transaction; returns the version found before.</summary>
+    public static int Migrate(StoreConnection connection, string path, DateTimeOffset now)
+    {
+        connection.Begin();
+        try
+        {
+            var found = ReadVersion(connection);
+            ThrowIfNewer(found, path);
+            if (found < CurrentVersion)
+            {
+                connection.Command("CREATE TABLE IF NOT EXISTS synckit_schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)").ExecuteNonQuery();
+                for (var version = found + 1; version <= CurrentVersion; version++)
+                {
+                    // Migration scripts hold several statements, so they run uncached.
+                    using (var migration = connection.Connection.CreateCommand())
+                    {
+                        migration.Transaction = connection.Transaction;
+                        migration.CommandText = Migrations[version - 1];
+                        migration.ExecuteNonQuery();
+                    }
+
+                    connection.Command("INSERT INTO synckit_schema_version (version, applied_at) VALUES ($version, $at)")
+                        .Bind("$version", version)
+                        .Bind("$at", SqliteValues.Ticks(now))
+                        .ExecuteNonQuery();
+                }
+            }
+
+            connection.Commit();
+            return found;
+        }
+        catch
+        {
+            connection.Rollback();
+            throw;
+        }
+    }
+
+    public static void ThrowIfNewer(int found, string path)
+    {
+        if (found > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The SQLite state store '{path}' has schema version {found}, newer than version {CurrentVersion} that this SyncKit.Sqlite understands. " +
+                "It was written by a newer SyncKit.Sqlite; upgrade the package (the store never migrates down or writes a newer schema).");
+        }
+    }
+}

@@ -1,0 +1,434 @@
+using Microsoft.Data.Sqlite;
+
+namespace SyncKit.Sqlite.Internal;
+
+/// <summary>The store interfaces as SQL statements, run in an <see cref="ISqliteSession"/>.</summary>
+internal sealed class SqliteStateWriter(ISqliteSession session)
+    : ICheckpointStore, IDedupStore, IDeadLetterStore, IRunHistoryStore
+{
+    private const string DeadLetterColumns =
+        "tenant, stream, record_key, position_ticks, position_offset, position_id, position_progress, payload, error_class, " +
+        "last_error, attempts, first_failed_at, last_failed_at, next_attempt_at, status";
+
+    private const string RunColumns =
+        "run_id, tenant, stream, started_at, ended_at, outcome, from_ticks, from_offset, from_id, from_progress, " +
+        "to_ticks, to_offset, to_id, to_progress, read_count, written_count, skipped_count, deduplicated_count, " +
+        "retried_count, dead_lettered_count, errors_by_class, sample_record_keys, error, kind, report";
+
+    private const string AuditColumns =
+        "run_id, tenant, stream, record_key, position_ticks, position_offset, position_id, position_progress, action, at";
+
+    private static readonly CursorParameters CheckpointCursor = CursorParameters.Named("cursor");
+    private static readonly CursorParameters Position = CursorParameters.Named("position");
+    private static readonly CursorParameters From = CursorParameters.Named("from");
+    private static readonly CursorParameters To = CursorParameters.Named("to");
+
+    // ---- Checkpoints ----
+
+    public ValueTask<Cursor?> GetAsync(JobId job, CancellationToken cancellationToken) =>
+        session.ReadAsync(job, static (connection, job) =>
+        {
+            using var reader = connection.Command(
+                    "SELECT cursor_ticks, cursor_offset, cursor_id, cursor_progress FROM synckit_checkpoints WHERE tenant = $tenant AND stream = $stream")
+                .BindJob(job)
+                .ExecuteReader();
+            return reader.Read() ? SqliteValues.Cursor(reader, 0) : null;
+        }, cancellationToken);
+
+    public ValueTask SaveAsync(JobId job, Cursor cursor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        return Discard(session.WriteAsync((Job: job, Cursor: cursor, Now: session.Time.GetUtcNow()), static (connection, s) =>
+            connection.Command("""
+                    INSERT INTO synckit_checkpoints (tenant, stream, cursor_ticks, cursor_offset, cursor_id, cursor_progress, saved_at)
+                    VALUES ($tenant, $stream, $cursor_ticks, $cursor_offset, $cursor_id, $cursor_progress, $now)
+                    ON CONFLICT (tenant, stream) DO UPDATE SET
+                        cursor_ticks = excluded.cursor_ticks, cursor_offset = excluded.cursor_offset, cursor_id = excluded.cursor_id,
+                        cursor_progress = excluded.cursor_progress, saved_at = excluded.saved_at
+                    """)
+                .BindJob(s.Job)
+                .BindCursor(CheckpointCursor, s.Cursor)
+                .Bind("$now", SqliteValues.Ticks(s.Now))
+                .ExecuteNonQuery(), cancellationToken));
+    }
+
+    public ValueTask DeleteAsync(JobId job, CancellationToken cancellationToken) =>
+        Discard(session.WriteAsync(job, static (connection, job) =>
+            connection.Command("DELETE FROM synckit_checkpoints WHERE tenant = $tenant AND stream = $stream").BindJob(job).ExecuteNonQuery(), cancellationToken));
+
+    // ---- Dedup ----
+
+    public async ValueTask<IReadOnlyList<DedupReservation>> ReserveAsync(string scope, IReadOnlyList<string> keys, TimeSpan hold, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var distinct = new HashSet<string>(keys, StringComparer.Ordinal);
+        var answers = await session.HoldAsync((Scope: scope, Keys: SqliteValues.JsonArray(distinct), Hold: hold, Time: session.Time), static (connection, s) =>
+        {
+            var now = s.Time.GetUtcNow().UtcTicks;
+            var heldUntil = s.Hold.Ticks > DateTimeOffset.MaxValue.UtcTicks - now ? DateTimeOffset.MaxValue.UtcTicks : now + s.Hold.Ticks;
+
+            // One statement answers the whole batch: new keys insert (acquired); existing ones update only their
+            // last_reservation, and take a new hold only when the old one expired uncompleted. SET expressions
+            // read the row's values from before the update.
+            using var reader = connection.Command("""
+                    INSERT INTO synckit_dedup (scope, dedup_key, held_until, completed_at, last_reservation)
+                    SELECT $scope, value, $held_until, NULL, 0 FROM json_each($keys) WHERE true
+                    ON CONFLICT (scope, dedup_key) DO UPDATE SET
+                        last_reservation = CASE WHEN completed_at IS NOT NULL THEN 2 WHEN held_until > $now THEN 3 ELSE 1 END,
+                        held_until = CASE WHEN completed_at IS NULL AND held_until <= $now THEN excluded.held_until ELSE held_until END
+                    RETURNING dedup_key, last_reservation
+                    """)
+                .Bind("$scope", s.Scope)
+                .Bind("$keys", s.Keys)
+                .Bind("$held_until", heldUntil)
+                .Bind("$now", now)
+                .ExecuteReader();
+            var statuses = new Dictionary<string, DedupStatus>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                statuses[reader.GetString(0)] = reader.GetInt64(1) switch
+                {
+                    0 => DedupStatus.Acquired,
+                    1 => DedupStatus.Reacquired,
+                    2 => DedupStatus.AlreadyCompleted,
+                    _ => DedupStatus.HeldElsewhere,
+                };
+            }
+
+            return statuses;
+        }, cancellationToken).ConfigureAwait(false);
+
+        // A key repeated in the batch is held by its first occurrence; the repeats see that hold.
+        var result = new DedupReservation[keys.Count];
+        var answered = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var status = answers[keys[i]];
+            if (!answered.Add(keys[i]) && status is DedupStatus.Acquired or DedupStatus.Reacquired)
+            {
+                status = DedupStatus.HeldElsewhere;
+            }
+
+            result[i] = new DedupReservation(keys[i], status);
+        }
+
+        return result;
+    }
+
+    public ValueTask CompleteAsync(string scope, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        keys.Count == 0 ? ValueTask.CompletedTask : Discard(session.WriteAsync((Scope: scope, Keys: SqliteValues.JsonArray(keys), Now: session.Time.GetUtcNow()), static (connection, s) =>
+            connection.Command("""
+                    INSERT INTO synckit_dedup (scope, dedup_key, held_until, completed_at, last_reservation)
+                    SELECT $scope, value, $now, $now, 2 FROM json_each($keys) WHERE true
+                    ON CONFLICT (scope, dedup_key) DO UPDATE SET completed_at = excluded.completed_at, held_until = excluded.held_until
+                    """)
+                .Bind("$scope", s.Scope)
+                .Bind("$keys", s.Keys)
+                .Bind("$now", SqliteValues.Ticks(s.Now))
+                .ExecuteNonQuery(), cancellationToken));
+
+    public ValueTask ReleaseAsync(string scope, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        keys.Count == 0 ? ValueTask.CompletedTask : Discard(session.WriteAsync((Scope: scope, Keys: SqliteValues.JsonArray(keys)), static (connection, s) =>
+            connection.Command("DELETE FROM synckit_dedup WHERE scope = $scope AND completed_at IS NULL AND dedup_key IN (SELECT value FROM json_each($keys))")
+                .Bind("$scope", s.Scope)
+                .Bind("$keys", s.Keys)
+                .ExecuteNonQuery(), cancellationToken));
+
+    public ValueTask<IReadOnlySet<string>> GetCompletedAsync(string scope, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        session.ReadAsync((Scope: scope, Keys: SqliteValues.JsonArray(keys)), static (connection, s) =>
+        {
+            using var reader = connection.Command(
+                    "SELECT dedup_key FROM synckit_dedup WHERE scope = $scope AND completed_at IS NOT NULL AND dedup_key IN (SELECT value FROM json_each($keys))")
+                .Bind("$scope", s.Scope)
+                .Bind("$keys", s.Keys)
+                .ExecuteReader();
+            var completed = new HashSet<string>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                completed.Add(reader.GetString(0));
+            }
+
+            return (IReadOnlySet<string>)completed;
+        }, cancellationToken);
+
+    public ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken) =>
+        session.WriteAsync((Before: completedBefore, Time: session.Time), static (connection, s) =>
+            connection.Command("""
+                    DELETE FROM synckit_dedup
+                    WHERE (completed_at IS NOT NULL AND completed_at < $before) OR (completed_at IS NULL AND held_until <= $now)
+                    """)
+                .Bind("$before", SqliteValues.Ticks(s.Before))
+                .Bind("$now", SqliteValues.Ticks(s.Time.GetUtcNow()))
+                .ExecuteNonQuery(), cancellationToken);
+
+    // ---- Dead letters ----
+
+    public ValueTask UpsertAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return entries.Count == 0 ? ValueTask.CompletedTask : Discard(session.WriteAsync(entries, static (connection, entries) =>
+        {
+            var command = connection.Command($"""
+                INSERT OR REPLACE INTO synckit_dead_letters ({DeadLetterColumns})
+                VALUES ($tenant, $stream, $record_key, $position_ticks, $position_offset, $position_id, $position_progress, $payload,
+                        $error_class, $last_error, $attempts, $first_failed_at, $last_failed_at, $next_attempt_at, $status)
+                """);
+            foreach (var entry in entries)
+            {
+                command
+                    .BindJob(entry.Job)
+                    .Bind("$record_key", entry.RecordKey)
+                    .BindCursor(Position, entry.Position)
+                    .Bind("$payload", entry.Payload)
+                    .Bind("$error_class", SqliteValues.Name(entry.ErrorClass))
+                    .Bind("$last_error", entry.LastError)
+                    .Bind("$attempts", entry.Attempts)
+                    .Bind("$first_failed_at", SqliteValues.Ticks(entry.FirstFailedAt))
+                    .Bind("$last_failed_at", SqliteValues.Ticks(entry.LastFailedAt))
+                    .Bind("$next_attempt_at", SqliteValues.Ticks(entry.NextAttemptAt))
+                    .Bind("$status", SqliteValues.Name(entry.Status))
+                    .ExecuteNonQuery();
+            }
+
+            return 0;
+        }, cancellationToken));
+    }
+
+    public ValueTask<int> RemoveAsync(JobId job, IReadOnlyList<string> recordKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recordKeys);
+        return recordKeys.Count == 0 ? ValueTask.FromResult(0) : session.WriteAsync((Job: job, Keys: SqliteValues.JsonArray(recordKeys)), static (connection, s) =>
+            connection.Command("DELETE FROM synckit_dead_letters WHERE tenant = $tenant AND stream = $stream AND record_key IN (SELECT value FROM json_each($keys))")
+                .BindJob(s.Job)
+                .Bind("$keys", s.Keys)
+                .ExecuteNonQuery(), cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<DeadLetter>> ListAsync(DeadLetterQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return session.ReadAsync(query, static (connection, query) =>
+        {
+            var filter = new SqlFilter()
+                .Where(query.Tenant is not null, "tenant = $tenant")
+                .Where(query.Stream is not null, "stream = $stream")
+                .Where(query.Status is not null, "status = $status")
+                .Where(query.DueAtOrBefore is not null, "status = 'Pending' AND next_attempt_at <= $due");
+            using var reader = connection.Command(
+                    $"SELECT {DeadLetterColumns} FROM synckit_dead_letters{filter} ORDER BY next_attempt_at IS NULL, next_attempt_at, record_key LIMIT $limit")
+                .Bind("$tenant", query.Tenant)
+                .Bind("$stream", query.Stream)
+                .Bind("$status", query.Status is { } status ? SqliteValues.Name(status) : null)
+                .Bind("$due", SqliteValues.Ticks(query.DueAtOrBefore))
+                .Bind("$limit", Math.Max(0, query.Limit))
+                .ExecuteReader();
+            var entries = new List<DeadLetter>();
+            while (reader.Read())
+            {
+                entries.Add(new DeadLetter(
+                    new JobId(reader.GetString(0), reader.GetString(1)),
+                    reader.GetString(2),
+                    SqliteValues.Cursor(reader, 3)!,
+                    reader.GetString(7),
+                    SqliteValues.Parse<ErrorClass>(reader, 8),
+                    reader.GetString(9),
+                    reader.GetInt32(10),
+                    SqliteValues.Instant(reader, 11),
+                    SqliteValues.Instant(reader, 12),
+                    SqliteValues.NullableInstant(reader, 13),
+                    SqliteValues.Parse<DeadLetterStatus>(reader, 14)));
+            }
+
+            return (IReadOnlyList<DeadLetter>)entries;
+        }, cancellationToken);
+    }
+
+    public ValueTask<int> CountAsync(JobId job, CancellationToken cancellationToken) =>
+        session.ReadAsync(job, static (connection, job) =>
+            Convert.ToInt32(
+                connection.Command("SELECT count(*) FROM synckit_dead_letters WHERE tenant = $tenant AND stream = $stream").BindJob(job).ExecuteScalar(),
+                System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+
+    // ---- Run history and audit ----
+
+    public ValueTask SaveRunAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Discard(session.WriteAsync(run, static (connection, run) =>
+            connection.Command($"""
+                    INSERT OR REPLACE INTO synckit_runs ({RunColumns})
+                    VALUES ($run_id, $tenant, $stream, $started_at, $ended_at, $outcome, $from_ticks, $from_offset, $from_id, $from_progress,
+                            $to_ticks, $to_offset, $to_id, $to_progress, $read, $written, $skipped, $deduplicated, $retried, $dead_lettered,
+                            $errors_by_class, $sample_record_keys, $error, $kind, $report)
+                    """)
+                .Bind("$run_id", run.RunId)
+                .BindJob(run.Job)
+                .Bind("$started_at", SqliteValues.Ticks(run.StartedAt))
+                .Bind("$ended_at", SqliteValues.Ticks(run.EndedAt))
+                .Bind("$outcome", SqliteValues.Name(run.Outcome))
+                .BindCursor(From, run.CursorFrom)
+                .BindCursor(To, run.CursorTo)
+                .Bind("$read", run.Counts.Read)
+                .Bind("$written", run.Counts.Written)
+                .Bind("$skipped", run.Counts.Skipped)
+                .Bind("$deduplicated", run.Counts.Deduplicated)
+                .Bind("$retried", run.Counts.Retried)
+                .Bind("$dead_lettered", run.Counts.DeadLettered)
+                .Bind("$errors_by_class", SqliteValues.JsonObject(run.ErrorsByClass))
+                .Bind("$sample_record_keys", SqliteValues.JsonArray(run.SampleRecordKeys))
+                .Bind("$error", run.Error)
+                .Bind("$kind", SqliteValues.Name(run.Kind))
+                .Bind("$report", run.Report)
+                .ExecuteNonQuery(), cancellationToken));
+    }
+
+    public async ValueTask<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        var runs = await QueryRunsAsync(new RunQuery { Limit = 1 }, runId, cancellationToken).ConfigureAwait(false);
+        return runs.Count == 0 ? null : runs[0];
+    }
+
+    public ValueTask<IReadOnlyList<RunRecord>> QueryRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return QueryRunsAsync(query, null, cancellationToken);
+    }
+
+    public ValueTask AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return entries.Count == 0 ? ValueTask.CompletedTask : Discard(session.WriteAsync(entries, static (connection, entries) =>
+        {
+            var command = connection.Command($"""
+                INSERT INTO synckit_audit ({AuditColumns})
+                VALUES ($run_id, $tenant, $stream, $record_key, $position_ticks, $position_offset, $position_id, $position_progress, $action, $at)
+                """);
+            foreach (var entry in entries)
+            {
+                command
+                    .Bind("$run_id", entry.RunId)
+                    .BindJob(entry.Job)
+                    .Bind("$record_key", entry.RecordKey)
+                    .BindCursor(Position, entry.Position)
+                    .Bind("$action", entry.Action)
+                    .Bind("$at", SqliteValues.Ticks(entry.At))
+                    .ExecuteNonQuery();
+            }
+
+            return 0;
+        }, cancellationToken));
+    }
+
+    public ValueTask<IReadOnlyList<AuditEntry>> GetAuditAsync(JobId job, string recordKey, CancellationToken cancellationToken) =>
+        session.ReadAsync((Job: job, Key: recordKey), static (connection, s) =>
+        {
+            using var reader = connection.Command(
+                    $"SELECT {AuditColumns} FROM synckit_audit WHERE tenant = $tenant AND stream = $stream AND record_key = $record_key ORDER BY seq")
+                .BindJob(s.Job)
+                .Bind("$record_key", s.Key)
+                .ExecuteReader();
+            var entries = new List<AuditEntry>();
+            while (reader.Read())
+            {
+                entries.Add(new AuditEntry(
+                    reader.GetString(0),
+                    new JobId(reader.GetString(1), reader.GetString(2)),
+                    reader.GetString(3),
+                    SqliteValues.Cursor(reader, 4)!,
+                    reader.GetString(8),
+                    SqliteValues.Instant(reader, 9)));
+            }
+
+            return (IReadOnlyList<AuditEntry>)entries;
+        }, cancellationToken);
+
+    ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
+        session.WriteAsync(endedBefore, static (connection, endedBefore) =>
+        {
+            var before = SqliteValues.Ticks(endedBefore);
+            connection.Command("DELETE FROM synckit_audit WHERE run_id IN (SELECT run_id FROM synckit_runs WHERE ended_at < $before)")
+                .Bind("$before", before)
+                .ExecuteNonQuery();
+            return connection.Command("DELETE FROM synckit_runs WHERE ended_at < $before").Bind("$before", before).ExecuteNonQuery();
+        }, cancellationToken);
+
+    private ValueTask<IReadOnlyList<RunRecord>> QueryRunsAsync(RunQuery query, string? runId, CancellationToken cancellationToken) =>
+        session.ReadAsync((Query: query, RunId: runId), static (connection, s) =>
+        {
+            var query = s.Query;
+            var filter = new SqlFilter()
+                .Where(s.RunId is not null, "run_id = $run_id")
+                .Where(query.Tenant is not null, "tenant = $tenant")
+                .Where(query.Stream is not null, "stream = $stream")
+                .Where(query.StartedFrom is not null, "started_at >= $started_from")
+                .Where(query.StartedBefore is not null, "started_at < $started_before")
+                .Where(query.Outcome is not null, "outcome = $outcome")
+                .Where(query.Kind is not null, "kind = $kind");
+            using var reader = connection.Command($"SELECT {RunColumns} FROM synckit_runs{filter} ORDER BY started_at DESC, run_id DESC LIMIT $limit")
+                .Bind("$run_id", s.RunId)
+                .Bind("$tenant", query.Tenant)
+                .Bind("$stream", query.Stream)
+                .Bind("$started_from", SqliteValues.Ticks(query.StartedFrom))
+                .Bind("$started_before", SqliteValues.Ticks(query.StartedBefore))
+                .Bind("$outcome", query.Outcome is { } outcome ? SqliteValues.Name(outcome) : null)
+                .Bind("$kind", query.Kind is { } kind ? SqliteValues.Name(kind) : null)
+                .Bind("$limit", Math.Max(0, query.Limit))
+                .ExecuteReader();
+            var runs = new List<RunRecord>();
+            while (reader.Read())
+            {
+                runs.Add(ReadRun(reader));
+            }
+
+            return (IReadOnlyList<RunRecord>)runs;
+        }, cancellationToken);
+
+    private static RunRecord ReadRun(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        new JobId(reader.GetString(1), reader.GetString(2)),
+        SqliteValues.Instant(reader, 3),
+        SqliteValues.NullableInstant(reader, 4),
+        SqliteValues.Parse<RunOutcome>(reader, 5),
+        SqliteValues.Cursor(reader, 6),
+        SqliteValues.Cursor(reader, 10),
+        new RunCounts(reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.GetInt64(17), reader.GetInt64(18), reader.GetInt64(19)),
+        SqliteValues.ReadErrorCounts(reader.GetString(20)),
+        SqliteValues.ReadJsonArray(reader.GetString(21)),
+        reader.IsDBNull(22) ? null : reader.GetString(22))
+    {
+        Kind = SqliteValues.Parse<RunKind>(reader, 23),
+        Report = reader.IsDBNull(24) ? null : reader.GetString(24),
+    };
+
+    private static async ValueTask Discard<T>(ValueTask<T> write) => await write.ConfigureAwait(false);
+}
+
+/// <summary>Builds a <c>WHERE</c> clause from the filters that are set; each combination is its own prepared statement.</summary>
+internal sealed class SqlFilter
+{
+    private readonly List<string> _conditions = [];
+
+    public SqlFilter Where(bool applies, string condition)
+    {
+        if (applies)
+        {
+            _conditions.Add(condition);
+        }
+
+        return this;
+    }
+
+    public override string ToString() => _conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", _conditions);
+}
+
+internal static class JobBinding
+{
+    public static SqliteCommand BindJob(this SqliteCommand command, JobId job) =>
+        command.Bind("$tenant", job.Tenant).Bind("$stream", job.Stream);
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SyncKit;
+using SyncKit.Sqlite;
+using SyncKit.Sqlite.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Chooses the SQLite state store for SyncKit.</summary>
+public static class SqliteSyncKitBuilderExtensions
+{
+    /// <summary>
+    /// Keeps SyncKit's state in one SQLite file (<see cref="SqliteSyncStateStore"/>). The options are validated,
+    /// and the file opened, checked and migrated, when the host starts.
+    /// </summary>
+    /// <param name="builder">The SyncKit builder.</param>
+    /// <param name="connectionString">A database file path or a SQLite connection string (see <see cref="SqliteStateStoreOptions.ConnectionString"/>).</param>
+    /// <returns>The builder.</returns>
+    public static SyncKitBuilder UseSqlite(this SyncKitBuilder builder, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        return builder.UseSqlite(options => options.ConnectionString = connectionString);
+    }
+
+    /// <summary>
+    /// Keeps SyncKit's state in one SQLite file (<see cref="SqliteSyncStateStore"/>). The options are validated,
+    /// and the file opened, checked and migrated, when the host starts.
+    /// </summary>
+    /// <param name="builder">The SyncKit builder.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    public static SyncKitBuilder UseSqlite(this SyncKitBuilder builder, Action<SqliteStateStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.AddOptions<SqliteStateStoreOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStateStoreOptions>, SqliteStateStoreOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new SqliteSyncStateStore(
+            provider.GetRequiredService<IOptions<SqliteStateStoreOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<ILoggerFactory>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
+        return builder.UseStore(provider => provider.GetRequiredService<SqliteSyncStateStore>());
+    }
+}

@@ -1,0 +1,123 @@
+using Xunit;
+
+namespace SyncKit.Testing;
+
+/// <summary>
+/// The conformance kit for <see cref="ISource{T}"/> implementations: what the engine relies on from every
+/// source. A connector's test project inherits this class and supplies <see cref="CreateSourceAsync"/>.
+/// </summary>
+/// <typeparam name="T">The record type.</typeparam>
+public abstract class SourceConformanceTests<T>
+{
+    /// <summary>The job the kit reads for.</summary>
+    protected static readonly JobId Job = new("conformance", "source");
+
+    /// <summary>The page size the kit asks for.</summary>
+    /// <value>Default 10.</value>
+    protected virtual int PageSize => 10;
+
+    /// <summary>
+    /// Creates a source holding <paramref name="recordCount"/> records with distinct keys. When
+    /// <paramref name="recordCount"/> is at least 3 × <see cref="PageSize"/>, at least 2 × <see cref="PageSize"/>
+    /// of them must share one timestamp, so ties cross a page boundary.
+    /// </summary>
+    /// <param name="recordCount">How many records (0 for an empty source).</param>
+    /// <returns>The source.</returns>
+    protected abstract ValueTask<ISource<T>> CreateSourceAsync(int recordCount);
+
+    /// <summary>Reading from the start returns every record once, in ascending position order.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task ReadPageAsync_FromTheStart_ReturnsEveryRecordOnceInAscendingOrder()
+    {
+        var source = await CreateSourceAsync(5 * PageSize).ConfigureAwait(false);
+
+        var records = await ReadAllAsync(source, after: null).ConfigureAwait(false);
+
+        Assert.Equal(5 * PageSize, records.Count);
+        Assert.Equal(records.Count, records.Select(r => r.Key).Distinct(StringComparer.Ordinal).Count());
+        for (var i = 1; i < records.Count; i++)
+        {
+            Assert.True(records[i].Position.CompareTo(records[i - 1].Position) > 0, $"Position {records[i].Position} (key {records[i].Key}) must be after {records[i - 1].Position}.");
+        }
+    }
+
+    /// <summary>The kit's data has ties that cross a page boundary, so the tie tests below mean something.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task ReadPageAsync_TiesOnTimestamp_CrossAPageBoundaryWithoutLossOrRepeat()
+    {
+        var source = await CreateSourceAsync(5 * PageSize).ConfigureAwait(false);
+
+        var tied = (await ReadAllAsync(source, after: null).ConfigureAwait(false))
+            .GroupBy(r => r.Position.Timestamp)
+            .MaxBy(g => g.Count());
+
+        Assert.NotNull(tied);
+        Assert.True(tied.Count() >= 2 * PageSize, $"CreateSourceAsync must give at least {2 * PageSize} records one timestamp; the largest tie has {tied.Count()}.");
+    }
+
+    /// <summary>Resuming after any record returns exactly the records after it: a checkpoint loses nothing and repeats nothing.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task ReadPageAsync_ResumedAfterAnyRecord_ReturnsExactlyTheRecordsAfterIt()
+    {
+        var source = await CreateSourceAsync(3 * PageSize).ConfigureAwait(false);
+        var all = await ReadAllAsync(source, after: null).ConfigureAwait(false);
+
+        for (var i = 0; i < all.Count; i += 3)
+        {
+            var rest = await ReadAllAsync(source, all[i].Position).ConfigureAwait(false);
+            Assert.Equal(all.Skip(i + 1).Select(r => r.Key), rest.Select(r => r.Key));
+        }
+    }
+
+    /// <summary>Reading has no side effects: the same read twice returns the same records.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task ReadPageAsync_Repeated_ReturnsTheSameRecords()
+    {
+        var source = await CreateSourceAsync(2 * PageSize).ConfigureAwait(false);
+
+        var first = await ReadAllAsync(source, after: null).ConfigureAwait(false);
+        var second = await ReadAllAsync(source, after: null).ConfigureAwait(false);
+
+        Assert.Equal(first.Select(r => (r.Key, r.Position)), second.Select(r => (r.Key, r.Position)));
+    }
+
+    /// <summary>An empty source answers one empty, final page.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task ReadPageAsync_EmptySource_ReturnsAnEmptyFinalPage()
+    {
+        var source = await CreateSourceAsync(0).ConfigureAwait(false);
+
+        var page = await source.ReadPageAsync(null, new SourceReadContext(Job, PageSize), CancellationToken.None).ConfigureAwait(false);
+
+        Assert.Empty(page.Records);
+        Assert.False(page.HasMore);
+    }
+
+    /// <summary>Reads every page after <paramref name="after"/> the way the engine does.</summary>
+    /// <param name="source">The source.</param>
+    /// <param name="after">Where to start.</param>
+    /// <returns>The records in read order.</returns>
+    protected async Task<List<SourceRecord<T>>> ReadAllAsync(ISource<T> source, Cursor? after)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var records = new List<SourceRecord<T>>();
+        for (var pages = 0; ; pages++)
+        {
+            Assert.True(pages < 10_000, "The source never said HasMore = false.");
+            var page = await source.ReadPageAsync(after, new SourceReadContext(Job, PageSize), CancellationToken.None).ConfigureAwait(false);
+            records.AddRange(page.Records);
+            if (!page.HasMore)
+            {
+                return records;
+            }
+
+            Assert.True(page.Records.Count > 0 || page.Next is not null, "A page that says more follow must have records or a Next cursor.");
+            after = page.Next ?? page.Records[^1].Position;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using Xunit;
+
+namespace SyncKit.Testing;
+
+public abstract partial class StateStoreConformanceTests
+{
+    /// <summary>A finished run of <paramref name="job"/> with every field set.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="job">The job.</param>
+    /// <param name="startedMinutes">Minutes after <see cref="T0"/> it started; it ended a minute later.</param>
+    /// <param name="outcome">How it ended.</param>
+    /// <returns>The run.</returns>
+    protected static RunRecord NewRun(string runId, JobId job, int startedMinutes, RunOutcome outcome = RunOutcome.Succeeded) => new(
+        runId,
+        job,
+        T0.AddMinutes(startedMinutes),
+        outcome == RunOutcome.Running ? null : T0.AddMinutes(startedMinutes + 1),
+        outcome,
+        Cursor.At(T0, "0"),
+        new Cursor(T0.AddMinutes(startedMinutes).ToOffset(TimeSpan.FromHours(-3)), "007", "offset=2"),
+        new RunCounts(100, 90, 5, 3, 7, 2),
+        new Dictionary<ErrorClass, long> { [ErrorClass.Validation] = 2, [ErrorClass.Transient] = 7 },
+        ["007", "ünï", "x y"],
+        outcome == RunOutcome.Failed ? "the source said 500" : null);
+
+    /// <summary>Asserts two runs hold the same values, collections compared by content.</summary>
+    /// <param name="expected">The run written.</param>
+    /// <param name="actual">The run read back.</param>
+    protected static void AssertSameRun(RunRecord expected, RunRecord? actual)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        Assert.NotNull(actual);
+        Assert.Equal(expected with { ErrorsByClass = actual.ErrorsByClass, SampleRecordKeys = actual.SampleRecordKeys }, actual);
+        AssertSameCursor(expected.CursorFrom, actual.CursorFrom);
+        AssertSameCursor(expected.CursorTo, actual.CursorTo);
+        Assert.Equal(expected.ErrorsByClass.OrderBy(p => p.Key), actual.ErrorsByClass.OrderBy(p => p.Key));
+        Assert.Equal(expected.SampleRecordKeys, actual.SampleRecordKeys);
+    }
+
+    /// <summary>Every field of a run comes back as written, for a running and a finished run.</summary>
+    /// <param name="outcome">The run's outcome.</param>
+    /// <returns>The test.</returns>
+    [Theory]
+    [InlineData(RunOutcome.Running)]
+    [InlineData(RunOutcome.Failed)]
+    public async Task Runs_SaveRunAsync_ThenGet_RoundTripsEveryField(RunOutcome outcome)
+    {
+        var run = NewRun("run-1", JobA, 0, outcome);
+
+        await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+
+        AssertSameRun(run, await Store.Runs.GetRunAsync("run-1", CancellationToken.None));
+    }
+
+    /// <summary>A run with no cursors, errors or samples (nothing read) round-trips too.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_SaveRunAsync_EmptyRun_RoundTrips()
+    {
+        var run = new RunRecord("run-1", JobA, T0, null, RunOutcome.Running, null, null, RunCounts.Zero, new Dictionary<ErrorClass, long>(), [], null);
+
+        await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+
+        AssertSameRun(run, await Store.Runs.GetRunAsync("run-1", CancellationToken.None));
+    }
+
+    /// <summary>A run is saved when it starts and again when it ends: the second save replaces the first.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_SaveRunAsync_SameRunId_ReplacesTheRecord()
+    {
+        await Store.Runs.SaveRunAsync(NewRun("run-1", JobA, 0, RunOutcome.Running), CancellationToken.None);
+        var ended = NewRun("run-1", JobA, 0, RunOutcome.CompletedWithDeadLetters);
+
+        await Store.Runs.SaveRunAsync(ended, CancellationToken.None);
+
+        AssertSameRun(ended, await Store.Runs.GetRunAsync("run-1", CancellationToken.None));
+        Assert.Single(await Store.Runs.QueryRunsAsync(new RunQuery(), CancellationToken.None));
+    }
+
+    /// <summary>A run's kind and report (a reconciliation pass, an operator action) come back as written and filter queries.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_SaveRunAsync_KindAndReport_RoundTripAndFilter()
+    {
+        var pass = NewRun("run-1", JobA, 0) with { Kind = RunKind.FullReconciliation, Report = "{\"checked\":10,\"missing\":[\"7\"]}" };
+        await Store.Runs.SaveRunAsync(pass, CancellationToken.None);
+        await Store.Runs.SaveRunAsync(NewRun("run-2", JobA, 1), CancellationToken.None);
+
+        AssertSameRun(pass, await Store.Runs.GetRunAsync("run-1", CancellationToken.None));
+        var passes = await Store.Runs.QueryRunsAsync(new RunQuery { Kind = RunKind.FullReconciliation }, CancellationToken.None);
+        Assert.Equal(["run-1"], passes.Select(r => r.RunId));
+        Assert.Equal(RunKind.Sync, (await Store.Runs.GetRunAsync("run-2", CancellationToken.None))!.Kind);
+    }
+
+    /// <summary>An unknown run id reads as none.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_GetRunAsync_Unknown_ReturnsNull() =>
+        Assert.Null(await Store.Runs.GetRunAsync("no-such-run", CancellationToken.None));
+
+    /// <summary>Tenant, stream, outcome and start-time filters each narrow the result.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_QueryRunsAsync_Filters_ReturnOnlyMatchingRuns()
+    {
+        foreach (var run in new[]
+        {
+            NewRun("a0", JobA, 0), NewRun("a10", JobA, 10, RunOutcome.Failed), NewRun("a20", JobA, 20),
+            NewRun("b5", JobB, 5), NewRun("c15", JobC, 15, RunOutcome.Failed),
+        })
+        {
+            await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+        }
+
+        async Task<IEnumerable<string>> IdsAsync(RunQuery query) =>
+            (await Store.Runs.QueryRunsAsync(query, CancellationToken.None)).Select(r => r.RunId).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["a0", "a10", "a20", "b5"], await IdsAsync(new RunQuery { Tenant = "tenant-a" }));
+        Assert.Equal(["a0", "a10", "a20", "c15"], await IdsAsync(new RunQuery { Stream = "invoices" }));
+        Assert.Equal(["a10", "c15"], await IdsAsync(new RunQuery { Outcome = RunOutcome.Failed }));
+        Assert.Equal(["a10", "b5", "c15"], await IdsAsync(new RunQuery { StartedFrom = T0.AddMinutes(5), StartedBefore = T0.AddMinutes(20) }));
+        Assert.Equal(["a10"], await IdsAsync(new RunQuery { Tenant = "tenant-a", Stream = "invoices", Outcome = RunOutcome.Failed }));
+    }
+
+    /// <summary>Runs come newest first (ties by run id, descending), cut at the limit.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_QueryRunsAsync_ManyRuns_NewestFirstUpToTheLimit()
+    {
+        foreach (var run in new[] { NewRun("r1", JobA, 1), NewRun("r3", JobA, 3), NewRun("r2", JobA, 2), NewRun("r3b", JobB, 3) })
+        {
+            await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+        }
+
+        var all = await Store.Runs.QueryRunsAsync(new RunQuery(), CancellationToken.None);
+        var newestTwo = await Store.Runs.QueryRunsAsync(new RunQuery { Limit = 2 }, CancellationToken.None);
+
+        Assert.Equal(["r3b", "r3", "r2", "r1"], all.Select(r => r.RunId));
+        Assert.Equal(["r3b", "r3"], newestTwo.Select(r => r.RunId));
+    }
+
+    /// <summary>"Which runs touched record X": one record's entries of one job, oldest first.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_GetAuditAsync_OneRecord_ReturnsItsEntriesOldestFirst()
+    {
+        var first = new AuditEntry("run-1", JobA, "42", At(1), AuditActions.Written, T0.AddSeconds(1));
+        var second = new AuditEntry("run-2", JobA, "42", new Cursor(T0.AddSeconds(2).ToOffset(TimeSpan.FromHours(9)), "42", "p"), AuditActions.Skipped, T0.AddSeconds(2));
+        await Store.Runs.AppendAuditAsync([first, new AuditEntry("run-1", JobA, "43", At(1), AuditActions.Written, T0)], CancellationToken.None);
+        await Store.Runs.AppendAuditAsync([new AuditEntry("run-2", JobB, "42", At(2), AuditActions.DeadLettered, T0), second], CancellationToken.None);
+
+        var audit = await Store.Runs.GetAuditAsync(JobA, "42", CancellationToken.None);
+
+        Assert.Equal([first, second], audit);
+        AssertSameCursor(second.Position, audit[1].Position);
+        Assert.Empty(await Store.Runs.GetAuditAsync(JobC, "42", CancellationToken.None));
+    }
+
+    /// <summary>Purging deletes runs that ended before the limit with their audit entries, and keeps running and recent runs.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_PurgeAsync_RunsEndedBeforeTheLimit_AreDeletedWithTheirAudit()
+    {
+        foreach (var run in new[] { NewRun("old", JobA, 0), NewRun("stuck", JobA, 0, RunOutcome.Running), NewRun("recent", JobA, 60) })
+        {
+            await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+            await Store.Runs.AppendAuditAsync([new AuditEntry(run.RunId, JobA, "42", At(1), AuditActions.Written, run.StartedAt)], CancellationToken.None);
+        }
+
+        var purged = await Store.Runs.PurgeAsync(T0.AddMinutes(30), CancellationToken.None);
+
+        Assert.Equal(1, purged);
+        Assert.Null(await Store.Runs.GetRunAsync("old", CancellationToken.None));
+        Assert.Equal(["recent", "stuck"], (await Store.Runs.QueryRunsAsync(new RunQuery(), CancellationToken.None)).Select(r => r.RunId));
+        Assert.Equal(["stuck", "recent"], (await Store.Runs.GetAuditAsync(JobA, "42", CancellationToken.None)).Select(a => a.RunId));
+    }
+}

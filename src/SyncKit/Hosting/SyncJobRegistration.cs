@@ -1,0 +1,102 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.DependencyInjection;
+using SyncKit.Hosting.Internal;
+
+namespace SyncKit;
+
+/// <summary>Describes a registered job: its tenants, source, destination and options.</summary>
+/// <typeparam name="T">The record type.</typeparam>
+public sealed class SyncJobRegistration<T> : IRegisteredJob
+{
+    private readonly List<Action<SyncJobOptions>> _configureOptions = [];
+    private Func<IServiceProvider, IEnumerable<string>>? _tenants;
+    private Func<IServiceProvider, string, ISource<T>>? _source;
+    private Func<IServiceProvider, string, IDestination<T>>? _destination;
+    private Func<IServiceProvider, IRecordSerializer<T>>? _serializer;
+
+    internal SyncJobRegistration(string stream) => Stream = stream;
+
+    /// <summary>The stream's name.</summary>
+    public string Stream { get; }
+
+    /// <summary>Syncs the stream for these tenants.</summary>
+    /// <param name="tenants">The tenants.</param>
+    /// <returns>This registration.</returns>
+    public SyncJobRegistration<T> ForTenants(params string[] tenants)
+    {
+        ArgumentNullException.ThrowIfNull(tenants);
+        var copy = tenants.ToArray();
+        return ForTenants(_ => copy);
+    }
+
+    /// <summary>Syncs the stream for the tenants a service provides at start-up (for example from configuration).</summary>
+    /// <param name="tenants">Lists the tenants.</param>
+    /// <returns>This registration.</returns>
+    public SyncJobRegistration<T> ForTenants(Func<IServiceProvider, IEnumerable<string>> tenants)
+    {
+        _tenants = tenants ?? throw new ArgumentNullException(nameof(tenants));
+        return this;
+    }
+
+    /// <summary>Reads from the source the factory creates for each tenant (once per run).</summary>
+    /// <param name="factory">Creates the tenant's source.</param>
+    /// <returns>This registration.</returns>
+    public SyncJobRegistration<T> UseSource(Func<IServiceProvider, string, ISource<T>> factory)
+    {
+        _source = factory ?? throw new ArgumentNullException(nameof(factory));
+        return this;
+    }
+
+    /// <summary>Writes to the destination the factory creates for each tenant (once per run).</summary>
+    /// <param name="factory">Creates the tenant's destination.</param>
+    /// <returns>This registration.</returns>
+    public SyncJobRegistration<T> UseDestination(Func<IServiceProvider, string, IDestination<T>> factory)
+    {
+        _destination = factory ?? throw new ArgumentNullException(nameof(factory));
+        return this;
+    }
+
+    /// <summary>Keeps dead-letter payloads with this serializer instead of reflection-based JSON.</summary>
+    /// <param name="factory">Creates the serializer.</param>
+    /// <returns>This registration.</returns>
+    public SyncJobRegistration<T> UseSerializer(Func<IServiceProvider, IRecordSerializer<T>> factory)
+    {
+        _serializer = factory ?? throw new ArgumentNullException(nameof(factory));
+        return this;
+    }
+
+    /// <summary>Sets the job's options (validated when the host starts).</summary>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>This registration.</returns>
+    public SyncJobRegistration<T> Configure(Action<SyncJobOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _configureOptions.Add(configure);
+        return this;
+    }
+
+    IEnumerable<string> IRegisteredJob.Tenants(IServiceProvider services) => _tenants!(services);
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reflection-based JSON is the documented default; UseSerializer avoids it.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reflection-based JSON is the documented default; UseSerializer avoids it.")]
+    Task<RunRecord> IRegisteredJob.RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken)
+    {
+        var serializer = _serializer?.Invoke(services) ?? new JsonRecordSerializer<T>();
+        var job = new SyncJob<T>(new JobId(tenant, Stream), _source!(services, tenant), _destination!(services, tenant), serializer) { Options = options };
+        return engine.RunAsync(job, cancellationToken);
+    }
+
+    internal void ConfigureOptions(SyncJobOptions options) => _configureOptions.ForEach(c => c(options));
+
+    internal void Validate()
+    {
+        var missing = new (object? Value, string Call)[] { (_tenants, "ForTenants"), (_source, "UseSource"), (_destination, "UseDestination") }
+            .Where(p => p.Value is null)
+            .Select(p => p.Call)
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"SyncKit job '{Stream}' is incomplete: call {string.Join(", ", missing)} when registering it.");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SyncKit;
+using SyncKit.Hosting.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers SyncKit in a host.</summary>
+public static class SyncKitServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the SyncKit engine, the job runner and the hosted scheduler, with an in-memory store unless a
+    /// store package's <c>UseXxx</c> is called. Options are validated when the host starts.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configure">Registers jobs and chooses the store.</param>
+    /// <returns>The builder, for store packages and further configuration.</returns>
+    public static SyncKitBuilder AddSyncKit(this IServiceCollection services, Action<SyncKitBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new SyncKitBuilder(services);
+        if (!services.Any(s => s.ServiceType == typeof(SyncEngine)))
+        {
+            services.TryAddSingleton(TimeProvider.System);
+            services.TryAddSingleton<ISyncStateStore>(sp => new InMemorySyncStateStore(sp.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton(sp => new SyncEngine(
+                sp.GetRequiredService<ISyncStateStore>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILoggerFactory>(),
+                sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
+                sp.GetServices<IErrorClassifier>()));
+            services.TryAddSingleton(sp => new SyncJobRunner(
+                sp,
+                sp.GetRequiredService<SyncEngine>(),
+                sp.GetRequiredService<IOptionsMonitor<SyncJobOptions>>(),
+                sp.GetServices<IRegisteredJob>()));
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncJobOptions>, SyncJobOptionsValidator>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncSchedulerOptions>, SyncSchedulerOptionsValidator>());
+            services.AddOptions<SyncSchedulerOptions>().ValidateOnStart();
+            services.AddHostedService<SyncScheduler>();
+        }
+
+        configure?.Invoke(builder);
+        return builder;
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SyncKit;
+
+/// <summary>How the hosted scheduler runs the registered jobs.</summary>
+public sealed class SyncSchedulerOptions
+{
+    /// <summary>Whether the hosted scheduler runs jobs on their cadence. Turn off to run jobs only through <see cref="SyncJobRunner"/>.</summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The most runs at once across all jobs and tenants.</summary>
+    /// <value>Default 4.</value>
+    [Range(1, 1_000)]
+    public int MaxConcurrentRuns { get; set; } = 4;
+
+    /// <summary>
+    /// First runs are spread over this window (or the job's cadence, if shorter) by a stable hash of tenant
+    /// and stream, so tenants never all start in the same instant.
+    /// </summary>
+    /// <value>Default 1 minute.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan StartupStagger { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,134 @@
+using SyncKit.Postgres.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SyncKit.Postgres.Tests.Infrastructure;
+
+namespace SyncKit.Postgres.Tests;
+
+public sealed class PostgresStartupTests : PostgresTestBase
+{
+    [Fact]
+    public async Task StartAsync_EightInstancesAtOnceOnAFreshSchema_MigrateExactlyOnce()
+    {
+        var schema = Schema + "_fresh";
+        var stores = Enumerable.Range(0, 8)
+            .Select(i => Track(PostgresSyncStateStore.Create(new PostgresSyncStateStoreOptions { ConnectionString = Server.ConnectionStringWith($"{schema}-{i}", 2), Schema = schema })))
+            .ToList();
+
+        try
+        {
+            await Task.WhenAll(stores.Select(s => s.StartAsync(default).AsTask()));
+
+            (await ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".schema_version")).Should().Be(PostgresSchema.Migrations.Count);
+            await stores[3].Checkpoints.SaveAsync(new JobId("t", "s"), Cursor.FromSequence(1), default);
+            (await stores[5].Checkpoints.GetAsync(new JobId("t", "s"), default)).Should().Be(Cursor.FromSequence(1));
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP SCHEMA \"{schema}\" CASCADE");
+        }
+    }
+
+    [Fact]
+    public async Task StartAsync_SchemaNewerThanTheCode_IsRefusedNamingBothVersions()
+    {
+        await ExecuteAsync("INSERT INTO {schema}.schema_version (version) VALUES (99)");
+
+        var start = async () => await NewStore().StartAsync(default);
+
+        (await start.Should().ThrowAsync<InvalidOperationException>())
+            .WithMessage($"*\"{Schema}\" is at version 99, newer than the version this SyncKit.Postgres supports ({PostgresSchema.Migrations.Count})*");
+    }
+
+    [Fact]
+    public async Task StartAsync_UnreachableServer_RetriesThenNamesHostPortAndDatabaseButNotThePassword()
+    {
+        var port = FreePort();
+        await using var store = PostgresSyncStateStore.Create(new PostgresSyncStateStoreOptions
+        {
+            ConnectionString = $"Host=127.0.0.1;Port={port};Database=orders;Username=sync;Password=hunter2-secret;Timeout=2",
+            StartupRetries = 2,
+            StartupRetryDelay = TimeSpan.FromMilliseconds(10),
+        });
+
+        var start = async () => await store.Checkpoints.GetAsync(new JobId("t", "s"), default);
+
+        var error = (await start.Should().ThrowAsync<InvalidOperationException>()).Which;
+        error.Message.Should().Contain($"127.0.0.1:{port}").And.Contain("database orders").And.Contain("after 3 attempt(s)");
+        error.ToString().Should().NotContain("hunter2");
+    }
+
+    [Fact]
+    public async Task StartAsync_RejectedCredentials_FailsAtOnceNamingTheTarget()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Server.ConnectionString) { Username = "no_such_role", Password = "hunter2-secret", Database = "orders" };
+        await using var store = PostgresSyncStateStore.Create(new PostgresSyncStateStoreOptions { ConnectionString = builder.ConnectionString, StartupRetryDelay = TimeSpan.FromMinutes(10) });
+
+        var start = async () => await store.StartAsync(default);
+
+        var error = (await start.Should().ThrowAsync<InvalidOperationException>()).Which;
+        error.Message.Should().Contain($"{builder.Host}:{builder.Port}").And.Contain("database orders").And.Contain("no_such_role").And.NotContain("attempt");
+        error.ToString().Should().NotContain("hunter2");
+    }
+
+    [Theory]
+    [InlineData("Schema", "Sync-Kit")]
+    [InlineData("LeaseRenewInterval", "00:01:00")]
+    [InlineData("StartupRetries", "-1")]
+    public void Constructor_InvalidOption_ThrowsNamingTheSetting(string setting, string value)
+    {
+        var options = new PostgresSyncStateStoreOptions();
+        var property = typeof(PostgresSyncStateStoreOptions).GetProperty(setting)!;
+        property.SetValue(options, property.PropertyType == typeof(TimeSpan) ? TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : property.PropertyType == typeof(int) ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : value);
+
+        var create = () => new PostgresSyncStateStore(DataSource, options);
+
+        create.Should().Throw<ArgumentException>().WithMessage($"*PostgresSyncStateStoreOptions.{setting}*");
+    }
+
+    [Fact]
+    public async Task UsePostgres_HostStartsAndStops_MigratesThenReleasesTheInstancesLeases()
+    {
+        var schema = Schema + "_di";
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Services.AddSyncKit(kit => kit.UsePostgres(o => { o.ConnectionString = Server.ConnectionStringWith(schema, 2); o.Schema = schema; }));
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+            (await ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".schema_version")).Should().Be(PostgresSchema.Migrations.Count, "the store migrated when the host started");
+            var leases = host.Services.GetRequiredService<IJobLeaseManager>();
+            host.Services.GetRequiredService<ISyncStateStore>().Should().BeSameAs(host.Services.GetRequiredService<PostgresSyncStateStore>());
+            await leases.TryAcquireAsync([new JobId("t", "s")], 1, default);
+
+            await host.StopAsync();
+
+            (await ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".leases WHERE owner IS NOT NULL")).Should().Be(0);
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+        }
+    }
+
+    [Fact]
+    public async Task UsePostgres_NoConnectionString_FailsHostStartNamingTheSetting()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Services.AddSyncKit(kit => kit.UsePostgres(o => o.Schema = "ok"));
+        using var host = builder.Build();
+
+        var start = async () => await host.StartAsync();
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).WithMessage("*PostgresSyncStateStoreOptions.ConnectionString*");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

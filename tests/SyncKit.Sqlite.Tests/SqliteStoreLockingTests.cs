@@ -1,0 +1,144 @@
+using Microsoft.Data.Sqlite;
+using SyncKit.CrashHost;
+
+namespace SyncKit.Sqlite.Tests;
+
+/// <summary>Concurrent workers in one process share the file safely; a second store (process) is kept off a job.</summary>
+public sealed class SqliteStoreLockingTests : IDisposable
+{
+    private static readonly JobId Job = new("tenant-a", "invoices");
+
+    private readonly TempDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task BeginTransactionAsync_JobHeldByAnotherStore_IsRefusedNamingTheJob()
+    {
+        using var first = _database.OpenStore();
+        using var second = _database.OpenStore();
+        await (await first.BeginTransactionAsync(Job, default)).DisposeAsync();
+
+        var begin = () => second.BeginTransactionAsync(Job, default).AsTask();
+
+        (await begin.Should().ThrowAsync<InvalidOperationException>())
+            .WithMessage($"*Job {Job} is already running in another process*'{_database.Path}'*");
+    }
+
+    [Fact]
+    public async Task RunAsync_JobHeldByThisProcess_IsRefusedInAChildProcessWithoutWritingAnything()
+    {
+        using var holder = _database.OpenStore();
+        await (await holder.BeginTransactionAsync(CrashSource.Job, default)).DisposeAsync();
+
+        var child = await CrashHostProcess.RunAsync(["sqlite", _database.Path, "1000"], int.MaxValue, TimeSpan.FromMinutes(1));
+
+        child.ExitCode.Should().Be(1, child.Output);
+        child.Output.Should().Contain("done Failed").And.Contain($"Job {CrashSource.Job} is already running in another process");
+        (await holder.Checkpoints.GetAsync(CrashSource.Job, default)).Should().BeNull("the refused process committed nothing");
+    }
+
+    [Fact]
+    public async Task BeginTransactionAsync_OtherJobOfAnotherStore_IsNotBlocked()
+    {
+        using var first = _database.OpenStore();
+        using var second = _database.OpenStore();
+        await (await first.BeginTransactionAsync(Job, default)).DisposeAsync();
+
+        var transaction = await second.BeginTransactionAsync(new JobId("tenant-b", "invoices"), default);
+
+        await transaction.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task BeginTransactionAsync_AfterTheHoldingStoreIsDisposed_TakesTheJob()
+    {
+        using (var first = _database.OpenStore())
+        {
+            await (await first.BeginTransactionAsync(Job, default)).DisposeAsync();
+        }
+
+        using var second = _database.OpenStore();
+        var transaction = await second.BeginTransactionAsync(Job, default);
+        await transaction.Checkpoints.SaveAsync(Job, Cursor.FromSequence(1), default);
+        await transaction.CommitAsync(default);
+        await transaction.DisposeAsync();
+
+        (await second.Checkpoints.GetAsync(Job, default)).Should().Be(Cursor.FromSequence(1));
+    }
+
+    [Fact]
+    public async Task Writes_WhileATransactionHoldsTheWriteLock_WaitForItsCommitInsteadOfFailing()
+    {
+        using var store = _database.OpenStore();
+        var transaction = await store.BeginTransactionAsync(Job, default);
+        await transaction.Checkpoints.SaveAsync(Job, Cursor.FromSequence(1), default);
+
+        var waiting = Task.Run(() => store.Dedup.CompleteAsync("scope", ["k"], default).AsTask());
+        var read = await store.Checkpoints.GetAsync(Job, default);
+        await transaction.CommitAsync(default);
+        await transaction.DisposeAsync();
+        await waiting;
+
+        read.Should().BeNull("readers see committed state and are not blocked by the open transaction");
+        (await store.Dedup.GetCompletedAsync("scope", ["k"], default)).Should().Equal("k");
+    }
+
+    [Fact]
+    public async Task Writes_TransactionLeftOpenPastTheBusyTimeout_FailWithAnExplanation()
+    {
+        using var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = _database.Path, BusyTimeout = TimeSpan.FromMilliseconds(200) });
+        var transaction = await store.BeginTransactionAsync(Job, default);
+        await using (transaction)
+        {
+            await transaction.Checkpoints.SaveAsync(Job, Cursor.FromSequence(1), default);
+
+            var write = () => store.Checkpoints.SaveAsync(Job, Cursor.FromSequence(2), default).AsTask();
+
+            (await write.Should().ThrowAsync<TimeoutException>()).WithMessage("*waited 00:00:00.2*transaction was left open*");
+        }
+    }
+
+    [Fact]
+    public async Task DbTransaction_DestinationTableInTheSameFile_CommitsAndRollsBackWithTheCheckpoint()
+    {
+        using var store = _database.OpenStore();
+        await store.InitializeAsync();
+        using (var setup = new SqliteConnection($"Data Source={_database.Path};Pooling=false"))
+        {
+            setup.Open();
+            using var create = setup.CreateCommand();
+            create.CommandText = "CREATE TABLE rows (key TEXT PRIMARY KEY)";
+            create.ExecuteNonQuery();
+        }
+
+        await WriteRowAsync(store, "committed", Cursor.FromSequence(1), commit: true);
+        await WriteRowAsync(store, "rolled-back", Cursor.FromSequence(2), commit: false);
+
+        (await store.Checkpoints.GetAsync(Job, default)).Should().Be(Cursor.FromSequence(1));
+        using var check = new SqliteConnection($"Data Source={_database.Path};Pooling=false");
+        check.Open();
+        using var select = check.CreateCommand();
+        select.CommandText = "SELECT group_concat(key) FROM rows";
+        select.ExecuteScalar().Should().Be("committed");
+    }
+
+    private static async Task WriteRowAsync(SqliteSyncStateStore store, string key, Cursor checkpoint, bool commit)
+    {
+        var transaction = await store.BeginTransactionAsync(Job, default);
+        await using (transaction)
+        {
+            var dbTransaction = (SqliteTransaction)transaction.DbTransaction!;
+            using var insert = dbTransaction.Connection!.CreateCommand();
+            insert.Transaction = dbTransaction;
+            insert.CommandText = "INSERT INTO rows (key) VALUES ($key)";
+            insert.Parameters.AddWithValue("$key", key);
+            insert.ExecuteNonQuery();
+            await transaction.Checkpoints.SaveAsync(Job, checkpoint, default);
+            if (commit)
+            {
+                await transaction.CommitAsync(default);
+            }
+        }
+    }
+}

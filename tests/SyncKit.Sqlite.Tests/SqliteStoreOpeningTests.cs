@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+
+namespace SyncKit.Sqlite.Tests;
+
+/// <summary>Opening the file: what is refused (guarantee 14), what is migrated, and how the file is configured.</summary>
+public sealed class SqliteStoreOpeningTests : IDisposable
+{
+    private static readonly JobId Job = new("tenant-a", "invoices");
+
+    private readonly TempDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task InitializeAsync_FileIsNotADatabase_FailsNamingItAndLeavesItUntouched()
+    {
+        var content = RandomNumberGenerator.GetBytes(8_192);
+        File.WriteAllBytes(_database.Path, content);
+        using var store = _database.OpenStore();
+
+        var open = () => store.InitializeAsync();
+
+        (await open.Should().ThrowAsync<InvalidOperationException>())
+            .WithMessage($"*'{_database.Path}' is not a SQLite database*left untouched*");
+        File.ReadAllBytes(_database.Path).Should().Equal(content);
+        Directory.GetFileSystemEntries(_database.Directory).Should().Equal([_database.Path], "no journal, WAL or lock file is created beside it");
+    }
+
+    [Fact]
+    public async Task InitializeAsync_PathUnderAFile_FailsNamingThePath()
+    {
+        var file = Path.Combine(_database.Directory, "not-a-directory");
+        File.WriteAllText(file, "x");
+        using var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = Path.Combine(file, "state.db") });
+
+        var open = () => store.InitializeAsync();
+
+        (await open.Should().ThrowAsync<InvalidOperationException>())
+            .WithMessage($"*'{Path.Combine(file, "state.db")}' cannot be opened or created for writing*");
+    }
+
+    [Fact]
+    public async Task InitializeAsync_ReadOnlyDirectory_FailsAndCreatesNothing()
+    {
+        // Tests run as root, which ignores permission bits: the immutable attribute stops root too.
+        var directory = Directory.CreateDirectory(Path.Combine(_database.Directory, "read-only")).FullName;
+        using var immutable = Immutable.Set(directory);
+        using var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = Path.Combine(directory, "state.db") });
+
+        var open = () => store.InitializeAsync();
+
+        (await open.Should().ThrowAsync<InvalidOperationException>())
+            .WithMessage($"*'{Path.Combine(directory, "state.db")}' cannot be opened or created for writing*directory exists and is writable*");
+        Directory.GetFileSystemEntries(directory).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task InitializeAsync_ReadOnlyDatabaseFile_FailsAndLeavesItUntouched()
+    {
+        using (var store = _database.OpenStore())
+        {
+            await store.Checkpoints.SaveAsync(Job, Cursor.FromSequence(7), default);
+        }
+
+        var before = File.ReadAllBytes(_database.Path);
+        using (Immutable.Set(_database.Path))
+        {
+            using var store = _database.OpenStore();
+
+            var open = () => store.InitializeAsync();
+
+            (await open.Should().ThrowAsync<InvalidOperationException>()).WithMessage($"*'{_database.Path}' cannot be written*left untouched*");
+            File.ReadAllBytes(_database.Path).Should().Equal(before);
+        }
+    }
+
+    [Fact]
+    public async Task InitializeAsync_NewerSchema_IsRefusedNamingBothVersionsAndNotWritten()
+    {
+        using (var store = _database.OpenStore())
+        {
+            await store.InitializeAsync();
+        }
+
+        Execute("INSERT INTO synckit_schema_version (version, applied_at) VALUES (99, 0)");
+        var before = File.ReadAllBytes(_database.Path);
+        using var newer = _database.OpenStore();
+
+        var open = () => newer.InitializeAsync();
+
+        (await open.Should().ThrowAsync<InvalidOperationException>())
+            .WithMessage("*has schema version 99, newer than version 1 that this SyncKit.Sqlite understands*upgrade*");
+        File.ReadAllBytes(_database.Path).Should().Equal(before);
+        var write = () => newer.Checkpoints.SaveAsync(Job, Cursor.FromSequence(1), default).AsTask();
+        await write.Should().ThrowAsync<InvalidOperationException>("every use of the store is refused, not only the first");
+    }
+
+    [Fact]
+    public async Task InitializeAsync_NewFile_AppliesEveryMigrationOnceInWalMode()
+    {
+        using (var store = _database.OpenStore())
+        {
+            await store.InitializeAsync();
+            await store.InitializeAsync();
+        }
+
+        using (var again = _database.OpenStore())
+        {
+            await again.InitializeAsync();
+        }
+
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1");
+        Query("PRAGMA journal_mode").Should().Be("wal");
+    }
+
+    [Theory]
+    [InlineData(SqliteDurability.Full, 2)]
+    [InlineData(SqliteDurability.Normal, 1)]
+    public async Task BeginTransactionAsync_Durability_SetsSynchronousOnTheConnection(SqliteDurability durability, long synchronous)
+    {
+        using var store = _database.OpenStore(durability: durability);
+        var transaction = await store.BeginTransactionAsync(Job, default);
+        await using (transaction)
+        {
+            using var command = (SqliteCommand)transaction.DbTransaction!.Connection!.CreateCommand();
+            command.Transaction = (SqliteTransaction)transaction.DbTransaction;
+            command.CommandText = "PRAGMA synchronous";
+
+            command.ExecuteScalar().Should().Be(synchronous);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Data Source=:memory:")]
+    [InlineData("Data Source=x.db;Mode=Memory")]
+    [InlineData("Data Source=x.db;Mode=ReadOnly")]
+    [InlineData("Data Source=x.db;No Such Keyword=1")]
+    public void Constructor_UnusableConnectionString_FailsNamingTheSetting(string connectionString)
+    {
+        var create = () => new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = connectionString });
+
+        create.Should().Throw<ArgumentException>().WithMessage("*ConnectionString*");
+    }
+
+    [Fact]
+    public void Constructor_NegativeBusyTimeout_FailsNamingTheSetting()
+    {
+        var create = () => new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = _database.Path, BusyTimeout = TimeSpan.FromSeconds(-1) });
+
+        create.Should().Throw<ArgumentException>().WithMessage("*BusyTimeout*");
+    }
+
+    [Fact]
+    public async Task Reopen_AfterCommits_KeepsEveryCommittedWrite()
+    {
+        using (var store = _database.OpenStore())
+        {
+            var transaction = await store.BeginTransactionAsync(Job, default);
+            await using (transaction)
+            {
+                await transaction.Checkpoints.SaveAsync(Job, Cursor.FromSequence(42), default);
+                await transaction.Dedup.CompleteAsync("scope", ["k"], default);
+                await transaction.CommitAsync(default);
+            }
+        }
+
+        using var reopened = _database.OpenStore();
+        (await reopened.Checkpoints.GetAsync(Job, default)).Should().Be(Cursor.FromSequence(42));
+        (await reopened.Dedup.GetCompletedAsync("scope", ["k"], default)).Should().Equal("k");
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private object? Query(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    /// <summary>Sets the immutable attribute (which stops root too) until disposed.</summary>
+    private sealed class Immutable : IDisposable
+    {
+        private readonly string _path;
+
+        private Immutable(string path) => _path = path;
+
+        public static Immutable Set(string path)
+        {
+            Chattr("+i", path);
+            return new Immutable(path);
+        }
+
+        public void Dispose() => Chattr("-i", _path);
+
+        private static void Chattr(string flag, string path)
+        {
+            using var process = Process.Start(new ProcessStartInfo("chattr", [flag, path]) { RedirectStandardError = true })!;
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            process.ExitCode.Should().Be(0, $"chattr {flag} {path} must work to make a path truly read-only for root: {error}");
+        }
+    }
+}

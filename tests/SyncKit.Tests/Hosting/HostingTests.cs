@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SyncKit.Hosting.Internal;
+using SyncKit.Testing;
+
+namespace SyncKit.Tests.Hosting;
+
+public sealed class HostingTests : IAsyncDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(T0);
+    private readonly ConcurrentDictionary<string, ScriptedSource<TestRecord>> _sources = new();
+    private readonly ConcurrentDictionary<string, CollectingDestination<TestRecord>> _destinations = new();
+    private IHost? _host;
+
+    [Fact]
+    public async Task StartAsync_InvalidJobOption_FailsNamingTheSetting()
+    {
+        var host = Build(job => job.Configure(o => o.BatchSize = 0));
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<OptionsValidationException>())
+            .Which.Message.Should().Contain("BatchSize");
+    }
+
+    [Fact]
+    public async Task StartAsync_InvalidNestedOption_FailsNamingTheSetting()
+    {
+        var host = Build(job => job.Configure(o => o.DeadLetters.MaxAttempts = 0));
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<OptionsValidationException>())
+            .Which.Message.Should().Contain("MaxAttempts");
+    }
+
+    [Fact]
+    public void AddJob_WithoutSource_ThrowsNamingTheMissingCall()
+    {
+        var services = new ServiceCollection();
+
+        var add = () => services.AddSyncKit(b => b.AddJob<TestRecord>("invoices", job => job.ForTenants("a").UseDestination((_, _) => NewDestination("a"))));
+
+        add.Should().Throw<InvalidOperationException>().Which.Message.Should().Contain("invoices").And.Contain("UseSource");
+    }
+
+    [Fact]
+    public void FirstRunDelay_SpreadsTenantsAcrossTheWindow()
+    {
+        var delays = Enumerable.Range(0, 100)
+            .Select(i => SyncScheduler.FirstRunDelay(new JobId($"tenant-{i}", "users"), TimeSpan.FromHours(1), TimeSpan.FromMinutes(10)))
+            .ToList();
+
+        delays.Should().OnlyContain(d => d >= TimeSpan.Zero && d < TimeSpan.FromMinutes(10));
+        delays.Distinct().Should().HaveCountGreaterThan(90, "tenants must not all start in the same instant");
+        delays.Max().Should().BeGreaterThan(TimeSpan.FromMinutes(8));
+        SyncScheduler.FirstRunDelay(new JobId("tenant-1", "users"), TimeSpan.FromHours(1), TimeSpan.FromMinutes(10))
+            .Should().Be(delays[1], "the stagger is stable across restarts");
+    }
+
+    [Fact]
+    public async Task Scheduler_RunsEachTenantOnItsCadence()
+    {
+        var runs = new ConcurrentQueue<string>();
+        var runStarted = new SemaphoreSlim(0);
+        _host = Build(
+            job => job.Configure(o => o.Cadence = TimeSpan.FromMinutes(10)),
+            onRead: tenant =>
+            {
+                runs.Enqueue(tenant);
+                runStarted.Release();
+            },
+            tenants: ["a", "b"]);
+        await _host.StartAsync();
+
+        await WaitAsync(runStarted, 2);
+        runs.Should().BeEquivalentTo(["a", "b"]);
+
+        var elapsed = await AdvanceUntilAsync(runStarted, TimeSpan.FromSeconds(30), count: 2);
+
+        elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMinutes(10), "the cadence must elapse first")
+            .And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(11));
+        runs.Should().HaveCount(4).And.Contain("a").And.Contain("b");
+    }
+
+    [Fact]
+    public async Task Scheduler_NeverRunsOneJobTwiceAtOnce()
+    {
+        var release = new TaskCompletionSource();
+        var runsStarted = new SemaphoreSlim(0);
+        var entered = new SemaphoreSlim(0);
+        _host = Build(
+            job => job.Configure(o => { o.Cadence = TimeSpan.FromMinutes(1); o.AttemptTimeout = TimeSpan.FromDays(1); }),
+            onRead: _ => runsStarted.Release(),
+            tenants: ["a"]);
+        Source("a").Add(Record(1));
+        Destination("a").BeforeWrite = async (_, ct) =>
+        {
+            entered.Release();
+            await release.Task.WaitAsync(ct);
+        };
+        await _host.StartAsync();
+        await WaitAsync(entered, 1);
+        await WaitAsync(runsStarted, 1);
+
+        // Many cadences pass while the first run is blocked: no second run may start.
+        var elapsed = await AdvanceUntilAsync(runsStarted, TimeSpan.FromMinutes(1), max: TimeSpan.FromMinutes(10));
+
+        elapsed.Should().BeNull();
+        release.SetResult();
+        var store = _host.Services.GetRequiredService<ISyncStateStore>();
+        await WaitUntilAsync(async () => (await store.Runs.QueryRunsAsync(new RunQuery { Outcome = RunOutcome.Succeeded }, default)).Count >= 1);
+        Destination("a").Rows.Should().ContainKey("1");
+    }
+
+    [Fact]
+    public async Task StopAsync_CommitsTheBatchInFlightAndNothingMore()
+    {
+        var entered = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        _host = Build(job => job.Configure(o => { o.BatchSize = 10; o.Partitions = 1; o.PageSize = 10; }), tenants: ["a"]);
+        foreach (var i in Enumerable.Range(1, 100))
+        {
+            Source("a").Add(Record(i));
+        }
+
+        Destination("a").BeforeWrite = async (_, _) =>
+        {
+            entered.TrySetResult();
+            await release.Task;
+        };
+        await _host.StartAsync();
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var stop = _host.StopAsync();
+        release.SetResult();
+        await stop.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var store = _host.Services.GetRequiredService<ISyncStateStore>();
+        Destination("a").Rows.Should().HaveCount(10);
+        (await store.Checkpoints.GetAsync(new JobId("a", "invoices"), default)).Should().Be(Cursor.At(T0.AddSeconds(10), "10"));
+        var run = (await store.Runs.QueryRunsAsync(new RunQuery(), default)).Should().ContainSingle().Subject;
+        run.Outcome.Should().Be(RunOutcome.Cancelled);
+    }
+
+    [Fact]
+    public async Task Scheduler_JobStoppedByAuthentication_IsNotScheduledAgain()
+    {
+        var reads = new SemaphoreSlim(0);
+        _host = Build(job => job.Configure(o => o.Cadence = TimeSpan.FromMinutes(1)), onRead: _ => reads.Release(), tenants: ["a"]);
+        Source("a").FailNextRead(new SyncException(ErrorClass.Authentication, "token revoked"));
+        await _host.StartAsync();
+        await WaitAsync(reads, 1);
+
+        var store = _host.Services.GetRequiredService<ISyncStateStore>();
+        await WaitUntilAsync(async () => (await store.Runs.QueryRunsAsync(new RunQuery { Outcome = RunOutcome.Stopped }, default)).Count == 1);
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        (await reads.WaitAsync(TimeSpan.FromMilliseconds(200))).Should().BeFalse("a stopped job waits for an operator");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+    }
+
+    private static SourceRecord<TestRecord> Record(int i) =>
+        new TestRecord(i.ToString(System.Globalization.CultureInfo.InvariantCulture), T0.AddSeconds(i)).ToSourceRecord();
+
+    /// <summary>
+    /// Advances fake time in steps until <paramref name="count"/> signals arrived, and returns the time
+    /// advanced when the first arrived (or null once <paramref name="max"/> passed without any). Stepping
+    /// tolerates the scheduler registering its timer a moment after the test looked, which a single large
+    /// jump would not.
+    /// </summary>
+    private async Task<TimeSpan?> AdvanceUntilAsync(SemaphoreSlim signal, TimeSpan step, int count = 1, TimeSpan? max = null)
+    {
+        var elapsed = TimeSpan.Zero;
+        TimeSpan? first = null;
+        var limit = max ?? TimeSpan.FromHours(1);
+        while (count > 0 && elapsed < limit)
+        {
+            _time.Advance(step);
+            elapsed += step;
+            while (count > 0 && await signal.WaitAsync(TimeSpan.FromMilliseconds(20)))
+            {
+                first ??= elapsed;
+                count--;
+            }
+        }
+
+        return first;
+    }
+
+    private static async Task WaitAsync(SemaphoreSlim signal, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            (await signal.WaitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue("signal {0} of {1} should arrive", i + 1, count);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            await Task.Yield();
+            timeout.Token.ThrowIfCancellationRequested();
+        }
+    }
+
+    private ScriptedSource<TestRecord> Source(string tenant) => _sources.GetOrAdd(tenant, _ => new ScriptedSource<TestRecord>());
+
+    private CollectingDestination<TestRecord> Destination(string tenant) => NewDestination(tenant);
+
+    private CollectingDestination<TestRecord> NewDestination(string tenant) =>
+        _destinations.GetOrAdd(tenant, _ => new CollectingDestination<TestRecord>(r => r.Version));
+
+    private IHost Build(Action<SyncJobRegistration<TestRecord>> configure, Action<string>? onRead = null, string[]? tenants = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSyncKit(b => b
+            .ConfigureScheduler(s => s.StartupStagger = TimeSpan.Zero)
+            .AddJob<TestRecord>("invoices", job =>
+            {
+                job.ForTenants(tenants ?? ["a"])
+                    .UseSource((_, tenant) =>
+                    {
+                        var source = Source(tenant);
+                        source.BeforeRead = (after, _) =>
+                        {
+                            if (after is null)
+                            {
+                                onRead?.Invoke(tenant);
+                            }
+
+                            return ValueTask.CompletedTask;
+                        };
+                        return source;
+                    })
+                    .UseDestination((_, tenant) => Destination(tenant))
+                    .UseSerializer(_ => new JsonRecordSerializer<TestRecord>())
+                    .Configure(o => { o.Lookback = TimeSpan.Zero; o.RetryBaseDelay = TimeSpan.Zero; });
+                configure(job);
+            }));
+        return builder.Build();
+    }
+}
