@@ -9,8 +9,8 @@ namespace SyncKit;
 /// <para>
 /// The common case is the composite <c>(updated_at, id)</c> cursor: <see cref="Timestamp"/> plus
 /// <see cref="Id"/> as the tie-breaker, so thousands of records sharing one timestamp are neither
-/// lost nor read twice. <see cref="Id"/> values that are both all digits compare numerically, any
-/// others compare ordinally; a source must order ties the same way.
+/// lost nor read twice. Ids are ordered by <see cref="CompareIds"/>: all-digit ids by numeric value,
+/// before any other id, which compare ordinally; a source must order ties the same way.
 /// </para>
 /// <para>
 /// Sources with other positions plug in through the same type: a sequence number or opaque token
@@ -87,21 +87,35 @@ public sealed record Cursor(DateTimeOffset? Timestamp, string Id, string? Progre
     /// <summary>Compares two ids the way <see cref="CompareTo"/> does.</summary>
     /// <param name="left">The first id.</param>
     /// <param name="right">The second id.</param>
-    /// <returns>Negative, zero or positive.</returns>
+    /// <returns>Negative, zero or positive; zero only for equal ids.</returns>
+    /// <remarks>
+    /// The empty id comes first (see <see cref="Rewind"/>); then ids made only of digits, by numeric value of
+    /// any length (<c>9</c> before <c>10</c>), equal values by their text (<c>007</c> before <c>7</c>); then every
+    /// other id, ordinally. Ranking the kinds first keeps the order transitive when a source mixes them
+    /// (<c>2</c> &lt; <c>10</c> &lt; <c>1a</c>), and only equal ids compare equal, so no two records share a position.
+    /// </remarks>
     public static int CompareIds(string left, string right)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        if (IsDigits(left) && IsDigits(right))
+        var kind = KindOf(left);
+        var byKind = kind.CompareTo(KindOf(right));
+        if (byKind != 0)
+        {
+            return byKind;
+        }
+
+        if (kind == IdKind.Numeric)
         {
             var trimmedLeft = left.AsSpan().TrimStart('0');
             var trimmedRight = right.AsSpan().TrimStart('0');
-            if (trimmedLeft.Length != trimmedRight.Length)
+            var byValue = trimmedLeft.Length != trimmedRight.Length
+                ? trimmedLeft.Length.CompareTo(trimmedRight.Length)
+                : trimmedLeft.SequenceCompareTo(trimmedRight);
+            if (byValue != 0)
             {
-                return trimmedLeft.Length.CompareTo(trimmedRight.Length);
+                return byValue;
             }
-
-            return trimmedLeft.SequenceCompareTo(trimmedRight);
         }
 
         return string.CompareOrdinal(left, right);
@@ -114,6 +128,14 @@ public sealed record Cursor(DateTimeOffset? Timestamp, string Id, string? Progre
         return Progress is null ? $"{time}#{Id}" : $"{time}#{Id}@{Progress}";
     }
 
-    private static bool IsDigits(string value) =>
-        value.Length > 0 && !value.AsSpan().ContainsAnyExceptInRange('0', '9');
+    private static IdKind KindOf(string id) =>
+        id.Length == 0 ? IdKind.Empty : id.AsSpan().ContainsAnyExceptInRange('0', '9') ? IdKind.Text : IdKind.Numeric;
+
+    /// <summary>The kinds of id, in the order they sort.</summary>
+    private enum IdKind
+    {
+        Empty,
+        Numeric,
+        Text,
+    }
 }

@@ -67,8 +67,9 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
                 var batch = new DestinationBatch<T>(run.Id, run.RunId, records, enlisted, enlisted?.Dedup ?? run.Store.Dedup);
                 outcomes = await destination.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                // The destination's own timeout (an OperationCanceledException nobody asked for) is classified too.
                 var classification = run.Resilience.Classifier.ClassifyOrDefault(ex);
                 run.Evidence.Error(classification.Class);
                 if (classification.Class.StopsJob())
@@ -86,15 +87,14 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
             }
         }
 
-        var resolved = new List<string>();
+        var resolved = new List<(string Key, RecordOutcomeKind Kind)>();
         JobStoppedException? stop = null;
         for (var i = 0; i < outcomes.Count; i++)
         {
             var outcome = outcomes[i];
             if (outcome.Kind != RecordOutcomeKind.Failed)
             {
-                resolved.Add(entries[i].RecordKey);
-                run.Evidence.Handled(entries[i].RecordKey, outcome.Kind);
+                resolved.Add((entries[i].RecordKey, outcome.Kind));
                 continue;
             }
 
@@ -107,7 +107,7 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
 
         if (resolved.Count > 0)
         {
-            await transaction.DeadLetters.RemoveAsync(run.Id, resolved, cancellationToken).ConfigureAwait(false);
+            await transaction.DeadLetters.RemoveAsync(run.Id, resolved.ConvertAll(r => r.Key), cancellationToken).ConfigureAwait(false);
         }
 
         if (updated.Count > 0)
@@ -115,9 +115,11 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
             await transaction.DeadLetters.UpsertAsync(updated, cancellationToken).ConfigureAwait(false);
         }
 
+        // Like the run's own records, a re-driven record counts as handled once its removal from the queue is committed.
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var key in resolved)
+        foreach (var (key, kind) in resolved)
         {
+            run.Evidence.Handled(key, kind);
             Log.DeadLetterResolved(run.Logger, run.RunId, run.Id.Tenant, run.Id.Stream, key);
         }
 

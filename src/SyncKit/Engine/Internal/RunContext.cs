@@ -72,3 +72,9 @@ internal sealed class JobStoppedException(ErrorClass errorClass, string message,
 
 /// <summary>A record failed for good under <see cref="PartialFailurePolicy.StopAtFirstFailure"/>.</summary>
 internal sealed class RunHaltedException(string message) : RunTerminatedException(message, null);
+
+/// <summary>
+/// The run already failed (a commit did; the failure is recorded): unwinds the stage without a retry, without
+/// splitting the batch, and without counting a store failure against the destination's breaker.
+/// </summary>
+internal sealed class RunFailedException(Exception failure) : RunTerminatedException(failure.Message, failure);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Polly;
 using SyncKit.Diagnostics.Internal;
@@ -32,8 +33,7 @@ internal sealed class SyncRun<T>
         _destinationPipeline = run.Resilience.ForDestination<BatchAttempt>(
             run.Options,
             run.Id,
-            attempt => attempt.Retrying > 0,
-            attempt => attempt.RetryAfter,
+            attempt => attempt.Retry,
             retry => OnRetry("write", retry));
         // Each page is split into one chunk per partition, so a partition's channel holds about
         // PageSize / Partitions records per slot and all channels together about QueueCapacity records.
@@ -68,6 +68,14 @@ internal sealed class SyncRun<T>
             StartedFrom = request.MovesCheckpoint ? await _run.Store.Checkpoints.GetAsync(_run.Id, _abort.Token).ConfigureAwait(false) : null;
             _committed = StartedFrom;
             _tracker = new WatermarkTracker(StartedFrom);
+
+            // Lag is known from the stored checkpoint, so a job that has not committed since the host started
+            // (its source is down, say) still shows its lag growing.
+            if (StartedFrom is not null)
+            {
+                _run.Metrics.CheckpointCommitted(_run.Id, StartedFrom);
+            }
+
             if (request.RedrivesDeadLetters)
             {
                 await new DeadLetters.Internal.DeadLetterRedrive<T>(_run).RunAsync(readToken.Token).ConfigureAwait(false);
@@ -78,9 +86,11 @@ internal sealed class SyncRun<T>
                 _run.Metrics.TrackQueue(_run.Id, () => _tracker.PendingCount);
             }
 
-            var stages = new List<Task>(_partitions.Length + 1) { Guard(ReadAsync(readToken.Token)) };
-            stages.AddRange(_partitions.Select(p => Guard(ProcessPartitionAsync(p.Reader, readToken.Token))));
-            await Task.WhenAll(stages).ConfigureAwait(false);
+            // A read failure ends the run but not the partitions: the records already read are still written
+            // and committed, so the next run resumes after them.
+            var stages = new List<Task>(_partitions.Length + 1) { Guard(ReadAsync(readToken.Token), readToken.Token, abortOnFailure: false) };
+            stages.AddRange(_partitions.Select(p => Guard(ProcessPartitionAsync(p.Reader, readToken.Token), readToken.Token, abortOnFailure: true)));
+            await WhenAllOrAbandonedAsync(Task.WhenAll(stages)).ConfigureAwait(false);
             await FlushAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopToken.IsCancellationRequested)
@@ -89,7 +99,8 @@ internal sealed class SyncRun<T>
         }
         catch (OperationCanceledException)
         {
-            // A graceful stop that arrived before the pipeline started: nothing was read, nothing to commit.
+            // A graceful stop: it arrived before the pipeline started (nothing was read, nothing to commit), or
+            // its grace period ran out and what was still in flight was abandoned.
         }
         finally
         {
@@ -111,37 +122,80 @@ internal sealed class SyncRun<T>
         null => (RunOutcome.Succeeded, null),
     };
 
-    private async Task Guard(Task stage)
+    /// <summary>
+    /// Waits for the stages. After a failure they unwind cooperatively; but once a stop's grace period has run
+    /// out (it cancels <see cref="_abort"/>), the run stops waiting: a destination or source that ignores
+    /// cancellation is abandoned. Its batch can no longer commit, so the next run simply reads it again.
+    /// </summary>
+    private async Task WhenAllOrAbandonedAsync(Task stages)
+    {
+        try
+        {
+            await stages.WaitAsync(_abort.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_failure is not null)
+        {
+            await stages.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Awaits a stage and turns the way it ended into the run's outcome.</summary>
+    /// <param name="stage">The stage.</param>
+    /// <param name="stopToken">The token the stage runs with: cancelled by a graceful stop or an abort.</param>
+    /// <param name="abortOnFailure">Whether a failure of this stage aborts the others, or lets them finish what they have.</param>
+    private async Task Guard(Task stage, CancellationToken stopToken, bool abortOnFailure)
     {
         try
         {
             await stage.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested || _failure is not null)
+        catch (Exception) when (_abort.IsCancellationRequested)
         {
-            // Another stage failed or the grace period ran out; the failure (if any) is already recorded.
+            // Another stage failed (that failure is recorded) or the grace period ran out: whatever the stage
+            // throws while it unwinds is a consequence, not a new failure.
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
         {
             // A graceful stop: stages end, what finished is committed by the flush.
         }
         catch (Exception ex)
         {
-            Fail(ex);
+            // An OperationCanceledException nobody asked for included: a connector's own timeout is a failure.
+            RecordFailure(ex);
+            if (abortOnFailure)
+            {
+                _abort.Cancel();
+            }
         }
     }
 
+    /// <summary>Records the run's failure and aborts every stage.</summary>
     private void Fail(Exception exception)
     {
-        if (Interlocked.CompareExchange(ref _failure, exception, null) is null)
+        RecordFailure(exception);
+        _abort.Cancel();
+    }
+
+    /// <summary>
+    /// Records the first failure as the run's. Failures that end the run on purpose were counted where they were
+    /// found (a record's outcome, a batch's exception); any other is counted here, once.
+    /// </summary>
+    private void RecordFailure(Exception exception)
+    {
+        if (Interlocked.CompareExchange(ref _failure, exception, null) is not null)
         {
-            var errorClass = exception is JobStoppedException stopped ? stopped.ErrorClass : _run.Resilience.Classifier.ClassifyOrDefault(exception).Class;
+            return;
+        }
+
+        if (exception is JobStoppedException stopped)
+        {
+            Log.JobStopped(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, stopped.ErrorClass, exception.Message);
+        }
+        else if (exception is not RunTerminatedException)
+        {
+            var errorClass = _run.Resilience.Classifier.ClassifyOrDefault(exception).Class;
             _run.Evidence.Error(errorClass);
-            if (exception is JobStoppedException)
-            {
-                Log.JobStopped(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, errorClass, exception.Message);
-            }
-            else if (exception is LeaseLostException lost)
+            if (exception is LeaseLostException lost)
             {
                 Log.LeaseLost(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, lost.FencingToken, lost.Message);
             }
@@ -150,8 +204,6 @@ internal sealed class SyncRun<T>
                 Log.RunFailed(_run.Logger, exception, _run.RunId, _run.Id.Tenant, _run.Id.Stream, errorClass);
             }
         }
-
-        _abort.Cancel();
     }
 
     private async Task ReadAsync(CancellationToken cancellationToken)
@@ -257,6 +309,7 @@ internal sealed class SyncRun<T>
             var classification = _run.Resilience.Classifier.ClassifyOrDefault(ex);
             if (classification.Class.StopsJob())
             {
+                _run.Evidence.Error(classification.Class);
                 throw new JobStoppedException(classification.Class, $"Reading {_run.Id} failed: {ex.Message}", ex);
             }
 
@@ -301,7 +354,7 @@ internal sealed class SyncRun<T>
                 (Run: this, State: state),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or RunTerminatedException or LeaseLostException))
+        catch (Exception ex) when (ex is not (RunTerminatedException or LeaseLostException) && !cancellationToken.IsCancellationRequested)
         {
             await IsolateAsync(state, ex, cancellationToken).ConfigureAwait(false);
         }
@@ -319,15 +372,16 @@ internal sealed class SyncRun<T>
     private async Task IsolateAsync(BatchState state, Exception exception, CancellationToken cancellationToken)
     {
         var classification = _run.Resilience.Classifier.ClassifyOrDefault(exception);
+        if (classification.Class.IsRetryable())
+        {
+            // Becomes the run's failure, counted once there.
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
         _run.Evidence.Error(classification.Class);
         if (classification.Class.StopsJob())
         {
             throw new JobStoppedException(classification.Class, $"Writing {_run.Id} failed: {exception.Message}", exception);
-        }
-
-        if (classification.Class.IsRetryable())
-        {
-            throw exception;
         }
 
         if (state.Pending.Records.Length > 1)
@@ -373,14 +427,16 @@ internal sealed class SyncRun<T>
                     $"The destination of {_run.Id} returned {outcomes.Count} outcomes for a batch of {records.Length} records; it must return one per record.");
             }
 
+            // The attempt timeout bounds the destination's write; once it answered, the commit runs to its end
+            // (bounded by the grace period of a stop).
             using var settled = Settle(state, outcomes);
             if (!enlist)
             {
-                await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await _commitGate.WaitAsync(_abort.Token).ConfigureAwait(false);
                 gateHeld = true;
             }
 
-            await CommitAsync(transaction, settled, cancellationToken).ConfigureAwait(false);
+            await CommitAsync(transaction, settled, _abort.Token).ConfigureAwait(false);
             state.Pending = settled.Retry;
             if (settled.Stop is { } stop)
             {
@@ -389,11 +445,10 @@ internal sealed class SyncRun<T>
 
             if (settled.Halt is { } halt)
             {
-                Log.StoppedAtRecord(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, halt.Record.Key, halt.Outcome.ErrorClass, halt.Outcome.Error!);
-                throw new RunHaltedException($"Record {halt.Record.Key} of {_run.Id} failed ({halt.Outcome.ErrorClass}): {halt.Outcome.Error}");
+                throw Halt(halt.Record, halt.Outcome);
             }
 
-            return new BatchAttempt(settled.Retry.Records.Length, settled.RetryAfter);
+            return new BatchAttempt(settled.Retry.Records.Length == 0 ? null : new ErrorClassification(settled.RetryClass, settled.RetryAfter));
         }
         finally
         {
@@ -417,7 +472,6 @@ internal sealed class SyncRun<T>
     {
         var pending = state.Pending;
         var settled = new Settled(pending.Records.Length) { Attempts = state.Attempt };
-        long written = 0, skipped = 0, deduplicated = 0;
         List<int>? retry = null;
         for (var i = 0; i < outcomes.Count; i++)
         {
@@ -425,14 +479,8 @@ internal sealed class SyncRun<T>
             var outcome = outcomes[i];
             switch (outcome.Kind)
             {
-                case RecordOutcomeKind.Written:
-                    written++;
-                    break;
-                case RecordOutcomeKind.Skipped:
-                    skipped++;
-                    break;
-                case RecordOutcomeKind.Deduplicated:
-                    deduplicated++;
+                case RecordOutcomeKind.Written or RecordOutcomeKind.Skipped or RecordOutcomeKind.Deduplicated:
+                    settled.Handled(outcome.Kind);
                     break;
                 default:
                     _run.Evidence.Error(outcome.ErrorClass);
@@ -444,6 +492,7 @@ internal sealed class SyncRun<T>
                     {
                         (retry ??= []).Add(i);
                         settled.RetryAfter = Max(settled.RetryAfter, outcome.RetryAfter);
+                        settled.RetryClass = outcome.ErrorClass == ErrorClass.RateLimited ? ErrorClass.RateLimited : settled.RetryClass;
                     }
                     else if (_run.Options.PartialFailure == PartialFailurePolicy.StopAtFirstFailure)
                     {
@@ -465,13 +514,10 @@ internal sealed class SyncRun<T>
 
             if (i < 5)
             {
-                _run.Evidence.Sample(record.Key);
+                settled.Sample(record.Key);
             }
         }
 
-        _run.Evidence.Handled(RecordOutcomeKind.Written, written);
-        _run.Evidence.Handled(RecordOutcomeKind.Skipped, skipped);
-        _run.Evidence.Handled(RecordOutcomeKind.Deduplicated, deduplicated);
         settled.Retry = retry is null ? Chunk.Empty : pending.Select(retry);
         return settled;
     }
@@ -481,7 +527,7 @@ internal sealed class SyncRun<T>
         var record = single.Records[0];
         if (_run.Options.PartialFailure == PartialFailurePolicy.StopAtFirstFailure)
         {
-            throw new RunHaltedException($"Record {record.Key} of {_run.Id} failed ({outcome.ErrorClass}): {outcome.Error}");
+            throw Halt(record, outcome);
         }
 
         using var settled = new Settled(1) { Attempts = attempts };
@@ -498,36 +544,65 @@ internal sealed class SyncRun<T>
     }
 
     /// <summary>
-    /// Under the commit gate: writes dead letters and audit entries, moves the checkpoint to the new low
-    /// watermark, and commits them in one transaction (the destination's writes too, when it enlisted).
-    /// A failed commit halts the run so no later commit can count records whose effect was rolled back.
+    /// Under the commit gate: marks records done, writes dead letters and audit entries, moves the checkpoint to
+    /// the new low watermark, and commits them in one transaction (the destination's writes too, when it
+    /// enlisted). Once records are marked done, a failure to commit fails the run, so no later commit can move
+    /// the checkpoint past records whose effect is not durable. Records count as handled only once committed.
     /// </summary>
     private async Task CommitAsync(IStateTransaction? transaction, Settled settled, CancellationToken cancellationToken)
     {
         _abort.Token.ThrowIfCancellationRequested();
-        var watermark = _tracker.CompleteAll(settled.Sequences);
+        Cursor? advancedTo = null;
+        try
+        {
+            var watermark = _tracker.CompleteAll(settled.Sequences);
+            if (_run.Request.WritesState)
+            {
+                advancedTo = _run.Request.MovesCheckpoint && watermark is not null && !watermark.Equals(_committed) ? watermark : null;
+                if (settled.DeadLetters is { } dead && _run.Options.AuditLog)
+                {
+                    dead.ForEach(d => settled.Audit(_run.Audit(d.Record, AuditActions.DeadLettered)));
+                }
+
+                if (transaction is not null || advancedTo is not null || settled.DeadLetters is not null || settled.AuditEntries is not null)
+                {
+                    await WriteAndCommitAsync(transaction, settled, advancedTo, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (!_abort.IsCancellationRequested)
+        {
+            Fail(ex);
+            throw new RunFailedException(ex);
+        }
+
+        settled.ReportTo(_run.Evidence);
         if (!_run.Request.WritesState)
         {
             return;
         }
 
-        var advances = _run.Request.MovesCheckpoint && watermark is not null && !watermark.Equals(_committed);
-        var deadLetters = settled.DeadLetters;
-        if (settled.DeadLetters is { } dead && _run.Options.AuditLog)
+        foreach (var (record, outcome) in settled.DeadLetters ?? [])
         {
-            dead.ForEach(d => settled.Audit(_run.Audit(d.Record, AuditActions.DeadLettered)));
+            _run.Evidence.DeadLetter(record.Key);
+            Log.RecordDeadLettered(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, settled.Attempts, outcome.Error ?? string.Empty);
         }
 
-        if (transaction is null && !advances && deadLetters is null && settled.AuditEntries is null)
+        if (advancedTo is not null)
         {
-            return;
+            _committed = advancedTo;
+            _run.Metrics.CheckpointCommitted(_run.Id, advancedTo);
+            Log.CheckpointCommitted(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, advancedTo);
         }
+    }
 
+    private async Task WriteAndCommitAsync(IStateTransaction? transaction, Settled settled, Cursor? checkpoint, CancellationToken cancellationToken)
+    {
         var owned = transaction is null;
         transaction ??= await BeginAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (deadLetters is not null)
+            if (settled.DeadLetters is { } deadLetters)
             {
                 var entries = deadLetters.ConvertAll(d => _run.NewDeadLetter(d.Record, d.Outcome.ErrorClass, d.Outcome.Error ?? d.Outcome.ErrorClass.ToString(), settled.Attempts));
                 await transaction.DeadLetters.UpsertAsync(entries, cancellationToken).ConfigureAwait(false);
@@ -538,17 +613,12 @@ internal sealed class SyncRun<T>
                 await transaction.Runs.AppendAuditAsync(audit, cancellationToken).ConfigureAwait(false);
             }
 
-            if (advances)
+            if (checkpoint is not null)
             {
-                await transaction.Checkpoints.SaveAsync(_run.Id, watermark!, cancellationToken).ConfigureAwait(false);
+                await transaction.Checkpoints.SaveAsync(_run.Id, checkpoint, cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Fail(ex);
-            throw;
         }
         finally
         {
@@ -556,19 +626,6 @@ internal sealed class SyncRun<T>
             {
                 await transaction.DisposeAsync().ConfigureAwait(false);
             }
-        }
-
-        foreach (var (record, outcome) in deadLetters ?? [])
-        {
-            _run.Evidence.DeadLetter(record.Key);
-            Log.RecordDeadLettered(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, settled.Attempts, outcome.Error ?? string.Empty);
-        }
-
-        if (advances)
-        {
-            _committed = watermark;
-            _run.Metrics.CheckpointCommitted(_run.Id, watermark!);
-            Log.CheckpointCommitted(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, watermark!);
         }
     }
 
@@ -601,14 +658,29 @@ internal sealed class SyncRun<T>
     private void OnRetry(string operation, Resilience.Internal.RetryContext retry)
     {
         _run.Evidence.Retried();
-        _run.Evidence.Error(retry.ErrorClass);
-        Log.Retrying(_run.Logger, retry.Exception, _run.RunId, _run.Id.Tenant, _run.Id.Stream, operation, retry.Attempt - 1, retry.ErrorClass, retry.Delay);
+
+        // A thrown failure is counted here; the failed records of a returned batch were counted one by one.
+        if (retry.Exception is not null)
+        {
+            _run.Evidence.Error(retry.ErrorClass);
+        }
+
+        Log.Retrying(_run.Logger, retry.Exception, _run.RunId, _run.Id.Tenant, _run.Id.Stream, operation, retry.Attempt, retry.ErrorClass, retry.Delay);
+    }
+
+    /// <summary>Ends the run at a record that failed for good under <see cref="PartialFailurePolicy.StopAtFirstFailure"/>.</summary>
+    private RunHaltedException Halt(SourceRecord<T> record, RecordOutcome outcome)
+    {
+        Log.StoppedAtRecord(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, outcome.Error ?? string.Empty);
+        return new RunHaltedException($"Record {record.Key} of {_run.Id} failed ({outcome.ErrorClass}): {outcome.Error}");
     }
 
     private static TimeSpan? Max(TimeSpan? left, TimeSpan? right) =>
         left is null ? right : right is null ? left : left > right ? left : right;
 
-    private readonly record struct BatchAttempt(int Retrying, TimeSpan? RetryAfter);
+    /// <summary>The result of one attempt at a batch.</summary>
+    /// <param name="Retry">Why some records are worth another attempt (transient or rate-limited, and the longest wait asked for), or <see langword="null"/>.</param>
+    private readonly record struct BatchAttempt(ErrorClassification? Retry);
 
     /// <summary>Records and their sequence numbers, in read order (one partition's share of pages).</summary>
     private sealed class Chunk(SourceRecord<T>[] records, long[] sequences)
@@ -665,6 +737,10 @@ internal sealed class SyncRun<T>
     {
         private readonly long[] _sequences = capacity == 0 ? [] : ArrayPool<long>.Shared.Rent(capacity);
         private int _count;
+        private long _written;
+        private long _skipped;
+        private long _deduplicated;
+        private List<string>? _samples;
 
         public ReadOnlySpan<long> Sequences => _sequences.AsSpan(0, _count);
 
@@ -675,6 +751,8 @@ internal sealed class SyncRun<T>
         public Chunk Retry { get; set; } = Chunk.Empty;
 
         public TimeSpan? RetryAfter { get; set; }
+
+        public ErrorClass RetryClass { get; set; } = ErrorClass.Transient;
 
         public int Attempts { get; init; }
 
@@ -691,6 +769,34 @@ internal sealed class SyncRun<T>
         }
 
         public void Audit(AuditEntry entry) => (AuditEntries ??= []).Add(entry);
+
+        /// <summary>Counts a record the destination wrote, skipped or deduplicated (its sequence is marked done separately).</summary>
+        public void Handled(RecordOutcomeKind kind)
+        {
+            switch (kind)
+            {
+                case RecordOutcomeKind.Written:
+                    _written++;
+                    break;
+                case RecordOutcomeKind.Skipped:
+                    _skipped++;
+                    break;
+                default:
+                    _deduplicated++;
+                    break;
+            }
+        }
+
+        public void Sample(string key) => (_samples ??= []).Add(key);
+
+        /// <summary>Tells the run's evidence what this attempt handled, once its commit succeeded.</summary>
+        public void ReportTo(RunEvidence evidence)
+        {
+            evidence.Handled(RecordOutcomeKind.Written, _written);
+            evidence.Handled(RecordOutcomeKind.Skipped, _skipped);
+            evidence.Handled(RecordOutcomeKind.Deduplicated, _deduplicated);
+            _samples?.ForEach(evidence.Sample);
+        }
 
         public void Dispose()
         {

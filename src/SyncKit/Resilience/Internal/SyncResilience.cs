@@ -50,16 +50,16 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
         {
             builder.AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex)),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken)),
             MaxRetryAttempts = options.MaxRetryAttempts,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = options.RetryBaseDelay,
             MaxDelay = options.RetryMaxDelay,
-            DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Exception, null, options)),
+            DelayGenerator = args => ValueTask.FromResult(Cap(classifier.ClassifyOrDefault(args.Outcome.Exception!).RetryAfter, options)),
             OnRetry = args =>
             {
-                onRetry(new RetryContext(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception, ClassOf(args.Outcome.Exception)));
+                onRetry(new RetryContext(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception, ClassOf(args.Outcome.Exception!)));
                 return ValueTask.CompletedTask;
             },
         });
@@ -68,11 +68,18 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
         return builder.AddPipeline(shared).AddTimeout(options.AttemptTimeout).Build();
     }
 
+    /// <summary>
+    /// A run's destination pipeline: retries, of thrown failures and of results with records worth retrying,
+    /// around the tenant destination's shared breaker and a per-attempt timeout.
+    /// </summary>
+    /// <param name="options">The job's options.</param>
+    /// <param name="job">The job (its tenant picks the breaker).</param>
+    /// <param name="retryOf">What in a returned result calls for a retry (records that failed retryably), or <see langword="null"/>.</param>
+    /// <param name="onRetry">Told about every retry.</param>
     public ResiliencePipeline<TResult> ForDestination<TResult>(
         SyncJobOptions options,
         JobId job,
-        Func<TResult, bool> hasRetryableRecords,
-        Func<TResult, TimeSpan?> resultRetryAfter,
+        Func<TResult, ErrorClassification?> retryOf,
         Action<RetryContext> onRetry)
     {
         var shared = Shared(DestinationKey(options, job), options, rateLimiter: null);
@@ -82,20 +89,19 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
             builder.AddRetry(new RetryStrategyOptions<TResult>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
-                    ? IsRetryable(ex)
-                    : hasRetryableRecords(args.Outcome.Result!)),
+                    ? IsRetryable(ex, args.Context.CancellationToken)
+                    : retryOf(args.Outcome.Result!) is not null),
                 MaxRetryAttempts = options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.RetryMaxDelay,
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(
-                    args.Outcome.Exception,
-                    args.Outcome.Exception is null ? resultRetryAfter(args.Outcome.Result!) : null,
+                DelayGenerator = args => ValueTask.FromResult(Cap(
+                    args.Outcome.Exception is { } ex ? classifier.ClassifyOrDefault(ex).RetryAfter : retryOf(args.Outcome.Result!)?.RetryAfter,
                     options)),
                 OnRetry = args =>
                 {
-                    var errorClass = args.Outcome.Exception is null ? ErrorClass.Transient : ClassOf(args.Outcome.Exception);
+                    var errorClass = args.Outcome.Exception is { } ex ? ClassOf(ex) : retryOf(args.Outcome.Result!)!.Value.Class;
                     onRetry(new RetryContext(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception, errorClass));
                     return ValueTask.CompletedTask;
                 },
@@ -113,7 +119,7 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
             var settings = options.CircuitBreaker;
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex)),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken)),
                 FailureRatio = settings.FailureRatio,
                 MinimumThroughput = settings.MinimumThroughput,
                 SamplingDuration = settings.SamplingDuration,
@@ -136,18 +142,25 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
             }
         });
 
-    private bool IsRetryable(Exception exception) =>
-        exception is not (OperationCanceledException or Engine.Internal.RunTerminatedException or LeaseLostException) && ClassOf(exception).IsRetryable();
+    /// <summary>
+    /// Whether a failed call is worth repeating (and counts against a breaker). A cancellation the run asked for
+    /// is not a failure; an <see cref="OperationCanceledException"/> the connector raised on its own (an HTTP
+    /// client's timeout) is classified like any other exception.
+    /// </summary>
+    private bool IsRetryable(Exception exception, CancellationToken cancellationToken) =>
+        exception is not (Engine.Internal.RunTerminatedException or LeaseLostException)
+        && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        && ClassOf(exception).IsRetryable();
 
-    private ErrorClass ClassOf(Exception? exception) =>
-        exception is null ? ErrorClass.Transient : classifier.ClassifyOrDefault(exception).Class;
+    private ErrorClass ClassOf(Exception exception) => classifier.ClassifyOrDefault(exception).Class;
 
-    private TimeSpan? RetryAfter(Exception? exception, TimeSpan? fromResult, SyncJobOptions options)
-    {
-        var retryAfter = exception is null ? fromResult : classifier.ClassifyOrDefault(exception).RetryAfter;
-        return retryAfter is { } wait ? TimeSpan.FromTicks(Math.Min(wait.Ticks, options.RetryMaxDelay.Ticks)) : null;
-    }
+    private static TimeSpan? Cap(TimeSpan? retryAfter, SyncJobOptions options) =>
+        retryAfter is { } wait ? TimeSpan.FromTicks(Math.Min(wait.Ticks, options.RetryMaxDelay.Ticks)) : null;
 }
 
 /// <summary>What the engine learns about a retry.</summary>
+/// <param name="Attempt">The attempt that failed, counting from 1.</param>
+/// <param name="Delay">The wait before it.</param>
+/// <param name="Exception">The failure, or <see langword="null"/> when a returned result had records to retry.</param>
+/// <param name="ErrorClass">The failure's class.</param>
 internal readonly record struct RetryContext(int Attempt, TimeSpan Delay, Exception? Exception, ErrorClass ErrorClass);
