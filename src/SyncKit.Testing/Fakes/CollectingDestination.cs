@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 
 namespace SyncKit.Testing;
 
@@ -6,12 +7,15 @@ namespace SyncKit.Testing;
 /// An idempotent in-memory destination: upserts by key and skips a record whose version is not newer than
 /// the stored one (patterns A and C). It can fail chosen records or whole batches, and, with
 /// <see cref="WritesInStateTransaction"/>, applies its writes only when the in-memory store's transaction commits.
+/// For reconciliation it lists and reads its rows with their versions and soft-deletes: a deleted row stays in
+/// <see cref="Rows"/>, is listed in <see cref="DeletedKeys"/>, and comes back when a newer version is written.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class CollectingDestination<T> : IDestination<T>
+public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDestination<T>
 {
     private readonly Func<T, long> _version;
     private readonly ConcurrentDictionary<string, T> _rows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _deleted = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Exception> _batchFaults = new();
     private long _writeCount;
 
@@ -20,8 +24,11 @@ public sealed class CollectingDestination<T> : IDestination<T>
     public CollectingDestination(Func<T, long> version) =>
         _version = version ?? throw new ArgumentNullException(nameof(version));
 
-    /// <summary>The rows, by key.</summary>
+    /// <summary>The rows, by key, soft-deleted ones included.</summary>
     public IReadOnlyDictionary<string, T> Rows => _rows;
+
+    /// <summary>The keys of soft-deleted rows.</summary>
+    public IReadOnlyCollection<string> DeletedKeys => [.. _deleted.Keys];
 
     /// <summary>How many times a row was written (an idempotent replay adds nothing here).</summary>
     public long WriteCount => Interlocked.Read(ref _writeCount);
@@ -85,11 +92,49 @@ public sealed class CollectingDestination<T> : IDestination<T>
         return outcomes;
     }
 
+    /// <inheritdoc />
+    public IAsyncEnumerable<DestinationKey> ListKeysAsync(JobId job, CancellationToken cancellationToken) =>
+        _rows.Where(p => !_deleted.ContainsKey(p.Key)).Select(p => new DestinationKey(p.Key, VersionString(p.Value))).ToAsyncEnumerable();
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<DestinationRow<T>>> GetAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var rows = new List<DestinationRow<T>>(keys.Count);
+        foreach (var key in keys)
+        {
+            if (_rows.TryGetValue(key, out var value) && !_deleted.ContainsKey(key))
+            {
+                rows.Add(new DestinationRow<T>(key, VersionString(value), value));
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<DestinationRow<T>>>(rows);
+    }
+
+    /// <inheritdoc />
+    public string VersionOf(SourceRecord<T> record) => VersionString(record.Value);
+
+    /// <inheritdoc />
+    public ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys.Where(_rows.ContainsKey))
+        {
+            _deleted.TryAdd(key, 0);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private string VersionString(T value) => _version(value).ToString(CultureInfo.InvariantCulture);
+
     private void Apply(List<SourceRecord<T>> writes)
     {
         foreach (var record in writes)
         {
             _rows.AddOrUpdate(record.Key, record.Value, (_, existing) => _version(existing) >= _version(record.Value) ? existing : record.Value);
+            _deleted.TryRemove(record.Key, out _);
             Interlocked.Increment(ref _writeCount);
         }
     }

@@ -63,5 +63,8 @@ public static class SyncKitDiagnostics
 
         /// <summary>The run id.</summary>
         public const string RunId = "synckit.run.id";
+
+        /// <summary>The run kind (<see cref="SyncKit.RunKind"/>).</summary>
+        public const string RunKind = "synckit.run.kind";
     }
 }

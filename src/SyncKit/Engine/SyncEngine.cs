@@ -39,7 +39,8 @@ public sealed class SyncEngine
             timeProvider,
             logger,
             new SyncKitMetrics(meterFactory, timeProvider),
-            new SyncResilience(timeProvider, classifier, logger));
+            new SyncResilience(timeProvider, classifier, logger),
+            new PollingActivity());
     }
 
     /// <summary>The state store the engine commits to.</summary>
@@ -47,6 +48,22 @@ public sealed class SyncEngine
 
     /// <summary>The classifier the engine uses for every failure.</summary>
     public IErrorClassifier Classifier => _services.Resilience.Classifier;
+
+    /// <summary>The services runs share, for the features built on the engine (reconciliation, operator actions, health).</summary>
+    internal EngineServices Services => _services;
+
+    /// <summary>The state of the circuit breakers a job's runs go through.</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="options">The job's options, which name its source and destination.</param>
+    /// <returns>The source's and the tenant destination's breaker state; breakers no run has used yet are closed.</returns>
+    public JobBreakerStates GetBreakerStates(JobId job, SyncJobOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var resilience = _services.Resilience;
+        return new JobBreakerStates(
+            resilience.StateOf(SyncResilience.SourceKey(options, job)),
+            resilience.StateOf(SyncResilience.DestinationKey(options, job)));
+    }
 
     /// <summary>
     /// Runs a job once: re-drives due dead letters, then reads until the source has no more changes.
@@ -58,19 +75,32 @@ public sealed class SyncEngine
     /// commit within <see cref="SyncJobOptions.ShutdownGracePeriod"/>, and the run ends <see cref="RunOutcome.Cancelled"/>.
     /// </param>
     /// <returns>The run's record, also saved in run history. Failures are reported in it, not thrown.</returns>
-    public async Task<RunRecord> RunAsync<T>(SyncJob<T> job, CancellationToken cancellationToken = default)
+    public Task<RunRecord> RunAsync<T>(SyncJob<T> job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        using var activity = SyncKitActivity.Source.StartActivity("synckit.run", ActivityKind.Internal, parentContext: default);
-        var runId = activity?.TraceId.ToHexString() ?? ActivityTraceId.CreateRandom().ToHexString();
-        activity?.SetTag(SyncKitDiagnostics.Tags.Tenant, job.Id.Tenant);
-        activity?.SetTag(SyncKitDiagnostics.Tags.Stream, job.Id.Stream);
+        return RunAsync(job, RunRequest<T>.Sync(job), cancellationToken);
+    }
 
-        var context = new RunContext<T>(job, runId, _services);
+    /// <summary>Runs a job as <paramref name="request"/> says: a regular run, or a run over a window or a list of records that leaves the checkpoint alone.</summary>
+    internal async Task<RunRecord> RunAsync<T>(SyncJob<T> job, RunRequest<T> request, CancellationToken cancellationToken)
+    {
+        using var activity = SyncKitActivity.StartRun("synckit.run", job.Id, request.Kind, out var runId);
+
+        // Background work on the same source waits while regular runs poll it.
+        using var polling = request.Kind == RunKind.Sync ? _services.Polling.Enter(SyncResilience.SourceKey(job.Options, job.Id)) : null;
+        var context = new RunContext<T>(job, runId, _services, request);
         var run = new SyncRun<T>(context);
         var startedAt = _services.TimeProvider.GetUtcNow();
-        var record = new RunRecord(runId, job.Id, startedAt, null, RunOutcome.Running, null, null, RunCounts.Zero, new Dictionary<ErrorClass, long>(), [], null);
-        await _services.Store.Runs.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
+        var record = new RunRecord(runId, job.Id, startedAt, null, RunOutcome.Running, request.Window?.From, request.Window?.To, RunCounts.Zero, new Dictionary<ErrorClass, long>(), [], null)
+        {
+            Kind = request.Kind,
+            Report = request.Report,
+        };
+        if (request.WritesState)
+        {
+            await _services.Store.Runs.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+
         Log.RunStarted(_services.Logger, runId, job.Id.Tenant, job.Id.Stream, null);
 
         var (outcome, error) = await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
@@ -80,19 +110,20 @@ public sealed class SyncEngine
         {
             EndedAt = _services.TimeProvider.GetUtcNow(),
             Outcome = outcome,
-            CursorFrom = run.StartedFrom,
-            CursorTo = run.Committed,
+            CursorFrom = request.Window?.From ?? run.StartedFrom,
+            CursorTo = request.Window?.To ?? run.Committed,
             Counts = counts,
             ErrorsByClass = context.Evidence.ErrorsByClass(),
             SampleRecordKeys = context.Evidence.Samples(),
             Error = error,
         };
-        await _services.Store.Runs.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
-        _services.Metrics.DeadLettersCounted(job.Id, await _services.Store.DeadLetters.CountAsync(job.Id, CancellationToken.None).ConfigureAwait(false));
+        if (request.WritesState)
+        {
+            await _services.Store.Runs.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
+            _services.Metrics.DeadLettersCounted(job.Id, await _services.Store.DeadLetters.CountAsync(job.Id, CancellationToken.None).ConfigureAwait(false));
+        }
 
-        var tags = SyncKitMetrics.TagsFor(job.Id);
-        tags.Add(SyncKitDiagnostics.Tags.Outcome, outcome.ToString());
-        _services.Metrics.Runs.Add(1, tags);
+        _services.Metrics.RunEnded(job.Id, request.Kind, outcome);
         activity?.SetTag(SyncKitDiagnostics.Tags.Outcome, outcome.ToString());
         if (outcome is RunOutcome.Failed or RunOutcome.Stopped)
         {

@@ -44,6 +44,10 @@ public sealed class SyncJob<T>
     /// <summary>How records are kept in the dead-letter queue.</summary>
     public IRecordSerializer<T> Serializer { get; }
 
+    /// <summary>How reconciliation compares a record's fields with the destination's row (drift detection).</summary>
+    /// <value>Default <see langword="null"/>: a <see cref="JsonFieldComparer{T}"/> over <see cref="Serializer"/>.</value>
+    public IFieldComparer<T>? FieldComparer { get; init; }
+
     /// <summary>How it reads, writes, retries and commits.</summary>
     /// <value>Default: <see cref="SyncJobOptions"/>' defaults.</value>
     public SyncJobOptions Options { get; init; } = new();

@@ -81,6 +81,10 @@ public sealed class SyncJobOptions
     [ValidateObjectMembers]
     public DeadLetterSettings DeadLetters { get; set; } = new();
 
+    /// <summary>How the job is reconciled (<see cref="SyncReconciler"/>).</summary>
+    [ValidateObjectMembers]
+    public ReconciliationSettings Reconciliation { get; set; } = new();
+
     /// <summary>Whether each run writes an audit entry per record (what it did to which key).</summary>
     /// <value>Default <see langword="false"/>.</value>
     public bool AuditLog { get; set; }

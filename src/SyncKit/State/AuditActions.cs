@@ -1,6 +1,6 @@
 namespace SyncKit;
 
-/// <summary>The actions the engine writes to the audit log.</summary>
+/// <summary>The actions written to the audit log.</summary>
 public static class AuditActions
 {
     /// <summary>The record was written.</summary>
@@ -14,6 +14,12 @@ public static class AuditActions
 
     /// <summary>The record was dead-lettered.</summary>
     public const string DeadLettered = "dead-lettered";
+
+    /// <summary>Reconciliation found the record gone at the source and deleted it at the destination.</summary>
+    public const string Deleted = "deleted";
+
+    /// <summary>An operator discarded the record's dead letter.</summary>
+    public const string Discarded = "discarded";
 
     /// <summary>The audit action for a successful outcome.</summary>
     /// <param name="kind">The outcome.</param>

@@ -63,6 +63,37 @@ public enum RunOutcome
     Cancelled,
 }
 
+/// <summary>What a run did. Stores keep it with the run so history can be filtered by it.</summary>
+public enum RunKind
+{
+    /// <summary>A regular run: reads after the checkpoint and moves it.</summary>
+    Sync,
+
+    /// <summary>A window re-synced through the real destination; the checkpoint is not touched.</summary>
+    Backfill,
+
+    /// <summary>A dry run over a past window against a recording destination. Never stored: it writes nothing.</summary>
+    Replay,
+
+    /// <summary>Records a reconciliation pass found missing or stale, re-processed through the engine; the checkpoint is not touched.</summary>
+    Repair,
+
+    /// <summary>An incremental reconciliation pass; <see cref="RunRecord.Report"/> holds its report.</summary>
+    IncrementalReconciliation,
+
+    /// <summary>A full reconciliation pass; <see cref="RunRecord.Report"/> holds its report.</summary>
+    FullReconciliation,
+
+    /// <summary>Dead letters re-driven now at an operator's request.</summary>
+    DeadLetterRetry,
+
+    /// <summary>Dead letters discarded by an operator.</summary>
+    DeadLetterDiscard,
+
+    /// <summary>The checkpoint was reset by an operator (<see cref="RunRecord.CursorFrom"/> the old one, <see cref="RunRecord.CursorTo"/> the new one).</summary>
+    CheckpointReset,
+}
+
 /// <summary>What a run counted.</summary>
 /// <param name="Read">Records read from the source.</param>
 /// <param name="Written">Records written.</param>
@@ -82,8 +113,8 @@ public sealed record RunCounts(long Read, long Written, long Skipped, long Dedup
 /// <param name="StartedAt">When it started.</param>
 /// <param name="EndedAt">When it ended; <see langword="null"/> while running.</param>
 /// <param name="Outcome">How it ended.</param>
-/// <param name="CursorFrom">The checkpoint it started from (before lookback).</param>
-/// <param name="CursorTo">The checkpoint it left.</param>
+/// <param name="CursorFrom">The checkpoint it started from (before lookback); for runs over a window, the window's start.</param>
+/// <param name="CursorTo">The checkpoint it left; for runs over a window, the window's end.</param>
 /// <param name="Counts">What it counted.</param>
 /// <param name="ErrorsByClass">Failures by class.</param>
 /// <param name="SampleRecordKeys">A few keys of records it handled, for tracing.</param>
@@ -99,7 +130,19 @@ public sealed record RunRecord(
     RunCounts Counts,
     IReadOnlyDictionary<ErrorClass, long> ErrorsByClass,
     IReadOnlyList<string> SampleRecordKeys,
-    string? Error);
+    string? Error)
+{
+    /// <summary>What the run did.</summary>
+    /// <value>Default <see cref="RunKind.Sync"/>.</value>
+    public RunKind Kind { get; init; } = RunKind.Sync;
+
+    /// <summary>
+    /// A JSON document describing the run, written by its kind (a reconciliation pass's report, an
+    /// operator action's who and why). Stores keep it verbatim.
+    /// </summary>
+    /// <value>Default <see langword="null"/>.</value>
+    public string? Report { get; init; }
+}
 
 /// <summary>Filters runs.</summary>
 public sealed record RunQuery
@@ -119,9 +162,17 @@ public sealed record RunQuery
     /// <summary>Only runs with this outcome.</summary>
     public RunOutcome? Outcome { get; init; }
 
+    /// <summary>Only runs of this kind.</summary>
+    public RunKind? Kind { get; init; }
+
     /// <summary>At most this many runs.</summary>
     /// <value>Default 100.</value>
     public int Limit { get; init; } = 100;
+
+    /// <summary>A query for one job's runs.</summary>
+    /// <param name="job">The job.</param>
+    /// <returns>The query.</returns>
+    public static RunQuery ForJob(JobId job) => new() { Tenant = job.Tenant, Stream = job.Stream };
 
     /// <summary>Whether a run matches this query.</summary>
     /// <param name="run">The run.</param>
@@ -133,7 +184,8 @@ public sealed record RunQuery
             && (Stream is null || run.Job.Stream == Stream)
             && (StartedFrom is null || run.StartedAt >= StartedFrom)
             && (StartedBefore is null || run.StartedAt < StartedBefore)
-            && (Outcome is null || run.Outcome == Outcome);
+            && (Outcome is null || run.Outcome == Outcome)
+            && (Kind is null || run.Kind == Kind);
     }
 }
 

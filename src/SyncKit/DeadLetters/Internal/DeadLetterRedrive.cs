@@ -57,7 +57,7 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
 
     private async Task ApplyInAsync(IStateTransaction transaction, List<DeadLetter> entries, List<SourceRecord<T>> records, List<DeadLetter> updated, CancellationToken cancellationToken)
     {
-        var destination = run.Job.Destination;
+        var destination = run.Request.Destination;
         IReadOnlyList<RecordOutcome> outcomes = [];
         if (records.Count > 0)
         {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SyncKit.Diagnostics.Internal;
 
-/// <summary>SyncKit's log messages. Event ids: 1xxx runs, 2xxx records, 3xxx resilience, 4xxx scheduling.</summary>
+/// <summary>SyncKit's log messages. Event ids: 1xxx runs, 2xxx records, 3xxx resilience, 4xxx scheduling, 5xxx reconciliation, 6xxx operator actions.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1001, LogLevel.Information, "Run {RunId} of {Tenant}/{Stream} started from {Cursor}")]
@@ -49,4 +49,28 @@ internal static partial class Log
 
     [LoggerMessage(4002, LogLevel.Error, "Scheduled run of {Tenant}/{Stream} threw")]
     public static partial void ScheduledRunThrew(ILogger logger, Exception exception, string tenant, string stream);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Renewing the lease of {Tenant}/{Stream} failed; the run stops and another instance may take the job over")]
+    public static partial void LeaseRenewalFailed(ILogger logger, Exception exception, string tenant, string stream);
+
+    [LoggerMessage(5001, LogLevel.Information, "Reconciliation {RunId} ({Kind}) of {Tenant}/{Stream} checked {Checked}: missing {Missing}, stale {Stale}, extra {Extra}, drifted {Drifted}; repaired {Repaired}, deleted {Deleted}")]
+    public static partial void ReconciliationEnded(ILogger logger, string runId, RunKind kind, string tenant, string stream, long @checked, long missing, long stale, long extra, long drifted, long repaired, long deleted);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Reconciliation {RunId} of {Tenant}/{Stream} found a gap rate of {GapRate:P2}, above the threshold of {Threshold:P2}: auto-correction is paused until an operator looks at polling")]
+    public static partial void CorrectionPaused(ILogger logger, string runId, string tenant, string stream, double gapRate, double threshold);
+
+    [LoggerMessage(5003, LogLevel.Warning, "Reconciliation {RunId} of {Tenant}/{Stream}: record {RecordId} is missing from the source's key listing but still found by key; reported, not deleted")]
+    public static partial void StillAtSource(ILogger logger, string runId, string tenant, string stream, string recordId);
+
+    [LoggerMessage(5004, LogLevel.Error, "Reconciliation {RunId} ({Kind}) of {Tenant}/{Stream} failed")]
+    public static partial void ReconciliationFailed(ILogger logger, Exception exception, string runId, RunKind kind, string tenant, string stream);
+
+    [LoggerMessage(6001, LogLevel.Warning, "{Actor} reset the checkpoint of {Tenant}/{Stream} from {From} to {To}: {Reason}")]
+    public static partial void CheckpointReset(ILogger logger, string actor, string tenant, string stream, Cursor? from, Cursor? to, string? reason);
+
+    [LoggerMessage(6002, LogLevel.Warning, "{Actor} discarded {Count} dead letter(s) of {Tenant}/{Stream}: {Reason}")]
+    public static partial void DeadLettersDiscarded(ILogger logger, string actor, int count, string tenant, string stream, string? reason);
+
+    [LoggerMessage(6003, LogLevel.Information, "{Actor} asked to retry {Count} dead letter(s) of {Tenant}/{Stream} now")]
+    public static partial void DeadLettersRetried(ILogger logger, string actor, int count, string tenant, string stream);
 }

@@ -55,6 +55,15 @@ internal sealed class SyncKitMetrics
         { Tags.Stream, job.Stream },
     };
 
+    /// <summary>Counts a finished run of any kind by outcome.</summary>
+    public void RunEnded(JobId job, RunKind kind, RunOutcome outcome)
+    {
+        var tags = TagsFor(job);
+        tags.Add(Tags.Outcome, outcome.ToString());
+        tags.Add(Tags.RunKind, kind.ToString());
+        Runs.Add(1, tags);
+    }
+
     public void CheckpointCommitted(JobId job, Cursor cursor)
     {
         if (cursor.Timestamp is { } timestamp)

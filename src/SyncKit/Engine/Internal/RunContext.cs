@@ -5,9 +5,11 @@ using SyncKit.Resilience.Internal;
 namespace SyncKit.Engine.Internal;
 
 /// <summary>What every stage of one run shares.</summary>
-internal sealed class RunContext<T>(SyncJob<T> job, string runId, EngineServices services)
+internal sealed class RunContext<T>(SyncJob<T> job, string runId, EngineServices services, RunRequest<T> request)
 {
     public SyncJob<T> Job { get; } = job;
+
+    public RunRequest<T> Request { get; } = request;
 
     public JobId Id => Job.Id;
 
@@ -25,7 +27,8 @@ internal sealed class RunContext<T>(SyncJob<T> job, string runId, EngineServices
 
     public SyncResilience Resilience => services.Resilience;
 
-    public RunEvidence Evidence { get; } = new(job.Id, services.Metrics);
+    // A replay counts what it would do without reporting it to the meter as done.
+    public RunEvidence Evidence { get; } = new(job.Id, request.WritesState ? services.Metrics : null);
 
     public DeadLetter NewDeadLetter(SourceRecord<T> record, ErrorClass errorClass, string error, int attempts)
     {
@@ -54,7 +57,8 @@ internal sealed record EngineServices(
     TimeProvider TimeProvider,
     ILogger Logger,
     SyncKitMetrics Metrics,
-    SyncResilience Resilience);
+    SyncResilience Resilience,
+    PollingActivity Polling);
 
 /// <summary>Ends a run on purpose; never retried, never counted by a circuit breaker.</summary>
 internal abstract class RunTerminatedException(string message, Exception? inner) : Exception(message, inner);

@@ -2,8 +2,8 @@ using SyncKit.Diagnostics.Internal;
 
 namespace SyncKit.Engine.Internal;
 
-/// <summary>A run's counters, updated concurrently by its stages and mirrored to the meter.</summary>
-internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
+/// <summary>A run's counters, updated concurrently by its stages and mirrored to the meter when there is one.</summary>
+internal sealed class RunEvidence(JobId job, SyncKitMetrics? metrics)
 {
     private const int SampleSize = 5;
     private readonly long[] _errors = new long[Enum.GetValues<ErrorClass>().Length];
@@ -21,7 +21,7 @@ internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
     public void Read(int count)
     {
         Interlocked.Add(ref _read, count);
-        metrics.RecordsRead.Add(count, SyncKitMetrics.TagsFor(job));
+        metrics?.RecordsRead.Add(count, SyncKitMetrics.TagsFor(job));
     }
 
     public void Handled(string key, RecordOutcomeKind kind)
@@ -42,15 +42,15 @@ internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
         {
             case RecordOutcomeKind.Written:
                 Interlocked.Add(ref _written, count);
-                metrics.RecordsWritten.Add(count, SyncKitMetrics.TagsFor(job));
+                metrics?.RecordsWritten.Add(count, SyncKitMetrics.TagsFor(job));
                 break;
             case RecordOutcomeKind.Skipped:
                 Interlocked.Add(ref _skipped, count);
-                metrics.RecordsSkipped.Add(count, SyncKitMetrics.TagsFor(job));
+                metrics?.RecordsSkipped.Add(count, SyncKitMetrics.TagsFor(job));
                 break;
             case RecordOutcomeKind.Deduplicated:
                 Interlocked.Add(ref _deduplicated, count);
-                metrics.RecordsDeduplicated.Add(count, SyncKitMetrics.TagsFor(job));
+                metrics?.RecordsDeduplicated.Add(count, SyncKitMetrics.TagsFor(job));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only successful outcomes are handled.");
@@ -60,14 +60,14 @@ internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
     public void DeadLetter(string key)
     {
         Interlocked.Increment(ref _deadLettered);
-        metrics.RecordsDeadLettered.Add(1, SyncKitMetrics.TagsFor(job));
+        metrics?.RecordsDeadLettered.Add(1, SyncKitMetrics.TagsFor(job));
         Sample(key);
     }
 
     public void Retried()
     {
         Interlocked.Increment(ref _retried);
-        metrics.Retries.Add(1, SyncKitMetrics.TagsFor(job));
+        metrics?.Retries.Add(1, SyncKitMetrics.TagsFor(job));
     }
 
     public void Error(ErrorClass errorClass)
@@ -75,7 +75,7 @@ internal sealed class RunEvidence(JobId job, SyncKitMetrics metrics)
         Interlocked.Increment(ref _errors[(int)errorClass]);
         var tags = SyncKitMetrics.TagsFor(job);
         tags.Add(SyncKitDiagnostics.Tags.ErrorClass, errorClass.ToString());
-        metrics.Errors.Add(1, tags);
+        metrics?.Errors.Add(1, tags);
     }
 
     public RunCounts Counts() => new(

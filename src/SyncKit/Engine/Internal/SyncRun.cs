@@ -61,13 +61,23 @@ internal sealed class SyncRun<T>
     {
         using var graceTimer = stopToken.Register(() => _abort.CancelAfter(_run.Options.ShutdownGracePeriod));
         using var readToken = CancellationTokenSource.CreateLinkedTokenSource(stopToken, _abort.Token);
+        var request = _run.Request;
         try
         {
-            StartedFrom = await _run.Store.Checkpoints.GetAsync(_run.Id, _abort.Token).ConfigureAwait(false);
+            // Runs that leave the checkpoint alone read their own source from its start.
+            StartedFrom = request.MovesCheckpoint ? await _run.Store.Checkpoints.GetAsync(_run.Id, _abort.Token).ConfigureAwait(false) : null;
             _committed = StartedFrom;
             _tracker = new WatermarkTracker(StartedFrom);
-            await new DeadLetters.Internal.DeadLetterRedrive<T>(_run).RunAsync(readToken.Token).ConfigureAwait(false);
-            _run.Metrics.TrackQueue(_run.Id, () => _tracker.PendingCount);
+            if (request.RedrivesDeadLetters)
+            {
+                await new DeadLetters.Internal.DeadLetterRedrive<T>(_run).RunAsync(readToken.Token).ConfigureAwait(false);
+            }
+
+            if (request.MovesCheckpoint)
+            {
+                _run.Metrics.TrackQueue(_run.Id, () => _tracker.PendingCount);
+            }
+
             var stages = new List<Task>(_partitions.Length + 1) { Guard(ReadAsync(readToken.Token)) };
             stages.AddRange(_partitions.Select(p => Guard(ProcessPartitionAsync(p.Reader, readToken.Token))));
             await Task.WhenAll(stages).ConfigureAwait(false);
@@ -83,7 +93,10 @@ internal sealed class SyncRun<T>
         }
         finally
         {
-            _run.Metrics.UntrackQueue(_run.Id);
+            if (request.MovesCheckpoint)
+            {
+                _run.Metrics.UntrackQueue(_run.Id);
+            }
         }
 
         return Outcome(stopToken);
@@ -236,7 +249,7 @@ internal sealed class SyncRun<T>
         {
             return await _sourcePipeline.ExecuteAsync(
                 static (state, token) => state.Source.ReadPageAsync(state.After, state.Context, token),
-                (Source: _run.Job.Source, After: after, Context: context),
+                (Source: _run.Request.Source, After: after, Context: context),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -338,7 +351,7 @@ internal sealed class SyncRun<T>
             return default;
         }
 
-        var destination = _run.Job.Destination;
+        var destination = _run.Request.Destination;
         var enlist = destination.WritesInStateTransaction;
         var gateHeld = false;
         IStateTransaction? transaction = null;
@@ -493,7 +506,12 @@ internal sealed class SyncRun<T>
     {
         _abort.Token.ThrowIfCancellationRequested();
         var watermark = _tracker.CompleteAll(settled.Sequences);
-        var advances = watermark is not null && !watermark.Equals(_committed);
+        if (!_run.Request.WritesState)
+        {
+            return;
+        }
+
+        var advances = _run.Request.MovesCheckpoint && watermark is not null && !watermark.Equals(_committed);
         var deadLetters = settled.DeadLetters;
         if (settled.DeadLetters is { } dead && _run.Options.AuditLog)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SyncKit.Diagnostics.Internal;
+using SyncKit.Internal;
 
 namespace SyncKit.Hosting.Internal;
 
@@ -11,11 +12,19 @@ namespace SyncKit.Hosting.Internal;
 /// finished (the engine's grace period), and a job stopped by an authentication failure is not
 /// scheduled again until the host restarts.
 /// </summary>
+/// <remarks>
+/// With an <see cref="IJobLeaseManager"/> registered, several host instances share the jobs: a job runs
+/// only under its lease (renewed while it runs, released after), and its cadence is read from the shared
+/// run history, so the jobs run once per cadence across all instances. A job whose last run never ended
+/// (its host died) or was cancelled is due at once, so an orphan is taken over as soon as its lease expires.
+/// </remarks>
 internal sealed class SyncScheduler(
     SyncJobRunner runner,
     IOptions<SyncSchedulerOptions> options,
     TimeProvider timeProvider,
-    ILogger<SyncScheduler> logger) : BackgroundService
+    ISyncStateStore store,
+    ILogger<SyncScheduler> logger,
+    IJobLeaseManager? leases = null) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,19 +42,7 @@ internal sealed class SyncScheduler(
     internal static TimeSpan FirstRunDelay(JobId job, TimeSpan cadence, TimeSpan stagger)
     {
         var window = cadence < stagger ? cadence : stagger;
-        return TimeSpan.FromTicks((long)(window.Ticks * (StableHash(job.ToString()) / (double)uint.MaxValue)));
-    }
-
-    // FNV-1a: stable across processes and runtimes, unlike string.GetHashCode.
-    private static uint StableHash(string value)
-    {
-        var hash = 2166136261u;
-        foreach (var c in value)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return hash;
+        return TimeSpan.FromTicks((long)(window.Ticks * StableHash.Fraction(job.ToString())));
     }
 
     private static async Task WhenAllThenDispose(List<Task> loops, SemaphoreSlim concurrency)
@@ -57,6 +54,75 @@ internal sealed class SyncScheduler(
         finally
         {
             concurrency.Dispose();
+        }
+    }
+
+    /// <summary>Runs the job if this instance gets its lease and it is due by the shared run history.</summary>
+    /// <returns>The run (null when none ran) and when to look again.</returns>
+    private async Task<(RunRecord? Run, DateTimeOffset NextDue)> RunUnderLeaseAsync(JobId job, TimeSpan cadence, IJobLeaseManager leases, CancellationToken stoppingToken)
+    {
+        var acquired = await leases.TryAcquireAsync([job], 1, stoppingToken).ConfigureAwait(false);
+        if (acquired.Count == 0)
+        {
+            // Another instance runs it; look again once its lease could have lapsed.
+            return (null, timeProvider.GetUtcNow() + leases.RenewInterval);
+        }
+
+        var lease = acquired[0];
+        try
+        {
+            var last = (await store.Runs.QueryRunsAsync(new RunQuery { Tenant = job.Tenant, Stream = job.Stream, Limit = 1 }, stoppingToken).ConfigureAwait(false))
+                .FirstOrDefault();
+            var orphaned = last?.Outcome is RunOutcome.Running or RunOutcome.Cancelled;
+            if (last is not null && !orphaned && last.StartedAt + cadence > timeProvider.GetUtcNow())
+            {
+                return (null, last.StartedAt + cadence);
+            }
+
+            using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            using var renewing = new CancellationTokenSource();
+            var renewal = RenewAsync(lease, leases, leaseLost, renewing.Token);
+            var started = timeProvider.GetUtcNow();
+            RunRecord run;
+            try
+            {
+                run = await runner.RunAsync(job, leaseLost.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                await renewing.CancelAsync().ConfigureAwait(false);
+                lease = await renewal.ConfigureAwait(false);
+            }
+
+            return (run, started + cadence);
+        }
+        finally
+        {
+            await leases.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Renews the lease every renew interval until <paramref name="stop"/>; a failed renewal stops the run gracefully.</summary>
+    private async Task<JobLease> RenewAsync(JobLease lease, IJobLeaseManager leases, CancellationTokenSource runStop, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(leases.RenewInterval, timeProvider, stop).ConfigureAwait(false);
+                lease = await leases.RenewAsync(lease, stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return lease;
+        }
+        catch (Exception ex)
+        {
+            // Without a lease the run's commits would be refused by fencing anyway; stop it cleanly.
+            Log.LeaseRenewalFailed(logger, ex, lease.Job.Tenant, lease.Job.Stream);
+            await runStop.CancelAsync().ConfigureAwait(false);
+            return lease;
         }
     }
 
@@ -78,8 +144,11 @@ internal sealed class SyncScheduler(
                 var started = timeProvider.GetUtcNow();
                 try
                 {
-                    var run = await runner.RunAsync(job, stoppingToken).ConfigureAwait(false);
-                    if (run.Outcome == RunOutcome.Stopped)
+                    var (run, nextDue) = leases is null
+                        ? (await runner.RunAsync(job, stoppingToken).ConfigureAwait(false), started + cadence)
+                        : await RunUnderLeaseAsync(job, cadence, leases, stoppingToken).ConfigureAwait(false);
+                    due = nextDue;
+                    if (run?.Outcome == RunOutcome.Stopped)
                     {
                         Log.ScheduleDisabled(logger, job.Tenant, job.Stream, run.Error);
                         return;
@@ -90,13 +159,12 @@ internal sealed class SyncScheduler(
                     // A run reports its own failures in its record; this is the store or a factory
                     // throwing. Log it and try again at the next cadence rather than spin or give up.
                     Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream);
+                    due = started + cadence;
                 }
                 finally
                 {
                     concurrency.Release();
                 }
-
-                due = started + cadence;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -24,9 +24,27 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
     public IReadOnlyDictionary<string, CircuitState> BreakerStates =>
         _breakers.ToDictionary(p => p.Key, p => p.Value.CircuitState, StringComparer.Ordinal);
 
+    /// <summary>The name of the breaker (and polling activity) of a job's source.</summary>
+    public static string SourceKey(SyncJobOptions options, JobId job) => $"source:{options.SourceName ?? job.Stream}";
+
+    /// <summary>The name of the breaker of a job's tenant destination.</summary>
+    public static string DestinationKey(SyncJobOptions options, JobId job) => $"destination:{job.Tenant}:{options.DestinationName ?? job.Stream}";
+
+    /// <summary>The state of one breaker; a breaker no call has created yet is closed.</summary>
+    public BreakerState StateOf(string name) =>
+        _breakers.TryGetValue(name, out var breaker)
+            ? breaker.CircuitState switch
+            {
+                CircuitState.Open => BreakerState.Open,
+                CircuitState.HalfOpen => BreakerState.HalfOpen,
+                CircuitState.Isolated => BreakerState.Isolated,
+                _ => BreakerState.Closed,
+            }
+            : BreakerState.Closed;
+
     public ResiliencePipeline ForSource(SyncJobOptions options, JobId job, Action<RetryContext> onRetry)
     {
-        var shared = Shared($"source:{options.SourceName ?? job.Stream}", options, options.SourceRateLimiter);
+        var shared = Shared(SourceKey(options, job), options, options.SourceRateLimiter);
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
         if (options.MaxRetryAttempts > 0)
         {
@@ -57,7 +75,7 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
         Func<TResult, TimeSpan?> resultRetryAfter,
         Action<RetryContext> onRetry)
     {
-        var shared = Shared($"destination:{job.Tenant}:{options.DestinationName ?? job.Stream}", options, rateLimiter: null);
+        var shared = Shared(DestinationKey(options, job), options, rateLimiter: null);
         var builder = new ResiliencePipelineBuilder<TResult> { TimeProvider = timeProvider };
         if (options.MaxRetryAttempts > 0)
         {

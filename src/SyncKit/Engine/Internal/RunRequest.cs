@@ -1,0 +1,24 @@
+namespace SyncKit.Engine.Internal;
+
+/// <summary>
+/// What one run reads, where it writes and what it may change. A regular run reads the job's source after
+/// the checkpoint, re-drives due dead letters and moves the checkpoint. Other kinds read the given source
+/// (a window, a list of records) from its start and never touch the checkpoint; a replay stores nothing at all.
+/// </summary>
+internal sealed record RunRequest<T>(RunKind Kind, ISource<T> Source, IDestination<T> Destination)
+{
+    /// <summary>The window the run covers, recorded as its cursors; regular runs record checkpoints instead.</summary>
+    public (Cursor From, Cursor To)? Window { get; init; }
+
+    /// <summary>The run record's report (an operator action's who and why).</summary>
+    public string? Report { get; init; }
+
+    public bool MovesCheckpoint => Kind == RunKind.Sync;
+
+    public bool RedrivesDeadLetters => Kind is RunKind.Sync or RunKind.DeadLetterRetry;
+
+    /// <summary>Whether the run may write to the state store: run record, dead letters, audit, checkpoint.</summary>
+    public bool WritesState => Kind != RunKind.Replay;
+
+    public static RunRequest<T> Sync(SyncJob<T> job) => new(RunKind.Sync, job.Source, job.Destination);
+}

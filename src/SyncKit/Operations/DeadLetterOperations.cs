@@ -1,0 +1,104 @@
+using SyncKit.Diagnostics.Internal;
+using SyncKit.Engine.Internal;
+using SyncKit.Operations.Internal;
+using SyncKit.Sources.Internal;
+
+namespace SyncKit;
+
+/// <summary>Lists, retries now and discards dead letters, per tenant and job. Retries and discards are recorded in run history.</summary>
+public sealed class DeadLetterOperations
+{
+    private readonly SyncEngine _engine;
+
+    /// <summary>Creates the operations.</summary>
+    /// <param name="engine">The engine whose store runs retries.</param>
+    public DeadLetterOperations(SyncEngine engine) =>
+        _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+
+    /// <summary>Lists dead letters, oldest next attempt first.</summary>
+    /// <param name="query">The filter: a tenant, a job (<see cref="DeadLetterQuery.ForJob"/>), a status.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The entries.</returns>
+    public Task<IReadOnlyList<DeadLetter>> ListAsync(DeadLetterQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _engine.Store.DeadLetters.ListAsync(query, cancellationToken).AsTask();
+    }
+
+    /// <summary>
+    /// Makes the given dead letters due now (parked ones included) and re-drives the job's due dead letters
+    /// through its destination at once, in a run of kind <see cref="RunKind.DeadLetterRetry"/>. Resolved entries are
+    /// removed; failing ones count one more attempt and park again once out of attempts.
+    /// </summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="job">The job.</param>
+    /// <param name="recordKeys">The records to retry.</param>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the retry.</param>
+    /// <returns>The retry's run record; its counts say what was resolved.</returns>
+    /// <remarks>
+    /// Other entries already due are re-driven too, oldest first, up to <see cref="DeadLetterSettings.RedriveBatchLimit"/>.
+    /// </remarks>
+    public async Task<RunRecord> RetryNowAsync<T>(SyncJob<T> job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var entries = await FindAsync(job.Id, recordKeys, cancellationToken).ConfigureAwait(false);
+        if (entries.Count > 0)
+        {
+            var now = _engine.Services.TimeProvider.GetUtcNow();
+            var due = entries.ConvertAll(e => e with { Status = DeadLetterStatus.Pending, NextAttemptAt = now });
+            await _engine.Store.DeadLetters.UpsertAsync(due, cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.DeadLettersRetried(_engine.Services.Logger, actor, entries.Count, job.Id.Tenant, job.Id.Stream);
+        var action = new OperatorAction(actor, null, entries.ConvertAll(e => e.RecordKey));
+        var request = new RunRequest<T>(RunKind.DeadLetterRetry, new ListSource<T>([]), job.Destination) { Report = action.ToJson() };
+        return await _engine.RunAsync(job, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the given dead letters for good, recording the discard (and an audit entry per record) in the
+    /// same transaction.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="recordKeys">The records whose dead letters to discard.</param>
+    /// <param name="actor">Who discards them.</param>
+    /// <param name="reason">Why, for the record.</param>
+    /// <param name="cancellationToken">Cancels the discard.</param>
+    /// <returns>The run record of kind <see cref="RunKind.DeadLetterDiscard"/>; its report lists the keys discarded.</returns>
+    public async Task<RunRecord> DiscardAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var services = _engine.Services;
+        using var activity = SyncKitActivity.StartRun("synckit.dead_letters.discard", job, RunKind.DeadLetterDiscard, out var runId);
+        var entries = await FindAsync(job, recordKeys, cancellationToken).ConfigureAwait(false);
+        var now = services.TimeProvider.GetUtcNow();
+        var action = new OperatorAction(actor, reason, entries.ConvertAll(e => e.RecordKey));
+        var record = OperatorRuns.Create(runId, job, RunKind.DeadLetterDiscard, now, action);
+        var transaction = await services.Store.BeginTransactionAsync(job, cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            if (entries.Count > 0)
+            {
+                await transaction.DeadLetters.RemoveAsync(job, action.RecordKeys, cancellationToken).ConfigureAwait(false);
+                var audit = entries.ConvertAll(e => new AuditEntry(runId, job, e.RecordKey, e.Position, AuditActions.Discarded, now));
+                await transaction.Runs.AppendAuditAsync(audit, cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.Runs.SaveRunAsync(record, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.DeadLettersDiscarded(services.Logger, actor, entries.Count, job.Tenant, job.Stream, reason);
+        return record;
+    }
+
+    private async Task<List<DeadLetter>> FindAsync(JobId job, IReadOnlyList<string> recordKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recordKeys);
+        var wanted = recordKeys.ToHashSet(StringComparer.Ordinal);
+        var entries = await _engine.Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(job) with { Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false);
+        return [.. entries.Where(e => wanted.Contains(e.RecordKey))];
+    }
+}

@@ -1,0 +1,23 @@
+using SyncKit.Internal;
+
+namespace SyncKit;
+
+/// <summary>Who performed an operator action, why, and on which records: the report of the runs operator actions record.</summary>
+/// <param name="Actor">Who acted (a user name, a service principal).</param>
+/// <param name="Reason">Why, when given.</param>
+/// <param name="RecordKeys">The records acted on; empty for actions on the whole job.</param>
+public sealed record OperatorAction(string Actor, string? Reason, IReadOnlyList<string> RecordKeys)
+{
+    /// <summary>Reads the operator action a run recorded.</summary>
+    /// <param name="run">A run of kind <see cref="RunKind.CheckpointReset"/>, <see cref="RunKind.DeadLetterRetry"/> or <see cref="RunKind.DeadLetterDiscard"/>.</param>
+    /// <returns>The action, or <see langword="null"/> when the run is of another kind or has no report.</returns>
+    public static OperatorAction? FromRun(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return run.Kind is RunKind.CheckpointReset or RunKind.DeadLetterRetry or RunKind.DeadLetterDiscard
+            ? RunReports.Read(run, RunReports.Json.OperatorAction)
+            : null;
+    }
+
+    internal string ToJson() => RunReports.Write(this, RunReports.Json.OperatorAction);
+}

@@ -1,0 +1,109 @@
+using SyncKit.Internal;
+
+namespace SyncKit;
+
+/// <summary>
+/// What one reconciliation pass checked, found and did. Kept as the <see cref="RunRecord.Report"/> of the pass's run;
+/// read it back with <see cref="FromRun"/>.
+/// </summary>
+public sealed record ReconciliationReport
+{
+    /// <summary>The pass: <see cref="RunKind.IncrementalReconciliation"/> or <see cref="RunKind.FullReconciliation"/>.</summary>
+    public RunKind Kind { get; init; }
+
+    /// <summary>When the pass started.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>How long it took, repairs included.</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>The re-read window's inclusive start (incremental passes).</summary>
+    public DateTimeOffset? WindowFrom { get; init; }
+
+    /// <summary>The re-read window's exclusive end (incremental passes).</summary>
+    public DateTimeOffset? WindowTo { get; init; }
+
+    /// <summary>Records (incremental) or keys (full: every key at the source or the destination) compared.</summary>
+    public long Checked { get; init; }
+
+    /// <summary>Records the source has and the destination lacks.</summary>
+    public long Missing { get; init; }
+
+    /// <summary>Records the destination holds at another version than the source's.</summary>
+    public long Stale { get; init; }
+
+    /// <summary>Keys the destination holds that the source's key listing lacks (full passes).</summary>
+    public long Extra { get; init; }
+
+    /// <summary>Extra keys the source confirmed gone when looked up by key.</summary>
+    public long GoneAtSource { get; init; }
+
+    /// <summary>
+    /// Extra keys the source still returns when looked up by key: the listing's scope or filter changed. They are
+    /// reported, never deleted.
+    /// </summary>
+    public long StillAtSource { get; init; }
+
+    /// <summary>Records whose fields were compared.</summary>
+    public long DriftChecked { get; init; }
+
+    /// <summary>Records at the same version whose fields differ: changes that did not move the version. Reported, not corrected.</summary>
+    public long Drifted { get; init; }
+
+    /// <summary>(<see cref="Missing"/> + <see cref="Stale"/> + <see cref="Extra"/>) / <see cref="Checked"/>.</summary>
+    public double GapRate { get; init; }
+
+    /// <summary>The threshold the gap rate was held against.</summary>
+    public double GapThreshold { get; init; }
+
+    /// <summary>What the pass was asked to do about divergence.</summary>
+    public CorrectionMode Correction { get; init; }
+
+    /// <summary>Whether the gap rate was above the threshold, so nothing was corrected: polling needs an operator.</summary>
+    public bool CorrectionPaused { get; init; }
+
+    /// <summary>Missing and stale records written again through the engine.</summary>
+    public long Repaired { get; init; }
+
+    /// <summary>Rows deleted (or soft-deleted) at the destination because the source confirmed them gone.</summary>
+    public long Deleted { get; init; }
+
+    /// <summary>The run (kind <see cref="RunKind.Repair"/>) that re-processed missing and stale records, if one ran.</summary>
+    public string? RepairRunId { get; init; }
+
+    /// <summary>Some missing keys.</summary>
+    public IReadOnlyList<string> MissingKeys { get; init; } = [];
+
+    /// <summary>Some stale keys.</summary>
+    public IReadOnlyList<string> StaleKeys { get; init; } = [];
+
+    /// <summary>Some extra keys.</summary>
+    public IReadOnlyList<string> ExtraKeys { get; init; } = [];
+
+    /// <summary>Some extra keys the source still returns by key.</summary>
+    public IReadOnlyList<string> StillAtSourceKeys { get; init; } = [];
+
+    /// <summary>Some deleted keys.</summary>
+    public IReadOnlyList<string> DeletedKeys { get; init; } = [];
+
+    /// <summary>Some drifted records and their differing fields.</summary>
+    public IReadOnlyList<FieldDrift> Drift { get; init; } = [];
+
+    /// <summary>Reads the report a reconciliation pass stored.</summary>
+    /// <param name="run">A run of kind <see cref="RunKind.IncrementalReconciliation"/> or <see cref="RunKind.FullReconciliation"/>.</param>
+    /// <returns>The report, or <see langword="null"/> when the run is of another kind or has none.</returns>
+    public static ReconciliationReport? FromRun(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return run.Kind is RunKind.IncrementalReconciliation or RunKind.FullReconciliation
+            ? RunReports.Read(run, RunReports.Json.ReconciliationReport)
+            : null;
+    }
+
+    internal string ToJson() => RunReports.Write(this, RunReports.Json.ReconciliationReport);
+}
+
+/// <summary>A record whose fields differ between source and destination at the same version.</summary>
+/// <param name="Key">The record's key.</param>
+/// <param name="Fields">The differing fields.</param>
+public sealed record FieldDrift(string Key, IReadOnlyList<string> Fields);
