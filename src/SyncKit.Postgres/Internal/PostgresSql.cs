@@ -23,6 +23,14 @@ internal sealed class PostgresSql(string schema)
         ON CONFLICT (tenant, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at
         """;
 
+    // $1 tenant, $2 stream, $3 cursor, $4 now, $5 owner, $6 fencing token: the lease check (which raises SK001
+    // when the token is stale) and the checkpoint write in one statement.
+    public string SaveCheckpointFenced { get; } = $"""
+        INSERT INTO {schema}.checkpoints (tenant, stream, cursor, updated_at)
+        SELECT $1, $2, $3::jsonb, $4 FROM {schema}.assert_lease($1, $2, $5, $6)
+        ON CONFLICT (tenant, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at
+        """;
+
     public string DeleteCheckpoint { get; } = $"DELETE FROM {schema}.checkpoints WHERE tenant = $1 AND stream = $2";
 
     // Dedup: $1 scope, $2 keys (distinct), $3 now, $4 held until. Returns one status per key, in key order:
