@@ -1,3 +1,4 @@
+using SyncKit.Postgres.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ public sealed class PostgresStartupTests : PostgresTestBase
         {
             await Task.WhenAll(stores.Select(s => s.StartAsync(default).AsTask()));
 
-            (await ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".schema_version")).Should().Be(1);
+            (await ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".schema_version")).Should().Be(PostgresSchema.Migrations.Count);
             await stores[3].Checkpoints.SaveAsync(new JobId("t", "s"), Cursor.FromSequence(1), default);
             (await stores[5].Checkpoints.GetAsync(new JobId("t", "s"), default)).Should().Be(Cursor.FromSequence(1));
         }
@@ -38,7 +39,7 @@ public sealed class PostgresStartupTests : PostgresTestBase
         var start = async () => await NewStore().StartAsync(default);
 
         (await start.Should().ThrowAsync<InvalidOperationException>())
-            .WithMessage($"*\"{Schema}\" is at version 99, newer than the version this SyncKit.Postgres supports (1)*");
+            .WithMessage($"*\"{Schema}\" is at version 99, newer than the version this SyncKit.Postgres supports ({PostgresSchema.Migrations.Count})*");
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class PostgresStartupTests : PostgresTestBase
         try
         {
             await host.StartAsync();
-            (await ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".schema_version")).Should().Be(1, "the store migrated when the host started");
+            (await ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".schema_version")).Should().Be(PostgresSchema.Migrations.Count, "the store migrated when the host started");
             var leases = host.Services.GetRequiredService<IJobLeaseManager>();
             host.Services.GetRequiredService<ISyncStateStore>().Should().BeSameAs(host.Services.GetRequiredService<PostgresSyncStateStore>());
             await leases.TryAcquireAsync([new JobId("t", "s")], 1, default);

@@ -31,7 +31,8 @@ public sealed class SqliteCrashTests(ITestOutputHelper output) : IDisposable
         {
             // Spread the kills over what is left: on average one share of the remaining progress lines each.
             var remainingLines = (Records - covered) / RecordsPerProgressLine;
-            var killAfter = kills < Kills ? random.Next(1, Math.Max(2, 2 * remainingLines / (Kills - kills + 1))) : int.MaxValue;
+            // The bound leaves at least the share of one more kill after this one, so the child cannot finish before it.
+            var killAfter = kills < Kills ? random.Next(1, Math.Max(2, remainingLines / (Kills - kills + 1))) : int.MaxValue;
             var run = await CrashHostProcess.RunAsync(["sqlite", _database.Path, Records.ToString(System.Globalization.CultureInfo.InvariantCulture)], killAfter, TimeSpan.FromMinutes(1));
             if (!run.Killed)
             {

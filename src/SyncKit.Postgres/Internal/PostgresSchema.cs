@@ -101,6 +101,10 @@ internal static class PostgresSchema
             END IF;
         END $$;
         """,
+        """
+        ALTER TABLE {schema}.runs ADD COLUMN kind text NOT NULL DEFAULT 'Sync', ADD COLUMN report text;
+        CREATE INDEX runs_job_kind_started ON {schema}.runs (tenant, stream, kind, started_at DESC);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -104,35 +104,35 @@ internal sealed class PostgresSql(string schema)
     // $1 tenant, $2 stream.
     public string CountDeadLetters { get; } = $"SELECT count(*) FROM {schema}.dead_letters WHERE tenant = $1 AND stream = $2";
 
-    // Runs: the columns of RunRecord in order, $1 run id .. $17 error.
+    // Runs: the columns of RunRecord in order, $1 run id .. $17 error, $18 kind, $19 report.
     public string SaveRun { get; } = $"""
         INSERT INTO {schema}.runs (run_id, tenant, stream, started_at, ended_at, outcome, cursor_from, cursor_to, read, written,
-                                   skipped, deduplicated, retried, dead_lettered, errors_by_class, sample_record_keys, error)
-        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17)
+                                   skipped, deduplicated, retried, dead_lettered, errors_by_class, sample_record_keys, error, kind, report)
+        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19)
         ON CONFLICT (run_id) DO UPDATE SET
             tenant = EXCLUDED.tenant, stream = EXCLUDED.stream, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
             outcome = EXCLUDED.outcome, cursor_from = EXCLUDED.cursor_from, cursor_to = EXCLUDED.cursor_to, read = EXCLUDED.read,
             written = EXCLUDED.written, skipped = EXCLUDED.skipped, deduplicated = EXCLUDED.deduplicated, retried = EXCLUDED.retried,
             dead_lettered = EXCLUDED.dead_lettered, errors_by_class = EXCLUDED.errors_by_class,
-            sample_record_keys = EXCLUDED.sample_record_keys, error = EXCLUDED.error
+            sample_record_keys = EXCLUDED.sample_record_keys, error = EXCLUDED.error, kind = EXCLUDED.kind, report = EXCLUDED.report
         """;
 
     private const string RunColumns = """
         run_id, tenant, stream, started_at, ended_at, outcome, cursor_from::text, cursor_to::text, read, written,
-        skipped, deduplicated, retried, dead_lettered, errors_by_class::text, sample_record_keys, error
+        skipped, deduplicated, retried, dead_lettered, errors_by_class::text, sample_record_keys, error, kind, report
         """;
 
     // $1 run id.
     public string GetRun { get; } = $"SELECT {RunColumns} FROM {schema}.runs WHERE run_id = $1";
 
-    // $1 tenant?, $2 stream?, $3 started from?, $4 started before?, $5 outcome?, $6 limit.
+    // $1 tenant?, $2 stream?, $3 started from?, $4 started before?, $5 outcome?, $6 kind?, $7 limit.
     public string QueryRuns { get; } = $"""
         SELECT {RunColumns} FROM {schema}.runs
         WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR stream = $2)
           AND ($3::timestamptz IS NULL OR started_at >= $3) AND ($4::timestamptz IS NULL OR started_at < $4)
-          AND ($5::text IS NULL OR outcome = $5)
+          AND ($5::text IS NULL OR outcome = $5) AND ($6::text IS NULL OR kind = $6)
         ORDER BY started_at DESC, run_id DESC
-        LIMIT $6
+        LIMIT $7
         """;
 
     // One array per column.

@@ -215,7 +215,7 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
                 .With(run.Outcome.ToString()).With(CursorJson.Write(run.CursorFrom)).With(CursorJson.Write(run.CursorTo))
                 .With(run.Counts.Read).With(run.Counts.Written).With(run.Counts.Skipped).With(run.Counts.Deduplicated)
                 .With(run.Counts.Retried).With(run.Counts.DeadLettered).With(ErrorsJson.Write(run.ErrorsByClass))
-                .With(run.SampleRecordKeys.ToArray()).With(run.Error),
+                .With(run.SampleRecordKeys.ToArray()).With(run.Error).With(run.Kind.ToString()).With(run.Report),
             cancellationToken);
     }
 
@@ -232,7 +232,7 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
         return await ReadRunsAsync(
             _sql.QueryRuns,
             c => c.With(query.Tenant).With(query.Stream).With(query.StartedFrom.Utc()).With(query.StartedBefore.Utc())
-                .With(query.Outcome?.ToString()).With(query.Limit),
+                .With(query.Outcome?.ToString()).With(query.Kind?.ToString()).With(query.Limit),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -302,7 +302,11 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
                         new RunCounts(reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13)),
                         ErrorsJson.Read(reader.GetString(14)),
                         reader.GetFieldValue<string[]>(15),
-                        reader.IsDBNull(16) ? null : reader.GetString(16)));
+                        reader.IsDBNull(16) ? null : reader.GetString(16))
+                    {
+                        Kind = Enum.Parse<RunKind>(reader.GetString(17)),
+                        Report = reader.IsDBNull(18) ? null : reader.GetString(18),
+                    });
                 }
             }
         }

@@ -100,6 +100,11 @@ internal static class SqliteSchema
         CREATE INDEX synckit_audit_record ON synckit_audit (tenant, stream, record_key);
         CREATE INDEX synckit_audit_run ON synckit_audit (run_id);
         """,
+        """
+        ALTER TABLE synckit_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'Sync';
+        ALTER TABLE synckit_runs ADD COLUMN report TEXT;
+        CREATE INDEX synckit_runs_kind ON synckit_runs (tenant, stream, kind, started_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -13,7 +13,7 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
     private const string RunColumns =
         "run_id, tenant, stream, started_at, ended_at, outcome, from_ticks, from_offset, from_id, from_progress, " +
         "to_ticks, to_offset, to_id, to_progress, read_count, written_count, skipped_count, deduplicated_count, " +
-        "retried_count, dead_lettered_count, errors_by_class, sample_record_keys, error";
+        "retried_count, dead_lettered_count, errors_by_class, sample_record_keys, error, kind, report";
 
     private const string AuditColumns =
         "run_id, tenant, stream, record_key, position_ticks, position_offset, position_id, position_progress, action, at";
@@ -265,7 +265,7 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
                     INSERT OR REPLACE INTO synckit_runs ({RunColumns})
                     VALUES ($run_id, $tenant, $stream, $started_at, $ended_at, $outcome, $from_ticks, $from_offset, $from_id, $from_progress,
                             $to_ticks, $to_offset, $to_id, $to_progress, $read, $written, $skipped, $deduplicated, $retried, $dead_lettered,
-                            $errors_by_class, $sample_record_keys, $error)
+                            $errors_by_class, $sample_record_keys, $error, $kind, $report)
                     """)
                 .Bind("$run_id", run.RunId)
                 .BindJob(run.Job)
@@ -283,6 +283,8 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
                 .Bind("$errors_by_class", SqliteValues.JsonObject(run.ErrorsByClass))
                 .Bind("$sample_record_keys", SqliteValues.JsonArray(run.SampleRecordKeys))
                 .Bind("$error", run.Error)
+                .Bind("$kind", SqliteValues.Name(run.Kind))
+                .Bind("$report", run.Report)
                 .ExecuteNonQuery(), cancellationToken));
     }
 
@@ -366,7 +368,8 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
                 .Where(query.Stream is not null, "stream = $stream")
                 .Where(query.StartedFrom is not null, "started_at >= $started_from")
                 .Where(query.StartedBefore is not null, "started_at < $started_before")
-                .Where(query.Outcome is not null, "outcome = $outcome");
+                .Where(query.Outcome is not null, "outcome = $outcome")
+                .Where(query.Kind is not null, "kind = $kind");
             using var reader = connection.Command($"SELECT {RunColumns} FROM synckit_runs{filter} ORDER BY started_at DESC, run_id DESC LIMIT $limit")
                 .Bind("$run_id", s.RunId)
                 .Bind("$tenant", query.Tenant)
@@ -374,6 +377,7 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
                 .Bind("$started_from", SqliteValues.Ticks(query.StartedFrom))
                 .Bind("$started_before", SqliteValues.Ticks(query.StartedBefore))
                 .Bind("$outcome", query.Outcome is { } outcome ? SqliteValues.Name(outcome) : null)
+                .Bind("$kind", query.Kind is { } kind ? SqliteValues.Name(kind) : null)
                 .Bind("$limit", Math.Max(0, query.Limit))
                 .ExecuteReader();
             var runs = new List<RunRecord>();
@@ -396,7 +400,11 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
         new RunCounts(reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16), reader.GetInt64(17), reader.GetInt64(18), reader.GetInt64(19)),
         SqliteValues.ReadErrorCounts(reader.GetString(20)),
         SqliteValues.ReadJsonArray(reader.GetString(21)),
-        reader.IsDBNull(22) ? null : reader.GetString(22));
+        reader.IsDBNull(22) ? null : reader.GetString(22))
+    {
+        Kind = SqliteValues.Parse<RunKind>(reader, 23),
+        Report = reader.IsDBNull(24) ? null : reader.GetString(24),
+    };
 
     private static async ValueTask Discard<T>(ValueTask<T> write) => await write.ConfigureAwait(false);
 }

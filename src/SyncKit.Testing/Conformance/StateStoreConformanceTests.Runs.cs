@@ -78,6 +78,21 @@ public abstract partial class StateStoreConformanceTests
         Assert.Single(await Store.Runs.QueryRunsAsync(new RunQuery(), CancellationToken.None));
     }
 
+    /// <summary>A run's kind and report (a reconciliation pass, an operator action) come back as written and filter queries.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_SaveRunAsync_KindAndReport_RoundTripAndFilter()
+    {
+        var pass = NewRun("run-1", JobA, 0) with { Kind = RunKind.FullReconciliation, Report = "{\"checked\":10,\"missing\":[\"7\"]}" };
+        await Store.Runs.SaveRunAsync(pass, CancellationToken.None);
+        await Store.Runs.SaveRunAsync(NewRun("run-2", JobA, 1), CancellationToken.None);
+
+        AssertSameRun(pass, await Store.Runs.GetRunAsync("run-1", CancellationToken.None));
+        var passes = await Store.Runs.QueryRunsAsync(new RunQuery { Kind = RunKind.FullReconciliation }, CancellationToken.None);
+        Assert.Equal(["run-1"], passes.Select(r => r.RunId));
+        Assert.Equal(RunKind.Sync, (await Store.Runs.GetRunAsync("run-2", CancellationToken.None))!.Kind);
+    }
+
     /// <summary>An unknown run id reads as none.</summary>
     /// <returns>The test.</returns>
     [Fact]

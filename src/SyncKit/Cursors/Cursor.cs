@@ -42,15 +42,20 @@ public sealed record Cursor(DateTimeOffset? Timestamp, string Id, string? Progre
 
     /// <summary>
     /// Returns the cursor a run starts from when it may re-read <paramref name="lookback"/> before this
-    /// position (the safety gap that catches late arrivals). Cursors without a timestamp, and a zero
-    /// lookback, return this cursor unchanged.
+    /// position (the safety gap that catches late arrivals). Cursors without a timestamp, cursors with
+    /// <see cref="Progress"/>, and a zero lookback return this cursor unchanged.
     /// </summary>
+    /// <remarks>
+    /// A cursor with <see cref="Progress"/> is a position inside a window that its source opened with the
+    /// safety gap already applied (see <see cref="SourceReadContext.Lookback"/>); rewinding it would throw
+    /// away how far into the window the run got, so a crash would restart the whole window.
+    /// </remarks>
     /// <param name="lookback">How far to rewind; must not be negative.</param>
     /// <returns>A cursor before every record whose timestamp is at or after the rewound instant.</returns>
     public Cursor Rewind(TimeSpan lookback)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lookback, TimeSpan.Zero);
-        if (Timestamp is not { } timestamp || lookback == TimeSpan.Zero)
+        if (Timestamp is not { } timestamp || lookback == TimeSpan.Zero || Progress is not null)
         {
             return this;
         }

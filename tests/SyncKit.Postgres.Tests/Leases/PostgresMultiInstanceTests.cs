@@ -17,8 +17,8 @@ public sealed class PostgresMultiInstanceTests(ITestOutputHelper output) : Postg
     private const int Streams = 3;
     private const int Records = 900;
     private const int Kills = 15;
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMilliseconds(3_000);
-    private static readonly TimeSpan RenewInterval = TimeSpan.FromMilliseconds(1_500);
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMilliseconds(5_000);
+    private static readonly TimeSpan RenewInterval = TimeSpan.FromMilliseconds(2_500);
 
     [Fact]
     public async Task Hosts_OneKilledAndRestarted15Times_EveryRecordOnceCheckpointsForwardTokensExclusiveTakeoversInTime()

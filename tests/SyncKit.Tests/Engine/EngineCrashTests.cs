@@ -32,7 +32,8 @@ public sealed class EngineCrashTests(ITestOutputHelper output) : IDisposable
         while (true)
         {
             var remainingLines = (Records - covered) / RecordsPerProgressLine;
-            var killAfter = kills < Kills ? random.Next(1, Math.Max(2, 2 * remainingLines / (Kills - kills + 1))) : int.MaxValue;
+            // The bound leaves at least the share of one more kill after this one, so the child cannot finish before it.
+            var killAfter = kills < Kills ? random.Next(1, Math.Max(2, remainingLines / (Kills - kills + 1))) : int.MaxValue;
             var run = await CrashHostProcess.RunAsync(["file", SnapshotPath, Records.ToString(CultureInfo.InvariantCulture)], killAfter, TimeSpan.FromMinutes(1));
             if (!run.Killed)
             {

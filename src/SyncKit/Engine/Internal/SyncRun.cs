@@ -159,7 +159,7 @@ internal sealed class SyncRun<T>
         try
         {
             var after = StartedFrom?.Rewind(_run.Options.Lookback);
-            var context = new SourceReadContext(_run.Id, _run.Options.PageSize);
+            var context = new SourceReadContext(_run.Id, _run.Options.PageSize) { Lookback = _run.Options.Lookback };
             while (true)
             {
                 var page = await ReadPageAsync(after, context, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,20 @@
+namespace SyncKit.Samples.Vomo.Cli;
+
+/// <summary>The process exit codes SAMPLE.md documents. With several tenants the highest one that occurred wins.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Done; dead-lettered records are reported, not fatal.</summary>
+    public const int Done = 0;
+
+    /// <summary>Bad arguments or configuration.</summary>
+    public const int BadArguments = 2;
+
+    /// <summary>A tenant stopped on 401/403.</summary>
+    public const int AccessDenied = 3;
+
+    /// <summary>The source stayed unavailable (circuit open) after retries.</summary>
+    public const int SourceUnavailable = 4;
+}
+
+/// <summary>Bad arguments or configuration: the message names what is wrong and the process exits with 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Configuration;
+
+namespace SyncKit.Samples.Vomo.Cli;
+
+/// <summary>
+/// The settings common to the commands, from the command line over <c>appsettings.json</c> and environment
+/// variables (<c>Vomo__Url</c>, <c>Vomo__Tokens__acme</c>, <c>Vomo__Store</c>), as the Generic Host reads them.
+/// Every problem is a <see cref="UsageException"/> naming the setting; a token never appears in a message.
+/// </summary>
+internal sealed class SampleSettings
+{
+    private const string DefaultStore = "sqlite:./vomo-sync.db";
+
+    private SampleSettings(Uri? vomoUrl, IReadOnlyDictionary<string, string> tokens, IReadOnlyList<string> tenants, string sqlitePath)
+    {
+        VomoUrl = vomoUrl;
+        Tokens = tokens;
+        Tenants = tenants;
+        SqlitePath = sqlitePath;
+    }
+
+    /// <summary>The VOMO API base, if given.</summary>
+    public Uri? VomoUrl { get; }
+
+    /// <summary>Every configured tenant's token, by tenant name.</summary>
+    public IReadOnlyDictionary<string, string> Tokens { get; }
+
+    /// <summary>The tenants the command acts on (all, or the one <c>--tenant</c> names).</summary>
+    public IReadOnlyList<string> Tenants { get; }
+
+    /// <summary>The SQLite file of the state store and the CRM tables.</summary>
+    public string SqlitePath { get; }
+
+    public static SampleSettings Resolve(CommandLine line, IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Vomo");
+        var url = line.Value("vomo-url") ?? section["Url"];
+        Uri? vomoUrl = null;
+        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out vomoUrl) || vomoUrl.Scheme is not ("http" or "https")))
+        {
+            throw new UsageException($"'--vomo-url' must be an absolute http(s) URL such as https://api.vomo.org/v1, not '{url}'.");
+        }
+
+        var tokens = section.GetSection("Tokens").GetChildren()
+            .Where(t => !string.IsNullOrEmpty(t.Value))
+            .ToDictionary(t => t.Key, t => t.Value!, StringComparer.Ordinal);
+        foreach (var token in line.Values("token"))
+        {
+            var equals = token.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || equals == token.Length - 1)
+            {
+                throw new UsageException("'--token' must be NAME=TOKEN: a tenant name, '=', then the tenant's VOMO API token.");
+            }
+
+            tokens[token[..equals]] = token[(equals + 1)..];
+        }
+
+        var tenant = line.Value("tenant");
+        if (tenant is not null && !tokens.ContainsKey(tenant))
+        {
+            throw new UsageException($"'--tenant {tenant}' has no token: give it with --token {tenant}=TOKEN.");
+        }
+
+        return new SampleSettings(vomoUrl, tokens, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], SqlitePathOf(line.Value("store") ?? section["Store"] ?? DefaultStore));
+    }
+
+    private static string SqlitePathOf(string store)
+    {
+        if (store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length)
+        {
+            return store["sqlite:".Length..];
+        }
+
+        if (store.StartsWith("postgres:", StringComparison.Ordinal))
+        {
+            throw new UsageException("'--store postgres:...' is not available in this build of the sample yet; use sqlite:PATH.");
+        }
+
+        throw new UsageException($"'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not '{store}'.");
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using SyncKit.Samples.Vomo.Cli;
+using SyncKit.Samples.Vomo.Simulator;
+using SyncKit.Samples.Vomo.Tests.Support;
+
+namespace SyncKit.Samples.Vomo.Tests.Cli;
+
+public sealed class SyncCommandTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"vomo-sync-{Guid.NewGuid():N}.db");
+
+    [Fact]
+    public async Task Sync_OneTenantRevoked_Exits3AndTheOtherTenantIsSynced()
+    {
+        var tenants = new[] { new TenantOptions { Name = "acme", Users = 40, Projects = 3, Groups = 2 }, new TenantOptions { Name = "globex", Users = 10 } };
+        await using var sim = await SimulatorHarness.StartAsync(tenants: tenants);
+        sim.Simulator.Tenant("globex").TokenState = TokenState.Revoked;
+        var output = new StringWriter();
+        var line = CommandLine.Parse(["sync", "--vomo-url", sim.Simulator.BaseUrl.ToString(), "--store", $"sqlite:{_path}",
+            "--token", $"acme={sim.Simulator.Tenant("acme").Token}", "--token", $"globex={sim.Simulator.Tenant("globex").Token}"]);
+
+        var exitCode = await SyncCommand.RunAsync(line, new ConfigurationBuilder().Build(), sim.Time, output, default);
+
+        exitCode.Should().Be(ExitCodes.AccessDenied);
+        Count("SELECT count(*) FROM crm_contacts WHERE tenant = 'acme'").Should().Be(40);
+        Count("SELECT count(*) FROM crm_projects WHERE tenant = 'acme'").Should().Be(3);
+        Count("SELECT count(*) FROM crm_groups WHERE tenant = 'acme'").Should().Be(2);
+        Count("SELECT count(*) FROM crm_contacts WHERE tenant = 'globex'").Should().Be(0);
+        var text = output.ToString();
+        text.Should().Contain("acme/users").And.Contain("globex/users").And.Contain("Stopped").And.Contain("401");
+        text.Should().NotContain(sim.Simulator.Tenant("globex").Token).And.NotContain(sim.Simulator.Tenant("acme").Token);
+    }
+
+    [Theory]
+    [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme" }, "'--token' must be NAME=TOKEN")]
+    [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme=t", "--store", "mysql:db" }, "'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not 'mysql:db'")]
+    [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme=t", "--store", "postgres:Host=x" }, "not available in this build")]
+    [InlineData(new[] { "sync", "--token", "acme=t" }, "'sync' needs --vomo-url URL")]
+    [InlineData(new[] { "sync", "--vomo-url", "ftp://x", "--token", "acme=t" }, "'--vomo-url' must be an absolute http(s) URL")]
+    [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme=t", "--tenant", "globex" }, "'--tenant globex' has no token")]
+    public async Task Sync_BadSettings_ThrowUsageNamingTheSettingWithoutTheToken(string[] args, string message)
+    {
+        var thrown = await FluentActions.Awaiting(() => SyncCommand.RunAsync(CommandLine.Parse(args), new ConfigurationBuilder().Build(), TimeProvider.System, TextWriter.Null, default))
+            .Should().ThrowAsync<UsageException>();
+
+        thrown.Which.Message.Should().Contain(message).And.NotContain("=t");
+    }
+
+    [Fact]
+    public void Resolve_TokensFromConfiguration_AreMergedUnderTheCommandLine()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Vomo:Url"] = "https://api.vomo.org/v1",
+            ["Vomo:Tokens:acme"] = "from-config",
+            ["Vomo:Tokens:globex"] = "globex-config",
+        }).Build();
+
+        var settings = SampleSettings.Resolve(CommandLine.Parse(["sync", "--token", "acme=from-cli"]), configuration);
+
+        settings.VomoUrl.Should().Be(new Uri("https://api.vomo.org/v1"));
+        settings.Tokens.Should().Equal(new Dictionary<string, string> { ["acme"] = "from-cli", ["globex"] = "globex-config" });
+        settings.Tenants.Should().Equal("acme", "globex");
+        settings.SqlitePath.Should().Be("./vomo-sync.db");
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    private long Count(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+}

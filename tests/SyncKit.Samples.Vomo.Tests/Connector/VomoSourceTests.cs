@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Time.Testing;
+using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Simulator;
+using SyncKit.Samples.Vomo.Tests.Support;
+
+namespace SyncKit.Samples.Vomo.Tests.Connector;
+
+/// <summary>The window sources on the engine, against the simulator: offsets that shift, crashes mid-window, lag, members, budget.</summary>
+public sealed class VomoSourceTests
+{
+    private static readonly JobId Users = new("acme", "users");
+
+    [Fact]
+    public async Task RunAsync_WindowOfOnePage_ReadsItOnceAndCommitsTheNewestTimestamp()
+    {
+        var recorder = new RecordingHandler();
+        await using var sim = await SimulatorHarness.StartAsync(users: 12, handler: recorder);
+        var (engine, store, crm) = Setup(sim.Time);
+
+        var run = await engine.RunAsync(UsersJob(UsersSource(sim), crm));
+
+        run.Outcome.Should().Be(RunOutcome.Succeeded);
+        recorder.Calls.Select(c => c.PathAndQuery).Should().Equal("/v1/users?page=1");
+        crm.Rows.Keys.Should().BeEquivalentTo(sim.Tenant.Users().Select(u => u.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        (await store.Checkpoints.GetAsync(Users, default)).Should().Be(new Cursor(sim.Tenant.Users().Max(u => u.UpdatedAt), string.Empty, "0000000001"));
+    }
+
+    [Fact]
+    public async Task RunAsync_RowMovesWhilePaging_ANaiveReadSkipsARowAndTheSecondPassCatchesIt()
+    {
+        var recorder = new RecordingHandler();
+        await using var sim = await SimulatorHarness.StartAsync(users: 60, bulkImportShare: 0, handler: recorder);
+        var (engine, _, crm) = Setup(sim.Time);
+        var moved = false;
+        recorder.AfterResponse = call =>
+        {
+            if (!moved && call == "/v1/users?page=1")
+            {
+                moved = true;
+                sim.Time.Advance(TimeSpan.FromSeconds(1));
+                sim.Tenant.UpdateUser(recorder.Calls[0].Ids[2]);
+            }
+        };
+
+        var run = await engine.RunAsync(UsersJob(UsersSource(sim), crm));
+
+        run.Outcome.Should().Be(RunOutcome.Succeeded);
+        var firstPass = recorder.Calls.Take(4).SelectMany(c => c.Ids).ToHashSet();
+        var truth = sim.Tenant.Users().ToDictionary(u => u.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        truth.Keys.Select(long.Parse).Except(firstPass).Should().ContainSingle("following pages once skips the row that shifted onto page 1");
+        recorder.Calls.Count(c => c.PathAndQuery == "/v1/users?page=1").Should().BeGreaterThanOrEqualTo(2);
+        crm.Rows.Keys.Should().BeEquivalentTo(truth.Keys);
+        crm.Rows.Values.Select(u => (u.Id, u.UpdatedAt, u.Phone)).Should().BeEquivalentTo(truth.Values.Select(u => (u.Id, u.UpdatedAt, u.Phone)));
+    }
+
+    [Fact]
+    public async Task RunAsync_StoppedMidWindow_NextRunResumesAtTheCommittedPageInsteadOfPageOne()
+    {
+        var recorder = new RecordingHandler();
+        await using var sim = await SimulatorHarness.StartAsync(users: 300, bulkImportShare: 0.9, handler: recorder);
+        var (engine, store, crm) = Setup(sim.Time);
+        using var stop = new CancellationTokenSource();
+        crm.BeforeWrite = (_, _) =>
+        {
+            if (crm.Rows.Count >= 90)
+            {
+                stop.Cancel();
+            }
+
+            return ValueTask.CompletedTask;
+        };
+
+        var stopped = await engine.RunAsync(UsersJob(UsersSource(sim), crm), stop.Token);
+        var checkpoint = await store.Checkpoints.GetAsync(Users, default);
+        crm.BeforeWrite = null;
+        recorder.Calls.Clear();
+        // A new source stands for a restarted process: nothing of the first run survives but the checkpoint.
+        var resumed = await engine.RunAsync(UsersJob(UsersSource(sim), crm));
+
+        stopped.Outcome.Should().Be(RunOutcome.Cancelled);
+        checkpoint!.Progress.Should().MatchRegex(@"^0000000000\.001\.\d{7}");
+        var committedPage = int.Parse(checkpoint.Progress!.Split('.')[2], System.Globalization.CultureInfo.InvariantCulture);
+        committedPage.Should().BeGreaterThan(1);
+        recorder.Calls[0].PathAndQuery.Should().MatchRegex(@"page=(\d+)$").And.NotBe("/v1/users?page=1");
+        resumed.Outcome.Should().Be(RunOutcome.Succeeded);
+        crm.Rows.Should().HaveCount(300);
+        (await store.Checkpoints.GetAsync(Users, default))!.Progress.Should().Be("0000000001");
+    }
+
+    [Fact]
+    public async Task RunAsync_ChangeShownLateWithAnOldTimestamp_IsCaughtByTheNextWindow()
+    {
+        var lag = TimeSpan.FromSeconds(5);
+        await using var sim = await SimulatorHarness.StartAsync(users: 30, maxLag: lag);
+        var (engine, _, crm) = Setup(sim.Time);
+        var source = UsersSource(sim, lag);
+        await engine.RunAsync(UsersJob(source, crm, lag));
+        sim.Time.Advance(TimeSpan.FromMinutes(10));
+
+        var changed = sim.Tenant.UpdateUser(sim.Tenant.Users()[7].Id, u => u with { LastName = "Late" })!;
+        sim.Time.Advance(TimeSpan.FromSeconds(1));
+        sim.Tenant.UpdateUser(sim.Tenant.Users()[9].Id);
+        sim.Time.Advance(lag);
+        var key = changed.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        crm.Rows[key].LastName.Should().NotBe("Late");
+        await engine.RunAsync(UsersJob(source, crm, lag));
+
+        crm.Rows[key].LastName.Should().Be("Late");
+        crm.Rows[key].UpdatedAt.Should().Be(changed.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task GroupSource_RunAsync_HandsOnEachGroupWithAllItsMembersAcrossMemberPages()
+    {
+        var recorder = new RecordingHandler();
+        await using var sim = await SimulatorHarness.StartAsync(users: 120, groups: 3, handler: recorder);
+        foreach (var group in sim.Tenant.Groups())
+        {
+            sim.Tenant.ReplaceMembers(group.Id, sim.Tenant.Users().Skip((int)(group.Id % 7)).Take(37).Select(u => u.Id));
+        }
+
+        var (engine, _, _) = Setup(sim.Time);
+        var crm = new InMemoryCrm<VomoGroupRecord>(g => g.Group.UpdatedAt);
+        var job = new SyncJob<VomoGroupRecord>(new JobId("acme", "groups"), new VomoGroupSource(sim.Client()), crm, VomoRecordSerializers.Groups)
+        {
+            Options = new SyncJobOptions { RetryBaseDelay = TimeSpan.Zero },
+        };
+
+        var run = await engine.RunAsync(job);
+
+        run.Outcome.Should().Be(RunOutcome.Succeeded);
+        crm.Rows.Values.Select(r => (r.Group.Id, r.Group.Name, Members: string.Join(",", r.MemberIds)))
+            .Should().BeEquivalentTo(sim.Tenant.Groups().Select(g => (g.Id, g.Name, Members: string.Join(",", sim.Tenant.Members(g.Id)))));
+        recorder.Calls.Count(c => c.PathAndQuery.Contains("/members?page=3", StringComparison.Ordinal)).Should().Be(6, "37 members take three pages, and a list longer than a page is read twice to confirm it");
+    }
+
+    [Fact]
+    public async Task RunAsync_BudgetSpent_WaitsOutRetryAfterAndCompletes()
+    {
+        await using var sim = await SimulatorHarness.StartAsync(users: 60, rateLimit: new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 });
+        var (engine, _, crm) = Setup(sim.Time);
+        var started = sim.Time.GetUtcNow();
+
+        var run = engine.RunAsync(UsersJob(UsersSource(sim), crm, retries: 20));
+        await Clock.AdvanceUntilAsync(sim.Time, run, TimeSpan.FromMilliseconds(100));
+
+        var record = await run;
+        record.Outcome.Should().Be(RunOutcome.Succeeded);
+        record.ErrorsByClass.Should().ContainKey(ErrorClass.RateLimited);
+        crm.Rows.Should().HaveCount(60);
+        (sim.Time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(2), "eight requests at two a second, two of them from the burst");
+    }
+
+    private static (SyncEngine Engine, InMemorySyncStateStore Store, InMemoryCrm<VomoUser> Crm) Setup(FakeTimeProvider time)
+    {
+        var store = new InMemorySyncStateStore(time);
+        return (new SyncEngine(store, time), store, new InMemoryCrm<VomoUser>(u => u.UpdatedAt));
+    }
+
+    private static VomoSource<VomoUser> UsersSource(SimulatorHarness sim, TimeSpan? lag = null) =>
+        new(sim.Client(), VomoResources.Users, new VomoSourceOptions { ReplicaLag = lag ?? TimeSpan.Zero });
+
+    private static SyncJob<VomoUser> UsersJob(VomoSource<VomoUser> source, InMemoryCrm<VomoUser> crm, TimeSpan? lag = null, int retries = 3)
+    {
+        return new SyncJob<VomoUser>(Users, source, crm, VomoRecordSerializers.Users)
+        {
+            Options = new SyncJobOptions { Lookback = lag ?? TimeSpan.Zero, RetryBaseDelay = TimeSpan.FromMilliseconds(10), MaxRetryAttempts = retries, Partitions = 1, BatchSize = 15 },
+        };
+    }
+}
