@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using FluentAssertions;
 
 namespace SyncKit.CrashHost;
 
@@ -12,6 +14,48 @@ internal static class CrashHostProcess
 {
     /// <summary>The crash host's assembly: the same configuration and framework folders as the running test assembly.</summary>
     public static string DllPath { get; } = FindDll();
+
+    private const int RecordsPerProgressLine = 100;
+
+    /// <summary>
+    /// Syncs <paramref name="records"/> records with the host in <paramref name="mode"/>, SIGKILLing it
+    /// <paramref name="kills"/> times at random instants and restarting it, until a run finishes. After every
+    /// kill <paramref name="checkAfterKill"/> checks the state on disk (given a description for messages that
+    /// names the seed) and returns how many records the checkpoint covers. The seed comes from
+    /// <c>SYNCKIT_CRASH_SEED</c> when set, so a failure replays.
+    /// </summary>
+    public static async Task RunWithKillsAsync(string mode, string path, int records, int kills, Func<string, Task<int>> checkAfterKill, Action<string> log)
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("SYNCKIT_CRASH_SEED"), CultureInfo.InvariantCulture, out var fixedSeed) ? fixedSeed : Random.Shared.Next();
+        log($"seed {seed} (set SYNCKIT_CRASH_SEED to replay)");
+        var random = new Random(seed);
+        var killed = 0;
+        var covered = 0;
+        while (true)
+        {
+            var killAfter = killed < kills ? KillAfter(random, (records - covered) / RecordsPerProgressLine, kills - killed) : int.MaxValue;
+            var run = await RunAsync([mode, path, records.ToString(CultureInfo.InvariantCulture)], killAfter, TimeSpan.FromMinutes(1));
+            if (!run.Killed)
+            {
+                run.ExitCode.Should().Be(0, $"the last run finishes (seed {seed}):\n{run.Output}");
+                break;
+            }
+
+            killed++;
+            covered = await checkAfterKill($"after kill {killed} (seed {seed})");
+            log($"kill {killed} after {killAfter} progress lines: the checkpoint covers {covered} records");
+        }
+
+        killed.Should().Be(kills, $"seed {seed}");
+    }
+
+    /// <summary>
+    /// How many progress lines to let pass before the next kill: at most an equal share of what is left, so the
+    /// kills spread over the whole sync. The child runs on while the parent reads, so it gets further than the
+    /// count says; once too little is left for that, a kill lands during start-up (count 0: at its first line).
+    /// </summary>
+    private static int KillAfter(Random random, int remainingLines, int killsLeft) =>
+        remainingLines > 4 * killsLeft ? random.Next(1, (remainingLines / (killsLeft + 1)) + 1) : 0;
 
     /// <summary>
     /// Starts the host with <paramref name="arguments"/> and kills it (the whole process tree, with SIGKILL) once it
@@ -43,7 +87,12 @@ internal static class CrashHostProcess
             while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
             {
                 output.AppendLine(line);
-                if (line.StartsWith("progress ", StringComparison.Ordinal) && ++progressLines >= killAfterProgressLines)
+                if (line.StartsWith("progress ", StringComparison.Ordinal))
+                {
+                    progressLines++;
+                }
+
+                if (progressLines >= killAfterProgressLines)
                 {
                     process.Kill(entireProcessTree: true);
                     killed = true;

@@ -16,6 +16,8 @@ if (args.Length != 3 || !int.TryParse(args[2], CultureInfo.InvariantCulture, out
     return 2;
 }
 
+// The parent may kill at this first line, before the store is even open.
+Console.Out.WriteLine("starting");
 var progress = new Progress(every: 100);
 var source = new CrashSource(count);
 var run = args[0] switch

@@ -13,7 +13,6 @@ public sealed class SqliteCrashTests(ITestOutputHelper output) : IDisposable
 {
     private const int Records = 100_000;
     private const int Kills = 20;
-    private const int RecordsPerProgressLine = 100;
 
     private readonly TempDatabase _database = new();
 
@@ -22,39 +21,19 @@ public sealed class SqliteCrashTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task RunAsync_KilledAt20RandomInstants_NeverLetsTheCheckpointPassTheDestinationAndEndsWithEveryRecordOnce()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("SYNCKIT_CRASH_SEED"), out var fixedSeed) ? fixedSeed : Random.Shared.Next();
-        output.WriteLine($"seed {seed} (set SYNCKIT_CRASH_SEED to replay)");
-        var random = new Random(seed);
-        var kills = 0;
-        var covered = 0;
-        while (true)
-        {
-            // Spread the kills over what is left: on average one share of the remaining progress lines each.
-            var remainingLines = (Records - covered) / RecordsPerProgressLine;
-            // The bound leaves at least the share of one more kill after this one, so the child cannot finish before it.
-            var killAfter = kills < Kills ? random.Next(1, Math.Max(2, remainingLines / (Kills - kills + 1))) : int.MaxValue;
-            var run = await CrashHostProcess.RunAsync(["sqlite", _database.Path, Records.ToString(System.Globalization.CultureInfo.InvariantCulture)], killAfter, TimeSpan.FromMinutes(1));
-            if (!run.Killed)
-            {
-                run.ExitCode.Should().Be(0, $"the last run finishes (seed {seed}):\n{run.Output}");
-                break;
-            }
+        var lastCheck = string.Empty;
 
-            kills++;
-            covered = await AssertCheckpointMatchesTheDestinationAsync(seed, kills);
-            output.WriteLine($"kill {kills} after {killAfter} progress lines: checkpoint covers {covered} records");
-        }
+        await CrashHostProcess.RunWithKillsAsync("sqlite", _database.Path, Records, Kills, when => AssertCheckpointMatchesTheDestinationAsync(lastCheck = when), output.WriteLine);
 
-        kills.Should().Be(Kills, $"seed {seed}");
-        (await AssertCheckpointMatchesTheDestinationAsync(seed, kills)).Should().Be(Records, $"seed {seed}");
-        Scalar("PRAGMA integrity_check").Should().Be("ok", $"seed {seed}");
+        (await AssertCheckpointMatchesTheDestinationAsync($"at the end, {lastCheck}")).Should().Be(Records);
+        Scalar("PRAGMA integrity_check").Should().Be("ok", lastCheck);
     }
 
     /// <summary>
     /// Every record at or below the checkpoint is in the destination (the checkpoint is never ahead), nothing
     /// beyond it is (the writes committed with it), and no committed record was delivered twice.
     /// </summary>
-    private async Task<int> AssertCheckpointMatchesTheDestinationAsync(int seed, int kills)
+    private async Task<int> AssertCheckpointMatchesTheDestinationAsync(string when)
     {
         Cursor? checkpoint;
         using (var store = _database.OpenStore())
@@ -75,7 +54,7 @@ public sealed class SqliteCrashTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        var because = $"after kill {kills}, checkpoint {checkpoint} (seed {seed})";
+        var because = $"{when}, checkpoint {checkpoint}";
         var missing = Enumerable.Range(1, covered).Select(i => CrashSource.Record(i).Id).Where(id => !rows.ContainsKey(id)).Take(5).ToList();
         missing.Should().BeEmpty($"every record at or below the checkpoint is in the destination {because}");
         rows.Should().HaveCount(covered, $"the destination's writes commit with the checkpoint {because}");

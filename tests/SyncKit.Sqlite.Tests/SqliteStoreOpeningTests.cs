@@ -91,7 +91,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
         var open = () => newer.InitializeAsync();
 
         (await open.Should().ThrowAsync<InvalidOperationException>())
-            .WithMessage("*has schema version 99, newer than version 1 that this SyncKit.Sqlite understands*upgrade*");
+            .WithMessage($"*has schema version 99, newer than version {Internal.SqliteSchema.CurrentVersion} that this SyncKit.Sqlite understands*upgrade*");
         File.ReadAllBytes(_database.Path).Should().Equal(before);
         var write = () => newer.Checkpoints.SaveAsync(Job, Cursor.FromSequence(1), default).AsTask();
         await write.Should().ThrowAsync<InvalidOperationException>("every use of the store is refused, not only the first");
@@ -111,8 +111,49 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await again.InitializeAsync();
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2");
         Query("PRAGMA journal_mode").Should().Be("wal");
+    }
+
+    [Fact]
+    public async Task InitializeAsync_Version1File_MigratesForwardKeepingItsData()
+    {
+        var run = new RunRecord("run-1", Job, DateTimeOffset.UnixEpoch, null, RunOutcome.Running, null, null, RunCounts.Zero, new Dictionary<ErrorClass, long>(), [], null);
+        using (var store = _database.OpenStore())
+        {
+            await store.Runs.SaveRunAsync(run, default);
+        }
+
+        // What a version 1 file looks like: no run kind or report.
+        Execute("""
+            ALTER TABLE synckit_runs DROP COLUMN kind;
+            ALTER TABLE synckit_runs DROP COLUMN report;
+            DELETE FROM synckit_schema_version WHERE version > 1;
+            """);
+
+        using (var upgraded = _database.OpenStore())
+        {
+            (await upgraded.Runs.GetRunAsync("run-1", default)).Should().BeEquivalentTo(run, "a run saved before version 2 reads as a sync run without a report");
+            await upgraded.Runs.SaveRunAsync(run with { Kind = RunKind.Backfill, Report = "{}" }, default);
+            (await upgraded.Runs.GetRunAsync("run-1", default))!.Kind.Should().Be(RunKind.Backfill);
+        }
+
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2");
+    }
+
+    [Fact]
+    public async Task Runs_KindAndReport_RoundTripAndFilter()
+    {
+        using var store = _database.OpenStore();
+        var sync = new RunRecord("sync", Job, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, RunOutcome.Succeeded, null, null, RunCounts.Zero, new Dictionary<ErrorClass, long>(), [], null);
+        var reconciliation = sync with { RunId = "full", Kind = RunKind.FullReconciliation, Report = """{"gaps":3,"note":"ünï"}""" };
+        await store.Runs.SaveRunAsync(sync, default);
+        await store.Runs.SaveRunAsync(reconciliation, default);
+
+        var found = await store.Runs.QueryRunsAsync(RunQuery.ForJob(Job) with { Kind = RunKind.FullReconciliation }, default);
+
+        found.Should().ContainSingle().Which.Should().BeEquivalentTo(reconciliation);
+        (await store.Runs.GetRunAsync("sync", default))!.Kind.Should().Be(RunKind.Sync);
     }
 
     [Theory]

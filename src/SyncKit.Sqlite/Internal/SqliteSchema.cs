@@ -101,9 +101,9 @@ internal static class SqliteSchema
         CREATE INDEX synckit_audit_run ON synckit_audit (run_id);
         """,
         """
+        -- Version 2: what a run did (sync, backfill, reconciliation, operator action) and its report.
         ALTER TABLE synckit_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'Sync';
         ALTER TABLE synckit_runs ADD COLUMN report TEXT;
-        CREATE INDEX synckit_runs_kind ON synckit_runs (tenant, stream, kind, started_at);
         """,
     ];
 
