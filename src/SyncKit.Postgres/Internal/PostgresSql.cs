@@ -23,15 +23,23 @@ internal sealed class PostgresSql(string schema)
         ON CONFLICT (tenant, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at
         """;
 
+    // $1 tenant, $2 stream, $3 cursor, $4 now, $5 owner, $6 fencing token: the lease check (which raises SK001
+    // when the token is stale) and the checkpoint write in one statement.
+    public string SaveCheckpointFenced { get; } = $"""
+        INSERT INTO {schema}.checkpoints (tenant, stream, cursor, updated_at)
+        SELECT $1, $2, $3::jsonb, $4 FROM {schema}.assert_lease($1, $2, $5, $6)
+        ON CONFLICT (tenant, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at
+        """;
+
     public string DeleteCheckpoint { get; } = $"DELETE FROM {schema}.checkpoints WHERE tenant = $1 AND stream = $2";
 
-    // Dedup: $1 scope, $2 keys (distinct), $3 now, $4 held until. Returns (ordinal, status) in key order:
-    // 0 acquired, 1 reacquired, 2 already completed, 3 held elsewhere.
+    // Dedup: $1 scope, $2 keys (distinct), $3 now, $4 held until. Returns one status per key, in key order:
+    // 0 acquired, 1 reacquired, 2 already completed, 3 held elsewhere. Only keys the insert did not take are
+    // looked up (one index probe each), so a batch of new keys costs the insert alone; a key another
+    // transaction inserted meanwhile is invisible to the probe and answers "held elsewhere".
     public string ReserveDedup { get; } = $"""
         WITH input AS (
             SELECT key, ordinal FROM unnest($2::text[]) WITH ORDINALITY AS i(key, ordinal)
-        ), existing AS (
-            SELECT d.key, d.completed_at FROM {schema}.dedup d WHERE d.scope = $1 AND d.key = ANY($2::text[])
         ), reserved AS (
             INSERT INTO {schema}.dedup AS d (scope, key, held_until) SELECT $1, key, $4 FROM input
             ON CONFLICT (scope, key) DO UPDATE SET held_until = EXCLUDED.held_until
@@ -41,12 +49,11 @@ internal sealed class PostgresSql(string schema)
         SELECT CASE
                    WHEN r.inserted THEN 0
                    WHEN r.key IS NOT NULL THEN 1
-                   WHEN e.completed_at IS NOT NULL THEN 2
+                   WHEN (SELECT d.completed_at IS NOT NULL FROM {schema}.dedup d WHERE d.scope = $1 AND d.key = i.key) THEN 2
                    ELSE 3
                END
         FROM input i
         LEFT JOIN reserved r ON r.key = i.key
-        LEFT JOIN existing e ON e.key = i.key
         ORDER BY i.ordinal
         """;
 

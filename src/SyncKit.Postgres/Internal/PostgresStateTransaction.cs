@@ -51,12 +51,11 @@ internal sealed class PostgresStateTransaction : IStateTransaction
         var batch = new NpgsqlBatch(_connection, _transaction);
         await using (batch.ConfigureAwait(false))
         {
-            if (_fence is not null)
+            var checkedWithCheckpoint = _checkpoints.AddTo(batch, _database, _job, _fence);
+            if (_fence is not null && !checkedWithCheckpoint)
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(_database.Sql.AssertLease).With(_job.Tenant).With(_job.Stream).With(_fence.Owner).With(_fence.Token));
             }
-
-            _checkpoints.AddTo(batch, _database);
 
             try
             {
@@ -106,14 +105,30 @@ internal sealed class PostgresStateTransaction : IStateTransaction
             return ValueTask.CompletedTask;
         }
 
-        public void AddTo(NpgsqlBatch batch, PostgresDatabase database)
+        /// <summary>
+        /// Adds the held writes to the commit's batch. The fenced job's checkpoint, the usual case, is written by
+        /// one statement that checks the lease first; returns whether that happened.
+        /// </summary>
+        public bool AddTo(NpgsqlBatch batch, PostgresDatabase database, JobId fencedJob, LeaseRegistry.Fence? fence)
         {
+            var now = database.Time.GetUtcNow().Utc();
+            var checkedLease = false;
             foreach (var (job, cursor) in _writes)
             {
-                batch.BatchCommands.Add(cursor is null
-                    ? new NpgsqlBatchCommand(database.Sql.DeleteCheckpoint).With(job.Tenant).With(job.Stream)
-                    : new NpgsqlBatchCommand(database.Sql.SaveCheckpoint).With(job.Tenant).With(job.Stream).With(CursorJson.Write(cursor)).With(database.Time.GetUtcNow().Utc()));
+                if (cursor is null)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(database.Sql.DeleteCheckpoint).With(job.Tenant).With(job.Stream));
+                    continue;
+                }
+
+                var fenced = fence is not null && job == fencedJob;
+                var save = new NpgsqlBatchCommand(fenced ? database.Sql.SaveCheckpointFenced : database.Sql.SaveCheckpoint)
+                    .With(job.Tenant).With(job.Stream).With(CursorJson.Write(cursor)).With(now);
+                batch.BatchCommands.Add(fenced ? save.With(fence!.Owner).With(fence.Token) : save);
+                checkedLease |= fenced;
             }
+
+            return checkedLease;
         }
     }
 }

@@ -42,6 +42,7 @@ public sealed class PostgresServer
             "to the connection string of a server where the tests may create schemas (for example " +
             "`Host=127.0.0.1;Port=5432;Username=postgres;Password=...;Database=postgres`).");
 
+        DeleteStoppedServers();
         var dataDir = Directory.CreateTempSubdirectory("synckit-pg-").FullName;
         var asRoot = Environment.UserName == "root";
         if (asRoot)
@@ -58,14 +59,33 @@ public sealed class PostgresServer
              $"-p {port} -k {dataDir} -c listen_addresses=127.0.0.1 -c max_connections=300", "start"],
             asRoot);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
             RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "-w", "stop"], asRoot).GetAwaiter().GetResult();
-            Directory.Delete(dataDir, recursive: true);
-        };
 
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
         await EnsureReachableAsync(connectionString, "a throwaway server was started, but ");
         return new PostgresServer(connectionString);
+    }
+
+    /// <summary>
+    /// Deletes the directories of earlier runs' servers: the test process exits before it could delete its own,
+    /// so each run removes the stopped ones (no <c>postmaster.pid</c>) that are older than any run still starting.
+    /// </summary>
+    private static void DeleteStoppedServers()
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), "synckit-pg-*"))
+        {
+            if (!File.Exists(Path.Combine(directory, "postmaster.pid")) && Directory.GetLastWriteTimeUtc(directory) < DateTime.UtcNow.AddMinutes(-10))
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another run is deleting it.
+                }
+            }
+        }
     }
 
     private static string? FindServerBinaries() =>
