@@ -12,14 +12,19 @@ internal static class SyncCommand
     {
         var settings = SampleSettings.Resolve(line, configuration);
         var tuning = ConnectionTuning.From(configuration);
-        if (line.Flag("watch"))
-        {
-            throw new UsageException("'sync --watch' is not available in this build of the sample yet; run 'sync' on a schedule.");
-        }
-
         if (settings.VomoUrl is null || settings.Tenants.Count == 0)
         {
             throw new UsageException("'sync' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
+        }
+
+        if (line.Value("dashboard") is not null)
+        {
+            throw new UsageException("'--dashboard' is not available in this build of the sample yet.");
+        }
+
+        if (line.Flag("watch"))
+        {
+            return await WatchCommand.RunAsync(settings, tuning, configuration, time, output, cancellationToken);
         }
 
         using var session = await SyncSession.OpenAsync(settings.SqlitePath, settings.VomoUrl, settings.Tokens, settings.Tenants, tuning, time, configure, cancellationToken);

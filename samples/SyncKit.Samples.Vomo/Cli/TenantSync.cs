@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using SyncKit.Samples.Vomo.Connector;
-using SyncKit.Samples.Vomo.Crm;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
@@ -10,13 +9,11 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// </summary>
 internal sealed class TenantSync : IDisposable
 {
-    private readonly SyncEngine _engine;
     private readonly RateLimiter _budget;
     private readonly IReadOnlyList<Func<CancellationToken, Task<RunRecord>>> _jobs;
 
     public TenantSync(SyncEngine engine, string tenant, VomoClient client, TimeProvider time, Action<SyncJobOptions>? configure = null, ConnectionTuning? tuning = null)
     {
-        _engine = engine;
         Tenant = tenant;
         tuning ??= new ConnectionTuning();
         var budget = _budget = Budget(tuning);
@@ -31,12 +28,7 @@ internal sealed class TenantSync : IDisposable
             return options;
         }
 
-        _jobs =
-        [
-            Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), new SqliteCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts, SqliteCrmDestination<VomoUser>.WelcomeAccepted, time), VomoRecordSerializers.Users) { Options = Options("users") }),
-            Job(new SyncJob<VomoProject>(new JobId(tenant, "projects"), new VomoSource<VomoProject>(client, VomoResources.Projects, sourceOptions), new SqliteCrmDestination<VomoProject>(CrmTable<VomoProject>.Projects, timeProvider: time), VomoRecordSerializers.Projects) { Options = Options("projects") }),
-            Job(new SyncJob<VomoGroupRecord>(new JobId(tenant, "groups"), new VomoGroupSource(client, sourceOptions), new SqliteCrmDestination<VomoGroupRecord>(CrmTable<VomoGroupRecord>.Groups, timeProvider: time), VomoRecordSerializers.Groups) { Options = Options("groups") }),
-        ];
+        _jobs = [.. VomoStreams.All.Select(stream => stream.Bind(engine, tenant, client, sourceOptions, Options(stream.Name), time))];
         Jobs = jobs;
     }
 
@@ -99,5 +91,4 @@ internal sealed class TenantSync : IDisposable
 
     public void Dispose() => _budget.Dispose();
 
-    private Func<CancellationToken, Task<RunRecord>> Job<T>(SyncJob<T> job) => token => _engine.RunAsync(job, token);
 }
