@@ -131,8 +131,8 @@ internal sealed class LiveProgress : IAsyncDisposable
             return;
         }
 
-        var lines = new List<string> { headline, Text($"{"tenant",-10} {"resource",-10} {"read",8} {"written",8} {"skipped",8} {"retries",8} {"DLQ",6}") };
-        lines.AddRange(jobs.Select(p => Text($"{p.Key.Tenant,-10} {p.Key.Stream,-10} {p.Value.Read,8:#,0} {p.Value.Written,8:#,0} {p.Value.Skipped,8:#,0} {p.Value.Retries,8:#,0} {p.Value.DeadLettered,6:#,0}")));
+        var lines = new List<string> { headline, Text($"{"tenant",-10} {"resource",-10} {"records/s",9} {"read",8} {"written",8} {"skipped",8} {"retries",8} {"DLQ",6}") };
+        lines.AddRange(jobs.Select(p => Text($"{p.Key.Tenant,-10} {p.Key.Stream,-10} {p.Value.RateSinceLastDraw(seconds),9:#,0} {p.Value.Read,8:#,0} {p.Value.Written,8:#,0} {p.Value.Skipped,8:#,0} {p.Value.Retries,8:#,0} {p.Value.DeadLettered,6:#,0}")));
 
         // Move back over the previous drawing and overwrite it line by line.
         var redraw = new System.Text.StringBuilder();
@@ -161,6 +161,7 @@ internal sealed class LiveProgress : IAsyncDisposable
         private long _skipped;
         private long _retries;
         private long _deadLettered;
+        private long _readAtLastDraw;
 
         public long Read => Interlocked.Read(ref _read);
 
@@ -171,6 +172,15 @@ internal sealed class LiveProgress : IAsyncDisposable
         public long Retries => Interlocked.Read(ref _retries);
 
         public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+        /// <summary>Records read per second since the last call (called once per drawing, from the drawing loop).</summary>
+        public double RateSinceLastDraw(double seconds)
+        {
+            var read = Read;
+            var rate = seconds > 0 ? (read - _readAtLastDraw) / seconds : 0;
+            _readAtLastDraw = read;
+            return rate;
+        }
 
         public void Add(string instrument, long value)
         {
