@@ -33,7 +33,7 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
     }
 
     public ValueTask DeleteAsync(JobId job, CancellationToken cancellationToken) =>
-        ExecuteAsync(_sql.DeleteCheckpoint, c => c.With(job.Tenant).With(job.Stream), cancellationToken);
+        ExecuteAsync(_sql.DeleteCheckpoint, c => c.With(job.Tenant).With(job.Stream).With(database.Time.GetUtcNow().Utc()), cancellationToken);
 
     public async ValueTask<IReadOnlyList<DedupReservation>> ReserveAsync(string scope, IReadOnlyList<string> keys, TimeSpan hold, CancellationToken cancellationToken)
     {
