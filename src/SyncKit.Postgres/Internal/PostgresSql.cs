@@ -51,28 +51,23 @@ internal sealed class PostgresSql(string schema)
 
     public string Commit { get; } = "COMMIT";
 
-    // Dedup: $1 scope, $2 keys (distinct), $3 now, $4 held until. Returns one status per key, in key order:
-    // 0 acquired, 1 reacquired, 2 already completed, 3 held elsewhere. Only keys the insert did not take are
-    // looked up (one index probe each), so a batch of new keys costs the insert alone; a key another
-    // transaction inserted meanwhile is invisible to the probe and answers "held elsewhere".
+    // Dedup: $1 scope, $2 keys (distinct), $3 now, $4 held until. Answers only the keys the statement did not
+    // newly acquire, as (key, status): 1 reacquired, 2 already completed, 3 held elsewhere; every other key was
+    // acquired. A batch of new keys so costs the insert alone and sends nothing back. Only keys the insert did not
+    // take are looked up (one index probe each); a key another transaction inserted meanwhile is invisible to the
+    // probe and answers "held elsewhere".
     public string ReserveDedup { get; } = $"""
-        WITH input AS (
-            SELECT key, ordinal FROM unnest($2::text[]) WITH ORDINALITY AS i(key, ordinal)
-        ), reserved AS (
-            INSERT INTO {schema}.dedup AS d (scope, key, held_until) SELECT $1, key, $4 FROM input
+        WITH reserved AS (
+            INSERT INTO {schema}.dedup AS d (scope, key, held_until) SELECT $1, key, $4 FROM unnest($2::text[]) AS i(key)
             ON CONFLICT (scope, key) DO UPDATE SET held_until = EXCLUDED.held_until
             WHERE d.completed_at IS NULL AND d.held_until <= $3
             RETURNING d.key, d.xmax = 0 AS inserted
         )
-        SELECT CASE
-                   WHEN r.inserted THEN 0
-                   WHEN r.key IS NOT NULL THEN 1
-                   WHEN (SELECT d.completed_at IS NOT NULL FROM {schema}.dedup d WHERE d.scope = $1 AND d.key = i.key) THEN 2
-                   ELSE 3
-               END
-        FROM input i
-        LEFT JOIN reserved r ON r.key = i.key
-        ORDER BY i.ordinal
+        SELECT key, 1 FROM reserved WHERE NOT inserted
+        UNION ALL
+        SELECT i.key, CASE WHEN (SELECT d.completed_at IS NOT NULL FROM {schema}.dedup d WHERE d.scope = $1 AND d.key = i.key) THEN 2 ELSE 3 END
+        FROM unnest($2::text[]) AS i(key)
+        WHERE i.key NOT IN (SELECT key FROM reserved)
         """;
 
     // $1 scope, $2 keys, $3 now.
