@@ -56,8 +56,8 @@ internal static class DemoCommand
             await output.WriteLineAsync($"VOMO simulator at {url}: {sizes}; faults and live changes on.");
         }
 
-        await output.WriteLineAsync($"Syncing into {settings.SqlitePath} (Ctrl+C stops; run again to resume from the checkpoints).");
-        using var session = await SyncSession.OpenAsync(settings.SqlitePath, url, tokens, tenants, tuning, TimeProvider.System, configure: null, cancellationToken);
+        await output.WriteLineAsync($"Syncing into {settings.SqlitePath ?? "PostgreSQL"} (Ctrl+C stops; run again to resume from the checkpoints).");
+        await using var session = await SyncSession.OpenAsync(settings, url, tokens, tenants, tuning, TimeProvider.System, configure: null, cancellationToken);
         IReadOnlyList<RunRecord> runs;
         await using (LiveProgress.Start(session.Tenants.SelectMany(t => t.Jobs).Select(j => j.Id), output, TimeProvider.System))
         {

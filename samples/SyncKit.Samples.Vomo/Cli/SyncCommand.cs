@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
-/// <summary><c>sync</c>: one poll cycle per tenant and resource into the SQLite CRM; tenants run side by side.</summary>
+/// <summary><c>sync</c>: one poll cycle per tenant and resource into the CRM (SQLite or PostgreSQL); tenants run side by side.</summary>
 internal static class SyncCommand
 {
     public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
@@ -27,7 +27,7 @@ internal static class SyncCommand
             return await WatchCommand.RunAsync(settings, tuning, configuration, time, output, cancellationToken);
         }
 
-        using var session = await SyncSession.OpenAsync(settings.SqlitePath, settings.VomoUrl, settings.Tokens, settings.Tenants, tuning, time, configure, cancellationToken);
+        await using var session = await SyncSession.OpenAsync(settings, settings.VomoUrl, settings.Tokens, settings.Tenants, tuning, time, configure, cancellationToken);
         IReadOnlyList<RunRecord> runs;
         await using (LiveProgress.Start(session.Tenants.SelectMany(t => t.Jobs).Select(j => j.Id), output, time))
         {

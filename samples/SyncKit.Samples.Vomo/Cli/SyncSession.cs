@@ -1,22 +1,20 @@
-using Microsoft.Data.Sqlite;
 using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Crm;
-using SyncKit.Sqlite;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
 /// <summary>
-/// What <c>sync</c> and <c>demo</c> share: the SQLite state store with the CRM tables beside it, the engine, and
-/// one <see cref="TenantSync"/> per tenant, each with its own client, budget and circuit breaker.
+/// What <c>sync</c> and <c>demo</c> share: the database that holds SyncKit's state and the CRM tables, the engine,
+/// and one <see cref="TenantSync"/> per tenant, each with its own client, budget and circuit breaker.
 /// </summary>
-internal sealed class SyncSession : IDisposable
+internal sealed class SyncSession : IAsyncDisposable
 {
-    private readonly SqliteSyncStateStore _store;
+    private readonly CrmDatabase _crm;
     private readonly HttpClient _http;
 
-    private SyncSession(SqliteSyncStateStore store, SyncEngine engine, HttpClient http, IReadOnlyList<TenantSync> tenants)
+    private SyncSession(CrmDatabase crm, SyncEngine engine, HttpClient http, IReadOnlyList<TenantSync> tenants)
     {
-        _store = store;
+        _crm = crm;
         Engine = engine;
         _http = http;
         Tenants = tenants;
@@ -26,9 +24,15 @@ internal sealed class SyncSession : IDisposable
 
     public IReadOnlyList<TenantSync> Tenants { get; }
 
-    /// <summary>Opens the store at <paramref name="sqlitePath"/> (creating the CRM tables) and readies each tenant's jobs.</summary>
+    /// <summary>Opens the database <c>--store</c> names (SQLite by default), creating its tables.</summary>
+    public static Task<CrmDatabase> OpenDatabaseAsync(SampleSettings settings, TimeProvider time, CancellationToken cancellationToken) =>
+        settings.PostgresConnectionString is { } postgres
+            ? CrmDatabase.OpenPostgresAsync(postgres, time, cancellationToken)
+            : CrmDatabase.OpenSqliteAsync(settings.SqlitePath!, time, cancellationToken);
+
+    /// <summary>Opens the database and readies each tenant's jobs.</summary>
     public static async Task<SyncSession> OpenAsync(
-        string sqlitePath,
+        SampleSettings settings,
         Uri vomoUrl,
         IReadOnlyDictionary<string, string> tokens,
         IEnumerable<string> tenants,
@@ -37,25 +41,13 @@ internal sealed class SyncSession : IDisposable
         Action<SyncJobOptions>? configure,
         CancellationToken cancellationToken)
     {
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = sqlitePath }.ToString();
-        var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = connectionString }, time);
-        try
-        {
-            await store.InitializeAsync(cancellationToken);
-            await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken);
-        }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
-
-        var engine = new SyncEngine(store, time);
+        var crm = await OpenDatabaseAsync(settings, time, cancellationToken);
+        var engine = new SyncEngine(crm.Store, time);
         var http = new HttpClient();
         var syncs = tenants
-            .Select(t => new TenantSync(engine, t, new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time), time, configure, tuning))
+            .Select(t => new TenantSync(engine, crm, t, new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time), time, configure, tuning))
             .ToList();
-        return new SyncSession(store, engine, http, syncs);
+        return new SyncSession(crm, engine, http, syncs);
     }
 
     /// <summary>Runs one poll cycle per tenant and resource, tenants side by side.</summary>
@@ -66,7 +58,7 @@ internal sealed class SyncSession : IDisposable
         return [.. results.SelectMany(r => r)];
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         foreach (var tenant in Tenants)
         {
@@ -74,6 +66,6 @@ internal sealed class SyncSession : IDisposable
         }
 
         _http.Dispose();
-        _store.Dispose();
+        await _crm.DisposeAsync();
     }
 }

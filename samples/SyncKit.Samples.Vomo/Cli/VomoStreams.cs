@@ -15,17 +15,17 @@ internal static class VomoStreams
         new VomoStream<VomoUser>(
             "users",
             (client, options) => new VomoSource<VomoUser>(client, VomoResources.Users, options),
-            time => new SqliteCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts, SqliteCrmDestination<VomoUser>.WelcomeAccepted, time),
+            (crm, time) => crm.Destination(CrmTable<VomoUser>.Contacts, CrmWelcomes.Accepted, time),
             VomoRecordSerializers.Users),
         new VomoStream<VomoProject>(
             "projects",
             (client, options) => new VomoSource<VomoProject>(client, VomoResources.Projects, options),
-            time => new SqliteCrmDestination<VomoProject>(CrmTable<VomoProject>.Projects, timeProvider: time),
+            (crm, time) => crm.Destination(CrmTable<VomoProject>.Projects, null, time),
             VomoRecordSerializers.Projects),
         new VomoStream<VomoGroupRecord>(
             "groups",
             (client, options) => new VomoGroupSource(client, options),
-            time => new SqliteCrmDestination<VomoGroupRecord>(CrmTable<VomoGroupRecord>.Groups, timeProvider: time),
+            (crm, time) => crm.Destination(CrmTable<VomoGroupRecord>.Groups, null, time),
             VomoRecordSerializers.Groups),
     ];
 }
@@ -36,31 +36,31 @@ internal interface IVomoStream
     string Name { get; }
 
     /// <summary>The stream's job for one tenant, ready to run.</summary>
-    Func<CancellationToken, Task<RunRecord>> Bind(SyncEngine engine, string tenant, VomoClient client, VomoSourceOptions sourceOptions, SyncJobOptions options, TimeProvider time);
+    Func<CancellationToken, Task<RunRecord>> Bind(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, VomoSourceOptions sourceOptions, SyncJobOptions options, TimeProvider time);
 
     /// <summary>Registers the stream with a host for the tenants whose clients <paramref name="clients"/> holds.</summary>
-    void Register(SyncKitBuilder kit, IReadOnlyDictionary<string, VomoClient> clients, VomoSourceOptions sourceOptions, Action<string, SyncJobOptions> configure, TimeProvider time);
+    void Register(SyncKitBuilder kit, CrmDatabase crm, IReadOnlyDictionary<string, VomoClient> clients, VomoSourceOptions sourceOptions, Action<string, SyncJobOptions> configure, TimeProvider time);
 }
 
 internal sealed class VomoStream<T>(
     string name,
     Func<VomoClient, VomoSourceOptions, ISource<T>> source,
-    Func<TimeProvider, IDestination<T>> destination,
+    Func<CrmDatabase, TimeProvider, IDestination<T>> destination,
     IRecordSerializer<T> serializer) : IVomoStream
 {
     public string Name => name;
 
-    public Func<CancellationToken, Task<RunRecord>> Bind(SyncEngine engine, string tenant, VomoClient client, VomoSourceOptions sourceOptions, SyncJobOptions options, TimeProvider time)
+    public Func<CancellationToken, Task<RunRecord>> Bind(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, VomoSourceOptions sourceOptions, SyncJobOptions options, TimeProvider time)
     {
-        var job = new SyncJob<T>(new JobId(tenant, name), source(client, sourceOptions), destination(time), serializer) { Options = options };
+        var job = new SyncJob<T>(new JobId(tenant, name), source(client, sourceOptions), destination(crm, time), serializer) { Options = options };
         return cancellationToken => engine.RunAsync(job, cancellationToken);
     }
 
-    public void Register(SyncKitBuilder kit, IReadOnlyDictionary<string, VomoClient> clients, VomoSourceOptions sourceOptions, Action<string, SyncJobOptions> configure, TimeProvider time) =>
+    public void Register(SyncKitBuilder kit, CrmDatabase crm, IReadOnlyDictionary<string, VomoClient> clients, VomoSourceOptions sourceOptions, Action<string, SyncJobOptions> configure, TimeProvider time) =>
         kit.AddJob<T>(name, job => job
             .ForTenants([.. clients.Keys])
             .UseSource((_, tenant) => source(clients[tenant], sourceOptions))
-            .UseDestination((_, _) => destination(time))
+            .UseDestination((_, _) => destination(crm, time))
             .UseSerializer(_ => serializer)
             .Configure(configure));
 }

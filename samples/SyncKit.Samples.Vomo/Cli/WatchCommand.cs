@@ -1,11 +1,8 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SyncKit.Samples.Vomo.Connector;
-using SyncKit.Samples.Vomo.Crm;
-using SyncKit.Sqlite;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
@@ -18,9 +15,8 @@ internal static class WatchCommand
 {
     public static async Task<int> RunAsync(SampleSettings settings, ConnectionTuning tuning, IConfiguration configuration, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
     {
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = settings.SqlitePath }.ToString();
-        await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken);
-
+        // The host runs on the database's own store, so the CRM rows commit in the store's transaction.
+        await using var crm = await SyncSession.OpenDatabaseAsync(settings, time, cancellationToken);
         using var http = new HttpClient();
         var clients = settings.Tenants.ToDictionary(
             t => t,
@@ -35,7 +31,7 @@ internal static class WatchCommand
             builder.Services.AddSingleton(time);
             builder.Services.AddSyncKit(kit =>
             {
-                kit.UseSqlite(connectionString)
+                kit.UseStore(_ => crm.Store)
                     .ConfigureScheduler(s =>
                     {
                         // Every tenant's streams may poll at once; first runs are spread over a few seconds.
@@ -44,7 +40,7 @@ internal static class WatchCommand
                     });
                 foreach (var stream in VomoStreams.All)
                 {
-                    stream.Register(kit, clients, tuning.SourceOptions(), (tenant, options) => TenantSync.Configure(options, tenant, budgets[tenant], tuning), time);
+                    stream.Register(kit, crm, clients, tuning.SourceOptions(), (tenant, options) => TenantSync.Configure(options, tenant, budgets[tenant], tuning), time);
                 }
             });
 

@@ -9,12 +9,14 @@ public sealed class SyncJobRunner
 {
     private readonly IServiceProvider _services;
     private readonly SyncEngine _engine;
+    private readonly SyncReconciler _reconciler;
     private readonly IOptionsMonitor<SyncJobOptions> _options;
     private readonly IOptionsFactory<SyncJobOptions> _optionsFactory;
     private readonly IValidateOptions<SyncJobOptions>[] _validators;
     private readonly ConcurrentDictionary<JobId, SyncJobOptions> _tenantOptions = new();
     private readonly Dictionary<string, IRegisteredJob> _jobs;
     private readonly Lazy<IReadOnlyList<JobId>> _jobIds;
+    private readonly Lazy<StaggerPlan> _stagger;
 
     internal SyncJobRunner(
         IServiceProvider services,
@@ -26,6 +28,7 @@ public sealed class SyncJobRunner
     {
         _services = services;
         _engine = engine;
+        _reconciler = new SyncReconciler(engine);
         _options = options;
         _optionsFactory = optionsFactory;
         _validators = [.. validators];
@@ -39,6 +42,7 @@ public sealed class SyncJobRunner
         }
 
         _jobIds = new Lazy<IReadOnlyList<JobId>>(() => [.. _jobs.Values.SelectMany(j => j.Tenants(_services).Select(t => new JobId(t, j.Stream)))]);
+        _stagger = new Lazy<StaggerPlan>(() => new StaggerPlan(Jobs.Select(j => j.Tenant).Distinct()));
     }
 
     /// <summary>Every registered job, one per stream and tenant.</summary>
@@ -80,15 +84,23 @@ public sealed class SyncJobRunner
     /// <param name="job">The job.</param>
     /// <param name="cancellationToken">Asks for a graceful stop (see <see cref="SyncEngine.RunAsync{T}"/>).</param>
     /// <returns>The run's record.</returns>
-    public Task<RunRecord> RunAsync(JobId job, CancellationToken cancellationToken = default)
-    {
-        if (!Jobs.Contains(job))
-        {
-            throw new ArgumentException($"No SyncKit job is registered for tenant '{job.Tenant}' and stream '{job.Stream}'.", nameof(job));
-        }
+    public Task<RunRecord> RunAsync(JobId job, CancellationToken cancellationToken = default) =>
+        Require(job).RunAsync(_services, _engine, job.Tenant, OptionsFor(job), cancellationToken);
 
-        return Registered(job.Stream).RunAsync(_services, _engine, job.Tenant, OptionsFor(job), cancellationToken);
-    }
+    /// <summary>
+    /// Runs the reconciliation passes that are due for one job (see <see cref="SyncReconciler.RunDueAsync{T}"/>), each
+    /// tenant at its own slot among all registered tenants. The hosted scheduler calls this after each regular run.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="cancellationToken">Stops the passes; what they did so far is reported.</param>
+    /// <returns>The run records of the passes that ran (none when nothing was due or the job cannot be reconciled).</returns>
+    public Task<IReadOnlyList<RunRecord>> ReconcileDueAsync(JobId job, CancellationToken cancellationToken = default) =>
+        Require(job).ReconcileDueAsync(_services, _reconciler, _stagger.Value, job.Tenant, OptionsFor(job), cancellationToken);
+
+    private IRegisteredJob Require(JobId job) =>
+        Jobs.Contains(job)
+            ? Registered(job.Stream)
+            : throw new ArgumentException($"No SyncKit job is registered for tenant '{job.Tenant}' and stream '{job.Stream}'.", nameof(job));
 
     private IRegisteredJob Registered(string stream) =>
         _jobs.TryGetValue(stream, out var job)

@@ -14,4 +14,6 @@ internal interface IRegisteredJob
     void ConfigureTenant(string tenant, SyncJobOptions options);
 
     Task<RunRecord> RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RunRecord>> ReconcileDueAsync(IServiceProvider services, SyncReconciler reconciler, StaggerPlan stagger, string tenant, SyncJobOptions options, CancellationToken cancellationToken);
 }
