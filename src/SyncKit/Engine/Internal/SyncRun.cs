@@ -219,10 +219,7 @@ internal sealed class SyncRun<T>
                 if (page.Records.Count > 0)
                 {
                     var first = _tracker.RegisterRange(page.Records.Count, page.Records, static (records, i) => records[i].Position);
-                    foreach (var (partition, chunk) in Split(page.Records, first))
-                    {
-                        await _partitions[partition].Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
-                    }
+                    await SplitAsync(page.Records, first, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (page.Next is { } next)
@@ -253,44 +250,41 @@ internal sealed class SyncRun<T>
         }
     }
 
-    /// <summary>Splits a page by key into one chunk per partition, keeping read order inside each.</summary>
-    private IEnumerable<(int Partition, Chunk Chunk)> Split(IReadOnlyList<SourceRecord<T>> records, long firstSequence)
+    /// <summary>
+    /// Hands a page to the partitions: by key, in read order inside each, in chunks of at most
+    /// <see cref="SyncJobOptions.BatchSize"/> records, so a partition's batch is always whole chunks.
+    /// </summary>
+    private async ValueTask SplitAsync(IReadOnlyList<SourceRecord<T>> records, long firstSequence, CancellationToken cancellationToken)
     {
+        var batchSize = _run.Options.BatchSize;
         if (_partitions.Length == 1)
         {
-            var sequences = new long[records.Count];
-            for (var i = 0; i < sequences.Length; i++)
+            for (var offset = 0; offset < records.Count; offset += batchSize)
             {
-                sequences[i] = firstSequence + i;
+                var chunk = Chunk.Range(records, firstSequence, offset, Math.Min(batchSize, records.Count - offset));
+                await _partitions[0].Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
 
-            yield return (0, new Chunk([.. records], sequences));
-            yield break;
+            return;
         }
 
-        var partitionOf = new int[records.Count];
-        var sizes = new int[_partitions.Length];
+        var open = new Chunk?[_partitions.Length];
         for (var i = 0; i < records.Count; i++)
         {
-            partitionOf[i] = (int)((uint)StringComparer.Ordinal.GetHashCode(records[i].Key) % (uint)_partitions.Length);
-            sizes[partitionOf[i]]++;
-        }
-
-        var chunks = new Chunk?[_partitions.Length];
-        var filled = new int[_partitions.Length];
-        for (var i = 0; i < records.Count; i++)
-        {
-            var p = partitionOf[i];
-            var chunk = chunks[p] ??= new Chunk(new SourceRecord<T>[sizes[p]], new long[sizes[p]]);
-            chunk.Records[filled[p]] = records[i];
-            chunk.Sequences[filled[p]++] = firstSequence + i;
-        }
-
-        for (var p = 0; p < chunks.Length; p++)
-        {
-            if (chunks[p] is { } chunk)
+            var p = (int)((uint)StringComparer.Ordinal.GetHashCode(records[i].Key) % (uint)_partitions.Length);
+            var chunk = open[p] ??= Chunk.Rent(records, firstSequence, Math.Min(batchSize, records.Count - i));
+            if (chunk.Add(i) == batchSize)
             {
-                yield return (p, chunk);
+                open[p] = null;
+                await _partitions[p].Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        for (var p = 0; p < open.Length; p++)
+        {
+            if (open[p] is { } chunk)
+            {
+                await _partitions[p].Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -322,26 +316,27 @@ internal sealed class SyncRun<T>
         var chunks = new List<Chunk>();
         while (await reader.WaitToReadAsync(stopToken).ConfigureAwait(false))
         {
+            // Chunks hold at most BatchSize records, so a batch is one or more whole chunks.
             var size = 0;
-            while (reader.TryPeek(out var next) && (size == 0 || size + next.Records.Length <= _run.Options.BatchSize) && reader.TryRead(out next))
+            while (reader.TryPeek(out var next) && size + next.Count <= _run.Options.BatchSize && reader.TryRead(out next))
             {
                 chunks.Add(next);
-                size += next.Records.Length;
+                size += next.Count;
             }
 
             // A batch that has started runs to its commit (bounded by the grace period); no new batch
-            // starts once a stop is requested. A chunk larger than BatchSize is written in slices.
-            var batch = Chunk.Concat(chunks, size);
+            // starts once a stop is requested.
+            var batch = Batch.Gather(chunks, size);
             chunks.Clear();
-            for (var offset = 0; offset < batch.Records.Length; offset += _run.Options.BatchSize)
-            {
-                await ProcessBatchAsync(batch.Slice(offset, _run.Options.BatchSize), _abort.Token).ConfigureAwait(false);
-                stopToken.ThrowIfCancellationRequested();
-            }
+            await ProcessBatchAsync(batch, _abort.Token).ConfigureAwait(false);
+
+            // Nothing holds the batch's sequences once it is processed (an abandoned batch never gets here).
+            batch.Release();
+            stopToken.ThrowIfCancellationRequested();
         }
     }
 
-    private async Task ProcessBatchAsync(Chunk items, CancellationToken cancellationToken)
+    private async Task ProcessBatchAsync(Batch items, CancellationToken cancellationToken)
     {
         using var activity = SyncKitActivity.Source.StartActivity("synckit.batch");
         activity?.SetTag(SyncKitDiagnostics.Tags.RunId, _run.RunId);
@@ -518,11 +513,11 @@ internal sealed class SyncRun<T>
             }
         }
 
-        settled.Retry = retry is null ? Chunk.Empty : pending.Select(retry);
+        settled.Retry = retry is null ? Batch.Empty : pending.Select(retry);
         return settled;
     }
 
-    private async Task FailForGoodAsync(Chunk single, RecordOutcome outcome, int attempts, CancellationToken cancellationToken)
+    private async Task FailForGoodAsync(Batch single, RecordOutcome outcome, int attempts, CancellationToken cancellationToken)
     {
         var record = single.Records[0];
         if (_run.Options.PartialFailure == PartialFailurePolicy.StopAtFirstFailure)
@@ -682,35 +677,85 @@ internal sealed class SyncRun<T>
     /// <param name="Retry">Why some records are worth another attempt (transient or rate-limited, and the longest wait asked for), or <see langword="null"/>.</param>
     private readonly record struct BatchAttempt(ErrorClassification? Retry);
 
-    /// <summary>Records and their sequence numbers, in read order (one partition's share of pages).</summary>
-    private sealed class Chunk(SourceRecord<T>[] records, long[] sequences)
+    /// <summary>
+    /// One partition's share of a page, at most <see cref="SyncJobOptions.BatchSize"/> records: the page's records
+    /// at <c>indexes</c>, or its <c>count</c> records from <c>offset</c> when there are none.
+    /// </summary>
+    /// <remarks>It refers to the page instead of copying it; its pooled indexes go back once a batch gathered them.</remarks>
+    private sealed class Chunk(IReadOnlyList<SourceRecord<T>> page, long firstSequence, int[]? indexes, int offset, int count)
     {
-        public static Chunk Empty { get; } = new([], []);
+        public int Count { get; private set; } = count;
+
+        /// <summary>A run of a page's records, for a single partition.</summary>
+        public static Chunk Range(IReadOnlyList<SourceRecord<T>> page, long firstSequence, int offset, int count) =>
+            new(page, firstSequence, null, offset, count);
+
+        /// <summary>An empty chunk of a page that <see cref="Add"/> fills with up to <paramref name="capacity"/> of its records.</summary>
+        public static Chunk Rent(IReadOnlyList<SourceRecord<T>> page, long firstSequence, int capacity) =>
+            new(page, firstSequence, ArrayPool<int>.Shared.Rent(capacity), 0, 0);
+
+        /// <summary>Adds the page's record at <paramref name="index"/> and returns the new count.</summary>
+        public int Add(int index)
+        {
+            indexes![Count] = index;
+            return ++Count;
+        }
+
+        /// <summary>Copies the records and their sequence numbers into a batch at <paramref name="at"/> and returns the indexes to the pool.</summary>
+        public void CopyTo(SourceRecord<T>[] records, long[] sequences, int at)
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                var index = indexes is null ? offset + i : indexes[i];
+                records[at + i] = page[index];
+                sequences[at + i] = firstSequence + index;
+            }
+
+            if (indexes is not null)
+            {
+                ArrayPool<int>.Shared.Return(indexes);
+                indexes = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records and their sequence numbers, in read order. <see cref="Records"/> is the destination's to keep;
+    /// <see cref="Sequences"/> may be longer than it (a pooled array, see <see cref="Gather"/>).
+    /// </summary>
+    private sealed class Batch(SourceRecord<T>[] records, long[] sequences, bool pooled = false)
+    {
+        public static Batch Empty { get; } = new([], []);
 
         public SourceRecord<T>[] Records { get; } = records;
 
         public long[] Sequences { get; } = sequences;
 
-        public static Chunk Concat(List<Chunk> chunks, int size)
+        /// <summary>Gathers chunks of <paramref name="size"/> records in all into one batch, whose sequences come from the pool.</summary>
+        public static Batch Gather(List<Chunk> chunks, int size)
         {
-            if (chunks.Count == 1)
-            {
-                return chunks[0];
-            }
-
-            var merged = new Chunk(new SourceRecord<T>[size], new long[size]);
-            var offset = 0;
+            var batch = new Batch(new SourceRecord<T>[size], ArrayPool<long>.Shared.Rent(size), pooled: true);
+            var at = 0;
             foreach (var chunk in chunks)
             {
-                chunk.Records.CopyTo(merged.Records, offset);
-                chunk.Sequences.CopyTo(merged.Sequences, offset);
-                offset += chunk.Records.Length;
+                chunk.CopyTo(batch.Records, batch.Sequences, at);
+                at += chunk.Count;
             }
 
-            return merged;
+            return batch;
         }
 
-        public Chunk Slice(int offset, int length)
+        /// <summary>Returns pooled sequences; call once nothing reads them any more.</summary>
+        public void Release()
+        {
+            if (pooled)
+            {
+                pooled = false;
+                ArrayPool<long>.Shared.Return(Sequences);
+            }
+        }
+
+        public Batch Slice(int offset, int length)
         {
             if (offset == 0 && length >= Records.Length)
             {
@@ -718,16 +763,16 @@ internal sealed class SyncRun<T>
             }
 
             length = Math.Min(length, Records.Length - offset);
-            return new Chunk(Records.AsSpan(offset, length).ToArray(), Sequences.AsSpan(offset, length).ToArray());
+            return new Batch(Records.AsSpan(offset, length).ToArray(), Sequences.AsSpan(offset, length).ToArray());
         }
 
-        public Chunk Select(List<int> indexes) =>
+        public Batch Select(List<int> indexes) =>
             new([.. indexes.Select(i => Records[i])], [.. indexes.Select(i => Sequences[i])]);
     }
 
-    private sealed class BatchState(Chunk pending)
+    private sealed class BatchState(Batch pending)
     {
-        public Chunk Pending { get; set; } = pending;
+        public Batch Pending { get; set; } = pending;
 
         public int Attempt { get; set; }
     }
@@ -748,7 +793,7 @@ internal sealed class SyncRun<T>
 
         public List<AuditEntry>? AuditEntries { get; private set; }
 
-        public Chunk Retry { get; set; } = Chunk.Empty;
+        public Batch Retry { get; set; } = Batch.Empty;
 
         public TimeSpan? RetryAfter { get; set; }
 
