@@ -19,7 +19,7 @@ internal sealed class SyncRun<T>
     private readonly SemaphoreSlim _commitGate = new(1, 1);
     private readonly ResiliencePipeline _sourcePipeline;
     private readonly ResiliencePipeline<BatchAttempt> _destinationPipeline;
-    private readonly Channel<Chunk>[] _partitions;
+    private readonly Channel<Chunk<T>>[] _partitions;
     private readonly CancellationTokenSource _abort;
     private WatermarkTracker _tracker = new(null);
     private Cursor? _committed;
@@ -38,10 +38,10 @@ internal sealed class SyncRun<T>
         // Each page is split into one chunk per partition, so a partition's channel holds about
         // PageSize / Partitions records per slot and all channels together about QueueCapacity records.
         var capacity = Math.Max(1, run.Options.QueueCapacity / run.Options.PageSize);
-        _partitions = new Channel<Chunk>[run.Options.Partitions];
+        _partitions = new Channel<Chunk<T>>[run.Options.Partitions];
         for (var i = 0; i < _partitions.Length; i++)
         {
-            _partitions[i] = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(capacity)
+            _partitions[i] = Channel.CreateBounded<Chunk<T>>(new BoundedChannelOptions(capacity)
             {
                 SingleReader = true,
                 SingleWriter = true,
@@ -261,18 +261,18 @@ internal sealed class SyncRun<T>
         {
             for (var offset = 0; offset < records.Count; offset += batchSize)
             {
-                var chunk = Chunk.Range(records, firstSequence, offset, Math.Min(batchSize, records.Count - offset));
+                var chunk = Chunk<T>.Range(records, firstSequence, offset, Math.Min(batchSize, records.Count - offset));
                 await _partitions[0].Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
 
             return;
         }
 
-        var open = new Chunk?[_partitions.Length];
+        var open = new Chunk<T>?[_partitions.Length];
         for (var i = 0; i < records.Count; i++)
         {
             var p = (int)((uint)StringComparer.Ordinal.GetHashCode(records[i].Key) % (uint)_partitions.Length);
-            var chunk = open[p] ??= Chunk.Rent(records, firstSequence, Math.Min(batchSize, records.Count - i));
+            var chunk = open[p] ??= Chunk<T>.Rent(records, firstSequence, Math.Min(batchSize, records.Count - i));
             if (chunk.Add(i) == batchSize)
             {
                 open[p] = null;
@@ -311,9 +311,9 @@ internal sealed class SyncRun<T>
         }
     }
 
-    private async Task ProcessPartitionAsync(ChannelReader<Chunk> reader, CancellationToken stopToken)
+    private async Task ProcessPartitionAsync(ChannelReader<Chunk<T>> reader, CancellationToken stopToken)
     {
-        var chunks = new List<Chunk>();
+        var chunks = new List<Chunk<T>>();
         while (await reader.WaitToReadAsync(stopToken).ConfigureAwait(false))
         {
             // Chunks hold at most BatchSize records, so a batch is one or more whole chunks.
@@ -379,9 +379,9 @@ internal sealed class SyncRun<T>
             throw new JobStoppedException(classification.Class, $"Writing {_run.Id} failed: {exception.Message}", exception);
         }
 
-        if (state.Pending.Records.Length > 1)
+        if (state.Pending.Count > 1)
         {
-            for (var i = 0; i < state.Pending.Records.Length; i++)
+            for (var i = 0; i < state.Pending.Count; i++)
             {
                 await ProcessBatchAsync(state.Pending.Slice(i, 1), cancellationToken).ConfigureAwait(false);
             }
@@ -395,7 +395,7 @@ internal sealed class SyncRun<T>
     private async ValueTask<BatchAttempt> AttemptAsync(BatchState state, CancellationToken cancellationToken)
     {
         state.Attempt++;
-        if (state.Pending.Records.Length == 0)
+        if (state.Pending.Count == 0)
         {
             return default;
         }
@@ -416,10 +416,10 @@ internal sealed class SyncRun<T>
             var records = state.Pending.Records;
             var batch = new DestinationBatch<T>(_run.Id, _run.RunId, records, transaction, transaction?.Dedup ?? _run.Store.Dedup);
             var outcomes = await destination.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-            if (outcomes.Count != records.Length)
+            if (outcomes.Count != records.Count)
             {
                 throw new InvalidOperationException(
-                    $"The destination of {_run.Id} returned {outcomes.Count} outcomes for a batch of {records.Length} records; it must return one per record.");
+                    $"The destination of {_run.Id} returned {outcomes.Count} outcomes for a batch of {records.Count} records; it must return one per record.");
             }
 
             // The attempt timeout bounds the destination's write; once it answered, the commit runs to its end
@@ -443,7 +443,7 @@ internal sealed class SyncRun<T>
                 throw Halt(halt.Record, halt.Outcome);
             }
 
-            return new BatchAttempt(settled.Retry.Records.Length == 0 ? null : new ErrorClassification(settled.RetryClass, settled.RetryAfter));
+            return new BatchAttempt(settled.Retry.Count == 0 ? null : new ErrorClassification(settled.RetryClass, settled.RetryAfter));
         }
         finally
         {
@@ -466,11 +466,11 @@ internal sealed class SyncRun<T>
     private Settled Settle(BatchState state, IReadOnlyList<RecordOutcome> outcomes)
     {
         var pending = state.Pending;
-        var settled = new Settled(pending.Records.Length) { Attempts = state.Attempt };
+        var settled = new Settled(pending.Count) { Attempts = state.Attempt };
         List<int>? retry = null;
         for (var i = 0; i < outcomes.Count; i++)
         {
-            var record = pending.Records[i];
+            // The records are read only where needed: a batch's records are a view of its pages.
             var outcome = outcomes[i];
             switch (outcome.Kind)
             {
@@ -478,6 +478,7 @@ internal sealed class SyncRun<T>
                     settled.Handled(outcome.Kind);
                     break;
                 default:
+                    var record = pending.Records[i];
                     _run.Evidence.Error(outcome.ErrorClass);
                     if (outcome.ErrorClass.StopsJob())
                     {
@@ -504,12 +505,12 @@ internal sealed class SyncRun<T>
             settled.Done(pending.Sequences[i]);
             if (_run.Options.AuditLog)
             {
-                settled.Audit(_run.Audit(record, AuditActions.Of(outcome.Kind)));
+                settled.Audit(_run.Audit(pending.Records[i], AuditActions.Of(outcome.Kind)));
             }
 
             if (i < 5)
             {
-                settled.Sample(record.Key);
+                settled.Sample(pending.Records[i].Key);
             }
         }
 
@@ -678,71 +679,36 @@ internal sealed class SyncRun<T>
     private readonly record struct BatchAttempt(ErrorClassification? Retry);
 
     /// <summary>
-    /// One partition's share of a page, at most <see cref="SyncJobOptions.BatchSize"/> records: the page's records
-    /// at <c>indexes</c>, or its <c>count</c> records from <c>offset</c> when there are none.
-    /// </summary>
-    /// <remarks>It refers to the page instead of copying it; its pooled indexes go back once a batch gathered them.</remarks>
-    private sealed class Chunk(IReadOnlyList<SourceRecord<T>> page, long firstSequence, int[]? indexes, int offset, int count)
-    {
-        public int Count { get; private set; } = count;
-
-        /// <summary>A run of a page's records, for a single partition.</summary>
-        public static Chunk Range(IReadOnlyList<SourceRecord<T>> page, long firstSequence, int offset, int count) =>
-            new(page, firstSequence, null, offset, count);
-
-        /// <summary>An empty chunk of a page that <see cref="Add"/> fills with up to <paramref name="capacity"/> of its records.</summary>
-        public static Chunk Rent(IReadOnlyList<SourceRecord<T>> page, long firstSequence, int capacity) =>
-            new(page, firstSequence, ArrayPool<int>.Shared.Rent(capacity), 0, 0);
-
-        /// <summary>Adds the page's record at <paramref name="index"/> and returns the new count.</summary>
-        public int Add(int index)
-        {
-            indexes![Count] = index;
-            return ++Count;
-        }
-
-        /// <summary>Copies the records and their sequence numbers into a batch at <paramref name="at"/> and returns the indexes to the pool.</summary>
-        public void CopyTo(SourceRecord<T>[] records, long[] sequences, int at)
-        {
-            for (var i = 0; i < Count; i++)
-            {
-                var index = indexes is null ? offset + i : indexes[i];
-                records[at + i] = page[index];
-                sequences[at + i] = firstSequence + index;
-            }
-
-            if (indexes is not null)
-            {
-                ArrayPool<int>.Shared.Return(indexes);
-                indexes = null;
-            }
-        }
-    }
-
-    /// <summary>
     /// Records and their sequence numbers, in read order. <see cref="Records"/> is the destination's to keep;
     /// <see cref="Sequences"/> may be longer than it (a pooled array, see <see cref="Gather"/>).
     /// </summary>
-    private sealed class Batch(SourceRecord<T>[] records, long[] sequences, bool pooled = false)
+    private sealed class Batch(IReadOnlyList<SourceRecord<T>> records, long[] sequences, bool pooled = false)
     {
-        public static Batch Empty { get; } = new([], []);
+        public static Batch Empty { get; } = new(Array.Empty<SourceRecord<T>>(), []);
 
-        public SourceRecord<T>[] Records { get; } = records;
+        public IReadOnlyList<SourceRecord<T>> Records { get; } = records;
+
+        public int Count => Records.Count;
 
         public long[] Sequences { get; } = sequences;
 
         /// <summary>Gathers chunks of <paramref name="size"/> records in all into one batch, whose sequences come from the pool.</summary>
-        public static Batch Gather(List<Chunk> chunks, int size)
+        public static Batch Gather(List<Chunk<T>> chunks, int size)
         {
-            var batch = new Batch(new SourceRecord<T>[size], ArrayPool<long>.Shared.Rent(size), pooled: true);
+            var pages = new IReadOnlyList<SourceRecord<T>>[chunks.Count];
+            var ends = new int[chunks.Count];
+            var indexes = new int[size];
+            var sequences = ArrayPool<long>.Shared.Rent(size);
             var at = 0;
-            foreach (var chunk in chunks)
+            for (var i = 0; i < chunks.Count; i++)
             {
-                chunk.CopyTo(batch.Records, batch.Sequences, at);
-                at += chunk.Count;
+                chunks[i].CopyTo(indexes, sequences, at);
+                pages[i] = chunks[i].Page;
+                at += chunks[i].Count;
+                ends[i] = at;
             }
 
-            return batch;
+            return new Batch(new GatheredRecords<T>(pages, ends, indexes), sequences, pooled: true);
         }
 
         /// <summary>Returns pooled sequences; call once nothing reads them any more.</summary>
@@ -757,13 +723,13 @@ internal sealed class SyncRun<T>
 
         public Batch Slice(int offset, int length)
         {
-            if (offset == 0 && length >= Records.Length)
+            if (offset == 0 && length >= Count)
             {
                 return this;
             }
 
-            length = Math.Min(length, Records.Length - offset);
-            return new Batch(Records.AsSpan(offset, length).ToArray(), Sequences.AsSpan(offset, length).ToArray());
+            length = Math.Min(length, Count - offset);
+            return new Batch([.. Records.Skip(offset).Take(length)], Sequences.AsSpan(offset, length).ToArray());
         }
 
         public Batch Select(List<int> indexes) =>
