@@ -35,8 +35,9 @@ internal sealed class SyncRun<T>
             run.Id,
             attempt => attempt.Retry,
             retry => OnRetry("write", retry));
-        // Each page is split into one chunk per partition, so a partition's channel holds about
-        // PageSize / Partitions records per slot and all channels together about QueueCapacity records.
+        // Each page is split into one chunk per partition (more when a share exceeds BatchSize), so a partition's
+        // channel holds about PageSize / Partitions records per slot and all channels together about QueueCapacity
+        // records. Chunks refer to their page, so the pages alive are those of the queued chunks.
         var capacity = Math.Max(1, run.Options.QueueCapacity / run.Options.PageSize);
         _partitions = new Channel<Chunk<T>>[run.Options.Partitions];
         for (var i = 0; i < _partitions.Length; i++)
@@ -729,7 +730,13 @@ internal sealed class SyncRun<T>
             }
 
             length = Math.Min(length, Count - offset);
-            return new Batch([.. Records.Skip(offset).Take(length)], Sequences.AsSpan(offset, length).ToArray());
+            var records = new SourceRecord<T>[length];
+            for (var i = 0; i < length; i++)
+            {
+                records[i] = Records[offset + i];
+            }
+
+            return new Batch(records, Sequences.AsSpan(offset, length).ToArray());
         }
 
         public Batch Select(List<int> indexes) =>
