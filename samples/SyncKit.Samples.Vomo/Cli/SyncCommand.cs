@@ -1,12 +1,10 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Crm;
-using SyncKit.Sqlite;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
-/// <summary><c>sync</c>: one poll cycle per tenant and resource into the SQLite CRM; tenants run side by side.</summary>
+/// <summary><c>sync</c>: one poll cycle per tenant and resource into the CRM (SQLite or PostgreSQL); tenants run side by side.</summary>
 internal static class SyncCommand
 {
     public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
@@ -25,14 +23,13 @@ internal static class SyncCommand
             throw new UsageException("'sync' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
         }
 
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = settings.SqlitePath }.ToString();
-        using var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = connectionString }, time);
-        await store.InitializeAsync(cancellationToken);
-        await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken);
-        var engine = new SyncEngine(store, time);
+        await using var crm = settings.PostgresConnectionString is { } postgres
+            ? await CrmDatabase.OpenPostgresAsync(postgres, time, cancellationToken)
+            : await CrmDatabase.OpenSqliteAsync(settings.SqlitePath!, time, cancellationToken);
+        var engine = new SyncEngine(crm.Store, time);
         using var http = new HttpClient();
         var tenants = settings.Tenants
-            .Select(t => new TenantSync(engine, t, new VomoClient(http, new VomoConnection(settings.Tokens[t], settings.VomoUrl) { RequestTimeout = TimeSpan.FromSeconds(10) }, time), time, configure))
+            .Select(t => new TenantSync(engine, crm, t, new VomoClient(http, new VomoConnection(settings.Tokens[t], settings.VomoUrl) { RequestTimeout = TimeSpan.FromSeconds(10) }, time), time, configure))
             .ToList();
 
         (string Tenant, IReadOnlyList<RunRecord> Runs)[] results;

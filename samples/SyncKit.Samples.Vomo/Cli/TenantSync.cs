@@ -14,7 +14,7 @@ internal sealed class TenantSync : IDisposable
     private readonly TokenBucketRateLimiter _budget;
     private readonly IReadOnlyList<Func<CancellationToken, Task<RunRecord>>> _jobs;
 
-    public TenantSync(SyncEngine engine, string tenant, VomoClient client, TimeProvider time, Action<SyncJobOptions>? configure = null)
+    public TenantSync(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, TimeProvider time, Action<SyncJobOptions>? configure = null)
     {
         _engine = engine;
         Tenant = tenant;
@@ -37,9 +37,9 @@ internal sealed class TenantSync : IDisposable
 
         _jobs =
         [
-            Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), new SqliteCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts, SqliteCrmDestination<VomoUser>.WelcomeAccepted, time), VomoRecordSerializers.Users) { Options = Options() }),
-            Job(new SyncJob<VomoProject>(new JobId(tenant, "projects"), new VomoSource<VomoProject>(client, VomoResources.Projects, sourceOptions), new SqliteCrmDestination<VomoProject>(CrmTable<VomoProject>.Projects, timeProvider: time), VomoRecordSerializers.Projects) { Options = Options() }),
-            Job(new SyncJob<VomoGroupRecord>(new JobId(tenant, "groups"), new VomoGroupSource(client, sourceOptions), new SqliteCrmDestination<VomoGroupRecord>(CrmTable<VomoGroupRecord>.Groups, timeProvider: time), VomoRecordSerializers.Groups) { Options = Options() }),
+            Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), crm.Destination(CrmTable<VomoUser>.Contacts, CrmWelcomes.Accepted, time), VomoRecordSerializers.Users) { Options = Options() }),
+            Job(new SyncJob<VomoProject>(new JobId(tenant, "projects"), new VomoSource<VomoProject>(client, VomoResources.Projects, sourceOptions), crm.Destination(CrmTable<VomoProject>.Projects, null, time), VomoRecordSerializers.Projects) { Options = Options() }),
+            Job(new SyncJob<VomoGroupRecord>(new JobId(tenant, "groups"), new VomoGroupSource(client, sourceOptions), crm.Destination(CrmTable<VomoGroupRecord>.Groups, null, time), VomoRecordSerializers.Groups) { Options = Options() }),
         ];
     }
 
