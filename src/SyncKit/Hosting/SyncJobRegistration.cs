@@ -77,13 +77,28 @@ public sealed class SyncJobRegistration<T> : IRegisteredJob
 
     IEnumerable<string> IRegisteredJob.Tenants(IServiceProvider services) => _tenants!(services);
 
+    Task<RunRecord> IRegisteredJob.RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken) =>
+        engine.RunAsync(CreateJob(services, tenant, options), cancellationToken);
+
+    Task<RunRecord> IRegisteredJob.RetryDeadLettersAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken) =>
+        new DeadLetterOperations(engine).RetryNowAsync(CreateJob(services, tenant, options), recordKeys, actor, cancellationToken);
+
+    async Task<ReplayResult<string>> IRegisteredJob.ReplayAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var job = CreateJob(services, tenant, options);
+        var replay = await new WindowOperations(engine).ReplayAsync(job, from, to, cancellationToken).ConfigureAwait(false);
+        var operations = replay.Operations
+            .Select(o => new ReplayOperation<string>(o.Action, new SourceRecord<string>(o.Record.Key, o.Record.Position, job.Serializer.Serialize(o.Record.Value))))
+            .ToList();
+        return new ReplayResult<string>(replay.Run, operations);
+    }
+
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reflection-based JSON is the documented default; UseSerializer avoids it.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reflection-based JSON is the documented default; UseSerializer avoids it.")]
-    Task<RunRecord> IRegisteredJob.RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken)
+    private SyncJob<T> CreateJob(IServiceProvider services, string tenant, SyncJobOptions options)
     {
         var serializer = _serializer?.Invoke(services) ?? new JsonRecordSerializer<T>();
-        var job = new SyncJob<T>(new JobId(tenant, Stream), _source!(services, tenant), _destination!(services, tenant), serializer) { Options = options };
-        return engine.RunAsync(job, cancellationToken);
+        return new SyncJob<T>(new JobId(tenant, Stream), _source!(services, tenant), _destination!(services, tenant), serializer) { Options = options };
     }
 
     internal void ConfigureOptions(SyncJobOptions options) => _configureOptions.ForEach(c => c(options));

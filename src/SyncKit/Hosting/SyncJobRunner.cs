@@ -43,14 +43,45 @@ public sealed class SyncJobRunner
     /// <returns>The run's record.</returns>
     public Task<RunRecord> RunAsync(JobId job, CancellationToken cancellationToken = default)
     {
-        if (!Jobs.Contains(job))
-        {
-            throw new ArgumentException($"No SyncKit job is registered for tenant '{job.Tenant}' and stream '{job.Stream}'.", nameof(job));
-        }
-
-        var registered = Registered(job.Stream);
+        var registered = Registered(job);
         return registered.RunAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), cancellationToken);
     }
+
+    /// <summary>
+    /// Retries a registered job's dead letters now, as <see cref="DeadLetterOperations.RetryNowAsync{T}"/> does,
+    /// without the caller knowing the job's record type.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="recordKeys">The records to retry.</param>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the retry.</param>
+    /// <returns>The retry's run record, also saved in run history with the actor.</returns>
+    public Task<RunRecord> RetryDeadLettersAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default)
+    {
+        var registered = Registered(job);
+        return registered.RetryDeadLettersAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), recordKeys, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replays a registered job over <c>[from, to)</c> as a dry run, as <see cref="WindowOperations.ReplayAsync{T}"/>
+    /// does, without the caller knowing the job's record type: each operation's record is the payload the job's
+    /// serializer writes (the form its dead letters keep). Nothing is written anywhere.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="from">The window's inclusive start.</param>
+    /// <param name="to">The window's exclusive end.</param>
+    /// <param name="cancellationToken">Cancels the replay.</param>
+    /// <returns>The run (not stored) and the operations that would run, in position order.</returns>
+    public Task<ReplayResult<string>> ReplayAsync(JobId job, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        var registered = Registered(job);
+        return registered.ReplayAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), from, to, cancellationToken);
+    }
+
+    private IRegisteredJob Registered(JobId job) =>
+        Jobs.Contains(job)
+            ? Registered(job.Stream)
+            : throw new ArgumentException($"No SyncKit job is registered for tenant '{job.Tenant}' and stream '{job.Stream}'.", nameof(job));
 
     private IRegisteredJob Registered(string stream) =>
         _jobs.TryGetValue(stream, out var job)

@@ -8,4 +8,8 @@ internal interface IRegisteredJob
     IEnumerable<string> Tenants(IServiceProvider services);
 
     Task<RunRecord> RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken);
+
+    Task<RunRecord> RetryDeadLettersAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken);
+
+    Task<ReplayResult<string>> ReplayAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }
