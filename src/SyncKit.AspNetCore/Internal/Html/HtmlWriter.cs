@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 
 namespace SyncKit.AspNetCore.Internal.Html;
 
@@ -15,6 +16,9 @@ internal readonly record struct Markup(string Value);
 /// </summary>
 internal sealed class HtmlWriter
 {
+    // Non-ASCII text (×, →, names in any script) stays readable; markup characters are still encoded.
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
     private readonly StringBuilder _builder = new();
 
     public void Write([InterpolatedStringHandlerArgument("")] ref Handler html)
@@ -45,7 +49,7 @@ internal sealed class HtmlWriter
         public void AppendFormatted<T>(T value, string? format)
         {
             var text = value is IFormattable formattable ? formattable.ToString(format, CultureInfo.InvariantCulture) : value?.ToString();
-            _builder.Append(HtmlEncoder.Default.Encode(text ?? string.Empty));
+            _builder.Append(Encoder.Encode(text ?? string.Empty));
         }
     }
 }
