@@ -25,7 +25,15 @@ internal static class Formats
         };
     }
 
-    public static string Cursor(Cursor? cursor) => cursor?.ToString() ?? "(start)";
+    /// <summary>A cursor as <c>2026-03-01 08:00:12Z #12</c> (with <c>@progress</c> when it has one); the JSON API has it in full.</summary>
+    public static string Cursor(Cursor? cursor) => cursor switch
+    {
+        null => "(start)",
+        { Timestamp: null } => $"#{cursor.Id}{Progress(cursor)}",
+        _ => $"{Time(cursor.Timestamp)} #{cursor.Id}{Progress(cursor)}",
+    };
+
+    private static string Progress(Cursor cursor) => cursor.Progress is null ? string.Empty : " @" + cursor.Progress;
 
     public static string Burn(double burn) => string.Create(CultureInfo.InvariantCulture, $"{burn:0.##}×");
 

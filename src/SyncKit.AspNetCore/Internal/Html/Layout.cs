@@ -10,7 +10,7 @@ internal static class Layout
         main{padding:1rem 1.2rem;max-width:1200px}h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:1.8rem;border-bottom:1px solid var(--line);padding-bottom:.3rem}
         table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
         th{background:var(--bg);font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-        code{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.85em;word-break:break-all}
+        code{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.85em;word-break:break-word}td.nowrap{white-space:nowrap}
         .status{display:inline-block;padding:.05rem .5rem;border-radius:1rem;font-size:.85em;font-weight:600;color:#fff}
         .status-healthy,.outcome-succeeded{background:var(--ok)}.status-degraded,.outcome-completedwithdeadletters,.outcome-cancelled,.outcome-running{background:var(--warn)}
         .status-stalled,.outcome-failed,.outcome-stopped{background:var(--bad)}.muted{color:var(--muted)}

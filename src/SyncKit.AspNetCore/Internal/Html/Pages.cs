@@ -180,7 +180,7 @@ internal static class Pages
         html.Write($"<table id=\"recent-runs\"><thead><tr><th scope=\"col\">Run</th><th scope=\"col\">Stream</th><th scope=\"col\">Kind</th><th scope=\"col\">Outcome</th><th scope=\"col\">Started</th><th scope=\"col\">Ended</th><th scope=\"col\" class=\"num\">Read</th><th scope=\"col\" class=\"num\">Written</th><th scope=\"col\" class=\"num\">Skipped</th><th scope=\"col\" class=\"num\">Dead-lettered</th><th scope=\"col\">Cursor from → to</th></tr></thead><tbody>");
         foreach (var run in runs)
         {
-            html.Write($"<tr><td><a href=\"{links.Run(run.RunId)}\"><code>{Short(run.RunId)}</code></a></td><td>{run.Job.Stream}</td><td>{run.Kind}</td><td>{Layout.Outcome(run.Outcome)}</td><td>{Formats.Time(run.StartedAt)}</td><td>{Formats.Time(run.EndedAt)}</td><td class=\"num\">{run.Counts.Read}</td><td class=\"num\">{run.Counts.Written}</td><td class=\"num\">{run.Counts.Skipped}</td><td class=\"num\">{run.Counts.DeadLettered}</td><td><code>{Formats.Cursor(run.CursorFrom)}</code> → <code>{Formats.Cursor(run.CursorTo)}</code></td></tr>");
+            html.Write($"<tr><td><a href=\"{links.Run(run.RunId)}\"><code>{Short(run.RunId)}</code></a></td><td>{run.Job.Stream}</td><td>{run.Kind}</td><td>{Layout.Outcome(run.Outcome)}</td><td>{Formats.Time(run.StartedAt)}</td><td>{Formats.Time(run.EndedAt)}</td><td class=\"num\">{run.Counts.Read}</td><td class=\"num\">{run.Counts.Written}</td><td class=\"num\">{run.Counts.Skipped}</td><td class=\"num\">{run.Counts.DeadLettered}</td><td class=\"nowrap\"><code>{Formats.Cursor(run.CursorFrom)}</code> → <code>{Formats.Cursor(run.CursorTo)}</code></td></tr>");
         }
 
         html.Write($"</tbody></table>");
