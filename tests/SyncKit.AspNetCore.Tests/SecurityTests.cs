@@ -13,7 +13,7 @@ using SyncKit.AspNetCore.Internal;
 namespace SyncKit.AspNetCore.Tests;
 
 /// <summary>Who gets served: loopback only by default; with an authorization policy, whoever the policy admits.</summary>
-public sealed class SecurityTests
+public sealed class SecurityTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
 {
     private const string NonLocal = "203.0.113.7";
 
@@ -34,7 +34,7 @@ public sealed class SecurityTests
     [MemberData(nameof(Routes))]
     public async Task Request_NonLocalWithoutPolicy_IsRefused(string method, string path)
     {
-        await using var host = await DashboardHost.StartAsync();
+        var host = fixture.Host;
         using var client = host.CreateClient();
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Add(DashboardHost.RemoteAddressHeader, NonLocal);

@@ -35,7 +35,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
                 Headless = true,
                 ChromiumSandbox = false,
                 Args = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
-                Timeout = 60_000,
+                Timeout = 120_000,
             });
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException or InvalidOperationException)
