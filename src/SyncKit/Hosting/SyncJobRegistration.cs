@@ -93,6 +93,9 @@ public sealed class SyncJobRegistration<T> : IRegisteredJob
         return new ReplayResult<string>(replay.Run, operations);
     }
 
+    Task<IReadOnlyList<RunRecord>> IRegisteredJob.ReconcileDueAsync(IServiceProvider services, SyncReconciler reconciler, StaggerPlan stagger, string tenant, SyncJobOptions options, CancellationToken cancellationToken) =>
+        reconciler.RunDueAsync(CreateJob(services, tenant, options), stagger, cancellationToken);
+
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reflection-based JSON is the documented default; UseSerializer avoids it.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reflection-based JSON is the documented default; UseSerializer avoids it.")]
     private SyncJob<T> CreateJob(IServiceProvider services, string tenant, SyncJobOptions options)

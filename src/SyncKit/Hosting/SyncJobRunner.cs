@@ -8,14 +8,17 @@ public sealed class SyncJobRunner
 {
     private readonly IServiceProvider _services;
     private readonly SyncEngine _engine;
+    private readonly SyncReconciler _reconciler;
     private readonly IOptionsMonitor<SyncJobOptions> _options;
     private readonly Dictionary<string, IRegisteredJob> _jobs;
     private readonly Lazy<IReadOnlyList<JobId>> _jobIds;
+    private readonly Lazy<StaggerPlan> _stagger;
 
     internal SyncJobRunner(IServiceProvider services, SyncEngine engine, IOptionsMonitor<SyncJobOptions> options, IEnumerable<IRegisteredJob> jobs)
     {
         _services = services;
         _engine = engine;
+        _reconciler = new SyncReconciler(engine);
         _options = options;
         _jobs = [];
         foreach (var job in jobs)
@@ -27,6 +30,7 @@ public sealed class SyncJobRunner
         }
 
         _jobIds = new Lazy<IReadOnlyList<JobId>>(() => [.. _jobs.Values.SelectMany(j => j.Tenants(_services).Select(t => new JobId(t, j.Stream)))]);
+        _stagger = new Lazy<StaggerPlan>(() => new StaggerPlan(Jobs.Select(j => j.Tenant).Distinct()));
     }
 
     /// <summary>Every registered job, one per stream and tenant.</summary>
@@ -41,11 +45,18 @@ public sealed class SyncJobRunner
     /// <param name="job">The job.</param>
     /// <param name="cancellationToken">Asks for a graceful stop (see <see cref="SyncEngine.RunAsync{T}"/>).</param>
     /// <returns>The run's record.</returns>
-    public Task<RunRecord> RunAsync(JobId job, CancellationToken cancellationToken = default)
-    {
-        var registered = Registered(job);
-        return registered.RunAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), cancellationToken);
-    }
+    public Task<RunRecord> RunAsync(JobId job, CancellationToken cancellationToken = default) =>
+        Require(job).RunAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), cancellationToken);
+
+    /// <summary>
+    /// Runs the reconciliation passes that are due for one job (see <see cref="SyncReconciler.RunDueAsync{T}"/>), each
+    /// tenant at its own slot among all registered tenants. The hosted scheduler calls this after each regular run.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="cancellationToken">Stops the passes; what they did so far is reported.</param>
+    /// <returns>The run records of the passes that ran (none when nothing was due or the job cannot be reconciled).</returns>
+    public Task<IReadOnlyList<RunRecord>> ReconcileDueAsync(JobId job, CancellationToken cancellationToken = default) =>
+        Require(job).ReconcileDueAsync(_services, _reconciler, _stagger.Value, job.Tenant, _options.Get(job.Stream), cancellationToken);
 
     /// <summary>
     /// Retries a registered job's dead letters now, as <see cref="DeadLetterOperations.RetryNowAsync{T}"/> does,
@@ -56,11 +67,8 @@ public sealed class SyncJobRunner
     /// <param name="actor">Who asks.</param>
     /// <param name="cancellationToken">Cancels the retry.</param>
     /// <returns>The retry's run record, also saved in run history with the actor.</returns>
-    public Task<RunRecord> RetryDeadLettersAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default)
-    {
-        var registered = Registered(job);
-        return registered.RetryDeadLettersAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), recordKeys, actor, cancellationToken);
-    }
+    public Task<RunRecord> RetryDeadLettersAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default) =>
+        Require(job).RetryDeadLettersAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), recordKeys, actor, cancellationToken);
 
     /// <summary>
     /// Replays a registered job over <c>[from, to)</c> as a dry run, as <see cref="WindowOperations.ReplayAsync{T}"/>
@@ -72,13 +80,10 @@ public sealed class SyncJobRunner
     /// <param name="to">The window's exclusive end.</param>
     /// <param name="cancellationToken">Cancels the replay.</param>
     /// <returns>The run (not stored) and the operations that would run, in position order.</returns>
-    public Task<ReplayResult<string>> ReplayAsync(JobId job, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
-    {
-        var registered = Registered(job);
-        return registered.ReplayAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), from, to, cancellationToken);
-    }
+    public Task<ReplayResult<string>> ReplayAsync(JobId job, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        Require(job).ReplayAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), from, to, cancellationToken);
 
-    private IRegisteredJob Registered(JobId job) =>
+    private IRegisteredJob Require(JobId job) =>
         Jobs.Contains(job)
             ? Registered(job.Stream)
             : throw new ArgumentException($"No SyncKit job is registered for tenant '{job.Tenant}' and stream '{job.Stream}'.", nameof(job));
