@@ -58,7 +58,7 @@ internal static class ApiEndpoints
                 }
             }));
 
-        group.MapGet("/health", (HttpContext context, [FromServices] SyncHealthMonitor monitor, [FromServices] SyncJobRunner runner, CancellationToken ct) =>
+        group.MapGet("/health", ([FromServices] SyncHealthMonitor monitor, [FromServices] SyncJobRunner runner, CancellationToken ct) =>
             HealthAsync(new SyncHealthCheck(monitor, runner), ct));
         group.MapGet("/health/{tenant}", (string tenant, [FromServices] SyncHealthMonitor monitor, [FromServices] SyncJobRunner runner, CancellationToken ct) =>
             HealthAsync(new SyncHealthCheck(monitor, runner, tenant), ct));

@@ -55,13 +55,7 @@ internal sealed class DashboardQueries(
         }
 
         var health = await HealthAsync(jobs, cancellationToken).ConfigureAwait(false);
-        var lag = new List<LagSeries>();
-        foreach (var job in health)
-        {
-            var runs = await _history.QueryAsync(RunQuery.ForJob(job.Job) with { Kind = RunKind.Sync, Limit = _options.LagChartRuns }, cancellationToken).ConfigureAwait(false);
-            lag.Add(new LagSeries(job.Job.Stream, job.Cadence, job.Cadence * _options.Health.StalledAfterCadences, LagHistory.From(runs)));
-        }
-
+        var lag = await LagSeriesAsync(jobs, cancellationToken).ConfigureAwait(false);
         var recent = await RunsAsync(new RunQuery { Tenant = tenant, Limit = _options.RecentRuns }, cancellationToken).ConfigureAwait(false);
         var errors = recent
             .SelectMany(r => r.ErrorsByClass)
@@ -74,8 +68,9 @@ internal sealed class DashboardQueries(
     public Task<IReadOnlyList<RunRecord>> RunsAsync(RunQuery query, CancellationToken cancellationToken) =>
         _history.QueryAsync(query, cancellationToken);
 
+    /// <summary>A tenant's lag over time per job, or <see langword="null"/> when it has no registered job.</summary>
     public async Task<IReadOnlyList<LagSeries>?> LagAsync(string tenant, CancellationToken cancellationToken) =>
-        (await TenantAsync(tenant, cancellationToken).ConfigureAwait(false))?.Lag;
+        Tenants().FirstOrDefault(g => g.Key == tenant) is { } jobs ? await LagSeriesAsync(jobs, cancellationToken).ConfigureAwait(false) : null;
 
     /// <summary>
     /// One run and its audit trail: the audit entries this run left for the records it names (its sample keys and
@@ -116,6 +111,19 @@ internal sealed class DashboardQueries(
         }
 
         return health;
+    }
+
+    private async Task<List<LagSeries>> LagSeriesAsync(IEnumerable<JobId> jobs, CancellationToken cancellationToken)
+    {
+        var series = new List<LagSeries>();
+        foreach (var job in jobs.OrderBy(j => j.Stream, StringComparer.Ordinal))
+        {
+            var cadence = runner.OptionsFor(job.Stream).Cadence;
+            var runs = await _history.QueryAsync(RunQuery.ForJob(job) with { Kind = RunKind.Sync, Limit = _options.LagChartRuns }, cancellationToken).ConfigureAwait(false);
+            series.Add(new LagSeries(job.Stream, cadence, cadence * _options.Health.StalledAfterCadences, LagHistory.From(runs)));
+        }
+
+        return series;
     }
 
     private async Task<List<ReconciliationEntry>> ReconciliationsAsync(string tenant, CancellationToken cancellationToken)
