@@ -32,7 +32,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
     [Fact]
     public async Task Overview_DrillIntoTenant_ShowsJobsAndRendersTheLagChart()
     {
-        await _page.GotoAsync("/synckit");
+        await GoToAsync("/synckit");
         (await _page.TitleAsync()).Should().Be("Tenants · SyncKit");
         (await _page.Locator("#tenants tbody tr").CountAsync()).Should().Be(2);
         (await _page.Locator("tr[data-tenant=globex]").InnerTextAsync()).Should().Contain("Stalled");
@@ -40,8 +40,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
 
         await _page.GetByRole(AriaRole.Link, new() { Name = "acme", Exact = true }).ClickAsync();
 
-        await _page.WaitForURLAsync("**/synckit/tenants/acme");
-        (await _page.Locator("h1").InnerTextAsync()).Should().Be("Tenant acme");
+        await WaitForPageAsync("**/synckit/tenants/acme", "Tenant acme");
         var chart = _page.Locator("svg.lag-chart[data-stream=orders]");
         await chart.WaitForAsync();
         var box = await chart.BoundingBoxAsync();
@@ -59,7 +58,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
 
         await _page.Locator($"#recent-runs a[href$='{_host.Runs["orders-3"]}']").ClickAsync();
 
-        await _page.WaitForURLAsync($"**/synckit/runs/{_host.Runs["orders-3"]}");
+        await WaitForPageAsync($"**/synckit/runs/{_host.Runs["orders-3"]}", $"Run {_host.Runs["orders-3"]}");
         (await _page.Locator("#audit + table").InnerTextAsync()).Should().Contain("dead-lettered");
         await ScreenshotAsync("run");
     }
@@ -68,13 +67,13 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
     public async Task DeadLetters_Retry_TheEntryLeavesTheList()
     {
         _host.Destination(DashboardHost.AcmeOrders).Fail = null;
-        await _page.GotoAsync("/synckit/dead-letters");
+        await GoToAsync("/synckit/dead-letters");
         (await _page.Locator("#dead-letters tbody tr").CountAsync()).Should().Be(1);
         await ScreenshotAsync("dead-letters");
 
         await _page.GetByRole(AriaRole.Button, new() { Name = "Retry 12" }).ClickAsync();
 
-        await _page.WaitForURLAsync("**/synckit/dead-letters?tenant=acme&done=retried");
+        await WaitForPageAsync("**/synckit/dead-letters?tenant=acme&done=retried", "Dead letters of acme");
         await _page.Locator("#dead-letters-empty").WaitForAsync();
         (await _page.Locator("tr[data-key='12']").CountAsync()).Should().Be(0);
         (await _page.GetByRole(AriaRole.Status).InnerTextAsync()).Should().Contain("recorded in run history");
@@ -88,9 +87,9 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
     {
         var runsBefore = (await _host.Store.Runs.QueryRunsAsync(new RunQuery { Limit = int.MaxValue }, default)).Count;
         _host.Source(DashboardHost.AcmeOrders).Add(DashboardHost.Record(3, version: 2));
-        await _page.GotoAsync("/synckit/tenants/acme");
+        await GoToAsync("/synckit/tenants/acme");
         await _page.Locator("tr[data-stream=orders]").GetByRole(AriaRole.Link, new() { Name = "Replay…" }).ClickAsync();
-        await _page.WaitForURLAsync("**/synckit/replay?job=acme%2Forders");
+        await WaitForPageAsync("**/synckit/replay?job=acme%2Forders", "Dry-run replay");
 
         await _page.GetByLabel("From (UTC, inclusive)").FillAsync("2026-03-01T08:00");
         await _page.GetByLabel("To (UTC, exclusive)").FillAsync("2026-03-01T08:00:05");
@@ -104,6 +103,20 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
         rows[0].Should().StartWith("Unchanged");
         (await _host.Store.Runs.QueryRunsAsync(new RunQuery { Limit = int.MaxValue }, default)).Should().HaveCount(runsBefore, "a dry run writes nothing");
         await ScreenshotAsync("replay");
+    }
+
+    // Navigation waits for the new document only, then for the page's heading: the pages load nothing else, and
+    // waiting for the browser's load event proved unreliable with the machine's newer Chromium under load.
+    private async Task GoToAsync(string path)
+    {
+        await _page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        await _page.Locator("main h1").WaitForAsync();
+    }
+
+    private async Task WaitForPageAsync(string url, string heading)
+    {
+        await _page.WaitForURLAsync(url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await _page.Locator("main h1", new PageLocatorOptions { HasTextString = heading }).WaitForAsync();
     }
 
     private Task ScreenshotAsync(string name) =>
