@@ -11,12 +11,12 @@ internal sealed class SampleSettings
 {
     private const string DefaultStore = "sqlite:./vomo-sync.db";
 
-    private SampleSettings(Uri? vomoUrl, IReadOnlyDictionary<string, string> tokens, IReadOnlyList<string> tenants, string sqlitePath)
+    private SampleSettings(Uri? vomoUrl, IReadOnlyDictionary<string, string> tokens, IReadOnlyList<string> tenants, (string? SqlitePath, string? PostgresConnectionString) store)
     {
         VomoUrl = vomoUrl;
         Tokens = tokens;
         Tenants = tenants;
-        SqlitePath = sqlitePath;
+        (SqlitePath, PostgresConnectionString) = store;
     }
 
     /// <summary>The VOMO API base, if given.</summary>
@@ -28,8 +28,11 @@ internal sealed class SampleSettings
     /// <summary>The tenants the command acts on (all, or the one <c>--tenant</c> names).</summary>
     public IReadOnlyList<string> Tenants { get; }
 
-    /// <summary>The SQLite file of the state store and the CRM tables.</summary>
-    public string SqlitePath { get; }
+    /// <summary>The SQLite file of the state store and the CRM tables (<c>sqlite:PATH</c>), unless PostgreSQL is chosen.</summary>
+    public string? SqlitePath { get; }
+
+    /// <summary>The PostgreSQL database of the state store and the CRM tables (<c>postgres:CONNECTION_STRING</c>), if chosen.</summary>
+    public string? PostgresConnectionString { get; }
 
     public static SampleSettings Resolve(CommandLine line, IConfiguration configuration)
     {
@@ -61,19 +64,19 @@ internal sealed class SampleSettings
             throw new UsageException($"'--tenant {tenant}' has no token: give it with --token {tenant}=TOKEN.");
         }
 
-        return new SampleSettings(vomoUrl, tokens, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], SqlitePathOf(line.Value("store") ?? section["Store"] ?? DefaultStore));
+        return new SampleSettings(vomoUrl, tokens, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], StoreOf(line.Value("store") ?? section["Store"] ?? DefaultStore));
     }
 
-    private static string SqlitePathOf(string store)
+    private static (string? SqlitePath, string? PostgresConnectionString) StoreOf(string store)
     {
         if (store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length)
         {
-            return store["sqlite:".Length..];
+            return (store["sqlite:".Length..], null);
         }
 
-        if (store.StartsWith("postgres:", StringComparison.Ordinal))
+        if (store.StartsWith("postgres:", StringComparison.Ordinal) && store.Length > "postgres:".Length)
         {
-            throw new UsageException("'--store postgres:...' is not available in this build of the sample yet; use sqlite:PATH.");
+            return (null, store["postgres:".Length..]);
         }
 
         throw new UsageException($"'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not '{store}'.");

@@ -1,12 +1,8 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using SyncKit.Samples.Vomo.Connector;
-using SyncKit.Samples.Vomo.Crm;
-using SyncKit.Sqlite;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
-/// <summary><c>sync</c>: one poll cycle per tenant and resource into the SQLite CRM; tenants run side by side.</summary>
+/// <summary><c>sync</c>: one poll cycle per tenant and resource into the CRM (SQLite or PostgreSQL); tenants run side by side.</summary>
 internal static class SyncCommand
 {
     public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
@@ -15,49 +11,35 @@ internal static class SyncCommand
     public static async Task<int> RunAsync(CommandLine line, IConfiguration configuration, TimeProvider time, TextWriter output, CancellationToken cancellationToken, Action<SyncJobOptions>? configure = null)
     {
         var settings = SampleSettings.Resolve(line, configuration);
-        if (line.Flag("watch"))
-        {
-            throw new UsageException("'sync --watch' is not available in this build of the sample yet; run 'sync' on a schedule.");
-        }
-
+        var tuning = ConnectionTuning.From(configuration);
         if (settings.VomoUrl is null || settings.Tenants.Count == 0)
         {
             throw new UsageException("'sync' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
         }
 
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = settings.SqlitePath }.ToString();
-        using var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = connectionString }, time);
-        await store.InitializeAsync(cancellationToken);
-        await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken);
-        var engine = new SyncEngine(store, time);
-        using var http = new HttpClient();
-        var tenants = settings.Tenants
-            .Select(t => new TenantSync(engine, t, new VomoClient(http, new VomoConnection(settings.Tokens[t], settings.VomoUrl) { RequestTimeout = TimeSpan.FromSeconds(10) }, time), time, configure))
-            .ToList();
-
-        (string Tenant, IReadOnlyList<RunRecord> Runs)[] results;
-        try
+        if (line.Value("dashboard") is not null)
         {
-            results = await Task.WhenAll(tenants.Select(async t => (t.Tenant, await t.RunOnceAsync(cancellationToken))));
-        }
-        finally
-        {
-            tenants.ForEach(t => t.Dispose());
+            throw new UsageException("'--dashboard' is not available in this build of the sample yet.");
         }
 
-        foreach (var (_, runs) in results)
+        if (line.Flag("watch"))
         {
-            foreach (var run in runs)
-            {
-                var counts = run.Counts;
-                await output.WriteLineAsync($"{run.Job,-22} {run.Outcome,-24} read {counts.Read,6}  written {counts.Written,6}  skipped {counts.Skipped,6}  retried {counts.Retried,4}  dead-lettered {counts.DeadLettered,4}{(run.Error is null ? string.Empty : $"  {run.Error}")}");
-            }
+            return await WatchCommand.RunAsync(settings, tuning, configuration, time, output, cancellationToken);
         }
 
-        return results.Select(r => TenantSync.ExitCodeOf(r.Runs)).DefaultIfEmpty(ExitCodes.Done).Max();
+        await using var session = await SyncSession.OpenAsync(settings, settings.VomoUrl, settings.Tokens, settings.Tenants, tuning, time, configure, cancellationToken);
+        IReadOnlyList<RunRecord> runs;
+        await using (LiveProgress.Start(session.Tenants.SelectMany(t => t.Jobs).Select(j => j.Id), output, time))
+        {
+            runs = await session.RunCycleAsync(cancellationToken);
+        }
+
+        await RunReport.WriteRunsAsync(output, runs);
+        return session.Tenants.Select(t => TenantSync.ExitCodeOf(runs.Where(r => r.Job.Tenant == t.Tenant))).DefaultIfEmpty(ExitCodes.Done).Max();
     }
 
-    private static IConfiguration Configuration() =>
+    /// <summary>The settings files and environment variables the Generic Host would read.</summary>
+    public static IConfiguration Configuration() =>
         new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
             .AddEnvironmentVariables()

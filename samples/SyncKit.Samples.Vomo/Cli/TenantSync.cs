@@ -10,40 +10,60 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// </summary>
 internal sealed class TenantSync : IDisposable
 {
-    private readonly SyncEngine _engine;
-    private readonly TokenBucketRateLimiter _budget;
+    private readonly RateLimiter _budget;
     private readonly IReadOnlyList<Func<CancellationToken, Task<RunRecord>>> _jobs;
 
-    public TenantSync(SyncEngine engine, string tenant, VomoClient client, TimeProvider time, Action<SyncJobOptions>? configure = null)
+    public TenantSync(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, TimeProvider time, Action<SyncJobOptions>? configure = null, ConnectionTuning? tuning = null)
     {
-        _engine = engine;
         Tenant = tenant;
-
-        // VOMO's budget is per token; stay a little under the simulator's documented default of 20 requests/s.
-        var budget = _budget = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        tuning ??= new ConnectionTuning();
+        var budget = _budget = Budget(tuning);
+        var sourceOptions = tuning.SourceOptions();
+        var jobs = new List<MonitoredJob>();
+        SyncJobOptions Options(string stream)
         {
-            TokenLimit = 15,
-            TokensPerPeriod = 15,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 1_000,
-        });
-        var sourceOptions = new VomoSourceOptions();
-        SyncJobOptions Options()
-        {
-            var options = new SyncJobOptions { SourceName = $"vomo:{tenant}", SourceRateLimiter = budget, Lookback = TimeSpan.FromMinutes(1) };
+            var options = new SyncJobOptions();
+            Configure(options, tenant, budget, tuning);
             configure?.Invoke(options);
+            jobs.Add(new MonitoredJob(new JobId(tenant, stream), options));
             return options;
         }
 
-        _jobs =
-        [
-            Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), new SqliteCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts, SqliteCrmDestination<VomoUser>.WelcomeAccepted, time), VomoRecordSerializers.Users) { Options = Options() }),
-            Job(new SyncJob<VomoProject>(new JobId(tenant, "projects"), new VomoSource<VomoProject>(client, VomoResources.Projects, sourceOptions), new SqliteCrmDestination<VomoProject>(CrmTable<VomoProject>.Projects, timeProvider: time), VomoRecordSerializers.Projects) { Options = Options() }),
-            Job(new SyncJob<VomoGroupRecord>(new JobId(tenant, "groups"), new VomoGroupSource(client, sourceOptions), new SqliteCrmDestination<VomoGroupRecord>(CrmTable<VomoGroupRecord>.Groups, timeProvider: time), VomoRecordSerializers.Groups) { Options = Options() }),
-        ];
+        _jobs = [.. VomoStreams.All.Select(stream => stream.Bind(engine, crm, tenant, client, sourceOptions, Options(stream.Name), time))];
+        Jobs = jobs;
     }
 
     public string Tenant { get; }
+
+    /// <summary>The tenant's jobs with their options, for health checks.</summary>
+    public IReadOnlyList<MonitoredJob> Jobs { get; }
+
+    /// <summary>A tenant's request budget: VOMO's is per token, so every job of the tenant shares one.</summary>
+    public static TokenBucketRateLimiter Budget(ConnectionTuning tuning)
+    {
+        // Refill about ten times a second so the budget stays smooth rather than bursting once a second.
+        var tokens = (int)Math.Ceiling(tuning.RequestsPerSecond / 10);
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = tokens,
+            TokensPerPeriod = tokens,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(tokens / tuning.RequestsPerSecond),
+            QueueLimit = 1_000,
+        });
+    }
+
+    /// <summary>
+    /// A tenant job's options: its own source name (so its own circuit breaker) and the tenant's budget, a lookback
+    /// past the replica lag, and the tuning's retry delay.
+    /// </summary>
+    public static void Configure(SyncJobOptions options, string tenant, RateLimiter budget, ConnectionTuning tuning)
+    {
+        options.SourceName = $"vomo:{tenant}";
+        options.SourceRateLimiter = budget;
+        options.Lookback = TimeSpan.FromMinutes(1);
+        options.RetryBaseDelay = tuning.RetryBaseDelay;
+        options.Cadence = tuning.Cadence;
+    }
 
     /// <summary>Runs each job once, in turn; a job stopped on 401/403 ends the tenant's cycle.</summary>
     public async Task<IReadOnlyList<RunRecord>> RunOnceAsync(CancellationToken cancellationToken)
@@ -72,5 +92,4 @@ internal sealed class TenantSync : IDisposable
 
     public void Dispose() => _budget.Dispose();
 
-    private Func<CancellationToken, Task<RunRecord>> Job<T>(SyncJob<T> job) => token => _engine.RunAsync(job, token);
 }

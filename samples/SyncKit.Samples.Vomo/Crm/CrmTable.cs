@@ -39,13 +39,13 @@ public sealed class CrmTable<T>
         u => u.UpdatedAt,
         u => [u.Email, u.FirstName, u.LastName, u.Phone, u.MembershipStatus]);
 
-    /// <summary>VOMO projects → <c>crm_projects</c> (booleans as 0/1).</summary>
+    /// <summary>VOMO projects → <c>crm_projects</c> (booleans: SQLite stores them as 0/1, PostgreSQL as <c>boolean</c>).</summary>
     public static CrmTable<VomoProject> Projects { get; } = new(
         "crm_projects",
         ["name", "description", "project_type", "published", "active"],
         p => p.Id,
         p => p.UpdatedAt,
-        p => [p.Name, p.Description, p.ProjectType, p.Published ? 1 : 0, p.Active ? 1 : 0]);
+        p => [p.Name, p.Description, p.ProjectType, p.Published, p.Active]);
 
     /// <summary>VOMO groups → <c>crm_groups</c>, members as a JSON array of external ids sorted as strings.</summary>
     public static CrmTable<VomoGroupRecord> Groups { get; } = new(

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SyncKit.Samples.Vomo.Connector;
@@ -13,7 +12,6 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// <typeparam name="T">The record type.</typeparam>
 public sealed class SqliteCrmDestination<T> : IDestination<T>
 {
-    private static readonly TimeSpan WelcomeHold = TimeSpan.FromMinutes(5);
     private readonly CrmTable<T> _table;
     private readonly Func<string, T, WelcomeNotification?>? _welcome;
     private readonly TimeProvider _time;
@@ -33,11 +31,7 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>
     /// <param name="tenant">The tenant.</param>
     /// <param name="user">The user.</param>
     /// <returns>The notification, or <see langword="null"/>.</returns>
-    public static WelcomeNotification? WelcomeAccepted(string tenant, VomoUser user)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return user.MembershipStatus == "ACCEPTED" ? new WelcomeNotification(tenant, user.Id.ToString(CultureInfo.InvariantCulture), user.Email) : null;
-    }
+    public static WelcomeNotification? WelcomeAccepted(string tenant, VomoUser user) => CrmWelcomes.Accepted(tenant, user);
 
     /// <inheritdoc />
     public bool WritesInStateTransaction => true;
@@ -66,34 +60,17 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>
             }
         }
 
-        await SendWelcomesAsync(batch.Dedup, transaction, tenant, welcomes, cancellationToken).ConfigureAwait(false);
+        await CrmWelcomes.RecordAsync(batch.Dedup, tenant, welcomes, held => AddToOutboxAsync(transaction, tenant, held, cancellationToken), cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 
-    /// <summary>
-    /// Pattern B: reserve each welcome in the dedup store, put it in the outbox, complete it. All of it is in the
-    /// state transaction, so a welcome is recorded exactly once.
-    /// </summary>
-    private async Task SendWelcomesAsync(IDedupStore dedup, SqliteTransaction transaction, string tenant, List<WelcomeNotification> welcomes, CancellationToken cancellationToken)
+    private async Task AddToOutboxAsync(SqliteTransaction transaction, string tenant, List<WelcomeNotification> welcomes, CancellationToken cancellationToken)
     {
-        if (welcomes.Count == 0)
-        {
-            return;
-        }
-
-        var scope = $"{tenant}/welcome";
-        var reservations = await dedup.ReserveAsync(scope, welcomes.ConvertAll(w => w.IdempotencyKey), WelcomeHold, cancellationToken).ConfigureAwait(false);
-        var held = welcomes.Where((_, i) => reservations[i].IsHeld).ToList();
-        if (held.Count == 0)
-        {
-            return;
-        }
-
         await using var insert = transaction.Connection!.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = "INSERT OR IGNORE INTO crm_outbox (idempotency_key, tenant, payload, created_at) VALUES ($key, $tenant, $payload, $created_at)";
         var createdAt = CrmFormat.SourceTime(_time.GetUtcNow());
-        foreach (var welcome in held)
+        foreach (var welcome in welcomes)
         {
             insert.Parameters.Clear();
             insert.Parameters.AddWithValue("$key", welcome.IdempotencyKey);
@@ -102,7 +79,5 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>
             insert.Parameters.AddWithValue("$created_at", createdAt);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        await dedup.CompleteAsync(scope, held.ConvertAll(w => w.IdempotencyKey), cancellationToken).ConfigureAwait(false);
     }
 }

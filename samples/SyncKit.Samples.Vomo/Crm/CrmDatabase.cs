@@ -1,0 +1,79 @@
+using Microsoft.Data.Sqlite;
+using SyncKit.Postgres;
+using SyncKit.Sqlite;
+
+namespace SyncKit.Samples.Vomo.Crm;
+
+/// <summary>
+/// The one database that holds SyncKit's state and the CRM tables — a SQLite file or a PostgreSQL database — and
+/// the CRM destinations that write in its store's transaction.
+/// </summary>
+internal abstract class CrmDatabase : IAsyncDisposable
+{
+    /// <summary>The state store.</summary>
+    public abstract ISyncStateStore Store { get; }
+
+    /// <summary>Opens the SQLite file (creating the store's and the CRM's tables).</summary>
+    public static async Task<CrmDatabase> OpenSqliteAsync(string path, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
+        var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = connectionString }, time);
+        try
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
+            return new Sqlite(store);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Connects to the PostgreSQL database (migrating the store's schema and creating the CRM's tables).</summary>
+    public static async Task<CrmDatabase> OpenPostgresAsync(string connectionString, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var store = PostgresSyncStateStore.Create(new PostgresSyncStateStoreOptions { ConnectionString = connectionString }, time);
+        try
+        {
+            await store.StartAsync(cancellationToken).ConfigureAwait(false);
+            await PostgresCrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
+            return new Postgres(store);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The CRM destination for <paramref name="table"/> on this database.</summary>
+    public abstract IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time);
+
+    public abstract ValueTask DisposeAsync();
+
+    private sealed class Sqlite(SqliteSyncStateStore store) : CrmDatabase
+    {
+        public override ISyncStateStore Store => store;
+
+        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
+            new SqliteCrmDestination<T>(table, welcome, time);
+
+        public override ValueTask DisposeAsync()
+        {
+            store.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class Postgres(PostgresSyncStateStore store) : CrmDatabase
+    {
+        public override ISyncStateStore Store => store;
+
+        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
+            new PostgresCrmDestination<T>(table, welcome, time);
+
+        public override ValueTask DisposeAsync() => store.DisposeAsync();
+    }
+}
