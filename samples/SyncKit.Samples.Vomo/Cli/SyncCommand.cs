@@ -17,14 +17,15 @@ internal static class SyncCommand
             throw new UsageException("'sync' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
         }
 
-        if (line.Value("dashboard") is not null)
-        {
-            throw new UsageException("'--dashboard' is not available in this build of the sample yet.");
-        }
-
+        var dashboard = line.Value("dashboard") is { } url ? DashboardHost.Parse(url) : null;
         if (line.Flag("watch"))
         {
-            return await WatchCommand.RunAsync(settings, tuning, configuration, time, output, cancellationToken);
+            return await WatchCommand.RunAsync(settings, tuning, configuration, dashboard, time, output, cancellationToken);
+        }
+
+        if (dashboard is not null)
+        {
+            throw new UsageException("'--dashboard' is served while 'sync --watch' runs; add --watch.");
         }
 
         await using var session = await SyncSession.OpenAsync(settings, settings.VomoUrl, settings.Tokens, settings.Tenants, tuning, time, configure, cancellationToken);

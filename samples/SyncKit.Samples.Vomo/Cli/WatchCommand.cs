@@ -9,11 +9,13 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// <summary>
 /// <c>sync --watch</c>: the three streams registered with the Generic Host (<c>services.AddSyncKit</c>) and polled by
 /// SyncKit's scheduler at each tenant's cadence until Ctrl+C or SIGTERM, which let the runs in flight commit what
-/// finished. Each tenant has its own source name (so its own circuit breaker) and request budget.
+/// finished. Each tenant has its own source name (so its own circuit breaker) and request budget. With
+/// <c>--dashboard URL</c> the host is a web application serving the operations dashboard and <c>/metrics</c>
+/// (see <see cref="DashboardHost"/>).
 /// </summary>
 internal static class WatchCommand
 {
-    public static async Task<int> RunAsync(SampleSettings settings, ConnectionTuning tuning, IConfiguration configuration, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(SampleSettings settings, ConnectionTuning tuning, IConfiguration configuration, Uri? dashboard, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
     {
         // The host runs on the database's own store, so the CRM rows commit in the store's transaction.
         await using var crm = await SyncSession.OpenDatabaseAsync(settings, time, cancellationToken);
@@ -24,30 +26,37 @@ internal static class WatchCommand
         var budgets = settings.Tenants.ToDictionary(t => t, _ => TenantSync.Budget(tuning));
         try
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager(), DisableDefaults = true });
-            builder.Configuration.AddConfiguration(configuration);
-            // Retries are expected against VOMO and show in the progress; log only what needs an operator.
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("SyncKit", LogLevel.Error);
-            builder.Services.AddSingleton(time);
-            builder.Services.AddSyncKit(kit =>
+            void Configure(IHostApplicationBuilder builder)
             {
-                kit.UseStore(_ => crm.Store)
-                    .ConfigureScheduler(s =>
-                    {
-                        // Every tenant's streams may poll at once; first runs are spread over a few seconds.
-                        s.MaxConcurrentRuns = Math.Max(1, settings.Tenants.Count * VomoStreams.All.Count);
-                        s.StartupStagger = TimeSpan.FromSeconds(5);
-                    });
-                foreach (var stream in VomoStreams.All)
+                builder.Configuration.AddConfiguration(configuration);
+                // Retries are expected against VOMO and show in the progress; log only what needs an operator.
+                builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("SyncKit", LogLevel.Error);
+                builder.Services.AddSingleton(time);
+                builder.Services.AddSyncKit(kit =>
                 {
-                    stream.Register(kit, crm, clients, tuning.SourceOptions(), (tenant, options) => TenantSync.Configure(options, tenant, budgets[tenant], tuning), time);
-                }
-            });
+                    kit.UseStore(_ => crm.Store)
+                        .ConfigureScheduler(s =>
+                        {
+                            // Every tenant's streams may poll at once; first runs are spread over a few seconds.
+                            s.MaxConcurrentRuns = Math.Max(1, settings.Tenants.Count * VomoStreams.All.Count);
+                            s.StartupStagger = TimeSpan.FromSeconds(5);
+                        });
+                    foreach (var stream in VomoStreams.All)
+                    {
+                        stream.Register(kit, crm, clients, tuning.SourceOptions(), (tenant, options) => TenantSync.Configure(options, tenant, budgets[tenant], tuning), time);
+                    }
+                });
+            }
 
-            using var host = builder.Build();
+            using var host = dashboard is null ? Watch(Configure) : DashboardHost.Build(dashboard, Configure);
             var runner = host.Services.GetRequiredService<SyncJobRunner>();
             var store = host.Services.GetRequiredService<ISyncStateStore>();
             await output.WriteLineAsync($"Watching {settings.Tenants.Count} tenant(s) every {tuning.Cadence:g}; Ctrl+C stops after the runs in flight commit.");
+            if (dashboard is not null)
+            {
+                await output.WriteLineAsync($"Dashboard at {dashboard} (local requests only); Prometheus metrics at {DashboardHost.MetricsUrl(dashboard)}.");
+            }
+
             await using (LiveProgress.Start(runner.Jobs, output, time))
             {
                 try
@@ -78,5 +87,13 @@ internal static class WatchCommand
                 budget.Dispose();
             }
         }
+    }
+
+    /// <summary>The host without a web server, when no dashboard is asked for.</summary>
+    private static IHost Watch(Action<IHostApplicationBuilder> configure)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager(), DisableDefaults = true });
+        configure(builder);
+        return builder.Build();
     }
 }
