@@ -156,7 +156,8 @@ public class VomoEndToEndBenchmarks
         var client = new VomoClient(_http!, new VomoConnection(_simulator!.Tenants[0].Token, _simulator.BaseUrl));
         var job = new SyncJob<VomoUser>(
             new JobId(Tenant, "users"),
-            new VomoSource<VomoUser>(client, VomoResources.Users),
+            // The simulator's rate limit is off here, so pages may be read ahead of the writes.
+            new VomoSource<VomoUser>(client, VomoResources.Users, new VomoSourceOptions { ReadAheadPages = 4 }),
             new SqliteCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts),
             VomoRecordSerializers.Users)
         {

@@ -27,7 +27,11 @@ public sealed class VomoSourceOptions
     /// writes this one; 0 reads strictly one page after another. A page read ahead that fails is read again when
     /// its turn comes, so errors and <c>Retry-After</c> still reach the engine's retries.
     /// </summary>
-    /// <value>Default 4.</value>
+    /// <value>
+    /// Default 0. Pages read ahead do not wait for the job's <see cref="SyncKit.SyncJobOptions.SourceRateLimiter"/>, so
+    /// raise it only where the server enforces no request budget (a private deployment, the simulator with its limit
+    /// off); against a budget they would spend it and come back as 429s.
+    /// </value>
     [Range(0, 16)]
-    public int ReadAheadPages { get; init; } = 4;
+    public int ReadAheadPages { get; init; }
 }
