@@ -11,5 +11,5 @@ if (args is ["--reconcile-memory", var side])
     return await SyncKit.Benchmarks.Reconciliation.ReconcileMemoryMeasurement.RunAsync(side);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(BacklogMemoryMeasurement).Assembly).Run(args);
 return 0;

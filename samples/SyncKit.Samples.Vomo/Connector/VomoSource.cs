@@ -6,8 +6,9 @@ namespace SyncKit.Samples.Vomo.Connector;
 
 /// <summary>
 /// Polls one VOMO list (users or projects) for one organization, correct under live offset pages, whole-second
-/// ties and replica lag without trusting the list's order: see <see cref="VomoSourceOptions"/>. Each call makes
-/// exactly one request, so the engine's retries, breaker and rate limiter govern every request.
+/// ties and replica lag without trusting the list's order: see <see cref="VomoSourceOptions"/>. Each call hands on
+/// one page and keeps a few pages after it in flight (<see cref="VomoSourceOptions.ReadAheadPages"/>); only a read
+/// the call itself makes can fail it, so the engine's retries, breaker and rate limiter govern the reads.
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
 public sealed class VomoSource<T> : ISource<T>

@@ -21,4 +21,17 @@ public sealed class VomoSourceOptions
     /// <value>Default 5.</value>
     [Range(1, 100)]
     public int MaxPasses { get; init; } = 5;
+
+    /// <summary>
+    /// How many pages after the one being handed on are kept in flight, so the next pages arrive while the engine
+    /// writes this one; 0 reads strictly one page after another. A page read ahead that fails is read again when
+    /// its turn comes, so errors and <c>Retry-After</c> still reach the engine's retries.
+    /// </summary>
+    /// <value>
+    /// Default 0. Pages read ahead do not wait for the job's <see cref="SyncKit.SyncJobOptions.SourceRateLimiter"/>, so
+    /// raise it only where the server enforces no request budget (a private deployment, the simulator with its limit
+    /// off); against a budget they would spend it and come back as 429s.
+    /// </value>
+    [Range(0, 16)]
+    public int ReadAheadPages { get; init; }
 }

@@ -135,6 +135,25 @@ public sealed class VomoSourceTests
     }
 
     [Fact]
+    public async Task RunAsync_PageReadAheadFails_ReadsItAgainOnItsTurnWithoutFailingTheRun()
+    {
+        var recorder = new RecordingHandler();
+        using var failing = new FailFirstHandler("/v1/users?page=3") { InnerHandler = recorder };
+        await using var sim = await SimulatorHarness.StartAsync(users: 60, bulkImportShare: 0, handler: failing);
+        var (engine, _, crm) = Setup(sim.Time);
+        var source = new VomoSource<VomoUser>(sim.Client(), VomoResources.Users, new VomoSourceOptions { ReplicaLag = TimeSpan.Zero, ReadAheadPages = 2 });
+
+        // No retries: a failure that reached the engine would fail the run.
+        var run = await engine.RunAsync(UsersJob(source, crm, retries: 0));
+
+        failing.Failed.Should().BeTrue("page 3 is read ahead while page 1 is handed on, and that read fails");
+        run.Outcome.Should().Be(RunOutcome.Succeeded);
+        run.ErrorsByClass.Should().BeEmpty();
+        crm.Rows.Should().HaveCount(60);
+        recorder.Calls.Count(c => c.PathAndQuery == "/v1/users?page=3").Should().Be(2, "read again on its turn in the first pass, then once in the second");
+    }
+
+    [Fact]
     public async Task RunAsync_BudgetSpent_WaitsOutRetryAfterAndCompletes()
     {
         await using var sim = await SimulatorHarness.StartAsync(users: 60, rateLimit: new RateLimitOptions { PermitsPerSecond = 2, Burst = 2 });
@@ -149,6 +168,26 @@ public sealed class VomoSourceTests
         record.ErrorsByClass.Should().ContainKey(ErrorClass.RateLimited);
         crm.Rows.Should().HaveCount(60);
         (sim.Time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(2), "eight requests at two a second, two of them from the burst");
+    }
+
+    /// <summary>Answers the first request for one path and query with a <c>500</c> before it reaches the server.</summary>
+    private sealed class FailFirstHandler(string pathAndQuery) : DelegatingHandler
+    {
+        public bool Failed { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (this)
+            {
+                if (!Failed && request.RequestUri!.PathAndQuery == pathAndQuery)
+                {
+                    Failed = true;
+                    return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.InternalServerError) { Content = new StringContent("{\"message\":\"Server Error\"}") });
+                }
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private static (SyncEngine Engine, InMemorySyncStateStore Store, InMemoryCrm<VomoUser> Crm) Setup(FakeTimeProvider time)

@@ -28,12 +28,17 @@ internal sealed class WindowReader<T>(VomoClient client, VomoResource<T> resourc
         // Continue the session the last page left, or (new run, crash, retry after a different continuation) start over from the cursor.
         if (!_sessions.TryGetValue(context.Job, out var session) || !Equals(session.Expected, after))
         {
-            session = WindowSession<T>.Open(after, Max(context.Lookback, options.ReplicaLag));
+            session?.Pages.Dispose();
+            session = WindowSession<T>.Open(after, Max(context.Lookback, options.ReplicaLag), lowerBound =>
+                new PageReadAhead<T>(client, resource, new VomoListQuery(UpdatedAfter: lowerBound), options.ReadAheadPages));
+            session.Expected = after;
+
+            // Held from the start, so a read that fails leaves this session (its read-ahead owned) to the retry.
+            _sessions[context.Job] = session;
         }
 
         var start = after ?? session.Position.Opening();
-        var query = new VomoListQuery(UpdatedAfter: session.LowerBound);
-        var page = await client.ListAsync(resource, query, session.Page, cancellationToken).ConfigureAwait(false);
+        var page = await session.Pages.ReadAsync(session.Page, cancellationToken).ConfigureAwait(false);
 
         // Nothing above may change the session: a failed read is retried from the same state.
         var records = session.Take(page.Data, resource);
@@ -64,9 +69,9 @@ internal sealed class WindowReader<T>(VomoClient client, VomoResource<T> resourc
         {
             _sessions[context.Job] = session;
         }
-        else
+        else if (_sessions.TryRemove(context.Job, out _))
         {
-            _sessions.TryRemove(context.Job, out _);
+            session.Pages.Dispose();
         }
 
         return new WindowPage<T>(records, start, next, hasMore);
@@ -79,19 +84,23 @@ internal sealed class WindowReader<T>(VomoClient client, VomoResource<T> resourc
 internal sealed class WindowSession<T>
     where T : class
 {
-    private WindowSession(WindowPosition position, bool midPass, TimeSpan lookback)
+    private WindowSession(WindowPosition position, bool midPass, TimeSpan lookback, Func<DateTimeOffset?, PageReadAhead<T>> pages)
     {
         Position = position;
         Pass = position.Pass;
         Page = position.Page;
         MidPass = midPass;
         LowerBound = position.Anchor - lookback;
+        Pages = pages(LowerBound);
     }
 
     public WindowPosition Position { get; }
 
     /// <summary>The list's <c>updated_after</c>; <see langword="null"/> reads everything (the first window).</summary>
     public DateTimeOffset? LowerBound { get; }
+
+    /// <summary>The window's list (filtered from <see cref="LowerBound"/>), read a few pages ahead.</summary>
+    public PageReadAhead<T> Pages { get; }
 
     public int Pass { get; private set; }
 
@@ -118,10 +127,10 @@ internal sealed class WindowSession<T>
 
     private int PagesInPass { get; set; }
 
-    public static WindowSession<T> Open(Cursor? after, TimeSpan lookback)
+    public static WindowSession<T> Open(Cursor? after, TimeSpan lookback, Func<DateTimeOffset?, PageReadAhead<T>> pages)
     {
         var (position, midPass) = WindowPosition.Parse(after);
-        return new WindowSession<T>(position, midPass, lookback);
+        return new WindowSession<T>(position, midPass, lookback, pages);
     }
 
     /// <summary>Takes a page's items: returns those not already handed on, and notes what the pass learned.</summary>
@@ -183,6 +192,7 @@ internal sealed class WindowSession<T>
         var next = Position.AfterPage(Pass, Page);
         Pass++;
         Page = 1;
+        Pages.Reset();
         MidPass = false;
         FoundSettledChange = false;
         PagesInPass = 0;
