@@ -1,8 +1,4 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using SyncKit.Samples.Vomo.Connector;
-using SyncKit.Samples.Vomo.Crm;
-using SyncKit.Sqlite;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
@@ -10,56 +6,25 @@ namespace SyncKit.Samples.Vomo.Cli;
 internal static class SyncCommand
 {
     public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
-        RunAsync(line, Configuration(), TimeProvider.System, Console.Out, cancellationToken);
+        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
 
-    public static async Task<int> RunAsync(CommandLine line, IConfiguration configuration, TimeProvider time, TextWriter output, CancellationToken cancellationToken, Action<SyncJobOptions>? configure = null)
+    public static Task<int> RunAsync(CommandLine line, IConfiguration configuration, TimeProvider time, TextWriter output, CancellationToken cancellationToken, Action<SyncJobOptions>? configure = null) =>
+        RunAsync(line, new CommandEnvironment(configuration, time, output, configure), cancellationToken);
+
+    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        var settings = SampleSettings.Resolve(line, configuration);
         if (line.Flag("watch"))
         {
             throw new UsageException("'sync --watch' is not available in this build of the sample yet; run 'sync' on a schedule.");
         }
 
-        if (settings.VomoUrl is null || settings.Tenants.Count == 0)
+        using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
+        var results = await Task.WhenAll(context.Tenants().Select(t => new TenantSync(context.Engine, t).RunOnceAsync(cancellationToken)));
+        foreach (var run in results.SelectMany(r => r))
         {
-            throw new UsageException("'sync' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
+            await context.Output.WriteLineAsync(RunText.Summary(run));
         }
 
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = settings.SqlitePath }.ToString();
-        using var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = connectionString }, time);
-        await store.InitializeAsync(cancellationToken);
-        await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken);
-        var engine = new SyncEngine(store, time);
-        using var http = new HttpClient();
-        var tenants = settings.Tenants
-            .Select(t => new TenantSync(engine, t, new VomoClient(http, new VomoConnection(settings.Tokens[t], settings.VomoUrl) { RequestTimeout = TimeSpan.FromSeconds(10) }, time), time, configure))
-            .ToList();
-
-        (string Tenant, IReadOnlyList<RunRecord> Runs)[] results;
-        try
-        {
-            results = await Task.WhenAll(tenants.Select(async t => (t.Tenant, await t.RunOnceAsync(cancellationToken))));
-        }
-        finally
-        {
-            tenants.ForEach(t => t.Dispose());
-        }
-
-        foreach (var (_, runs) in results)
-        {
-            foreach (var run in runs)
-            {
-                var counts = run.Counts;
-                await output.WriteLineAsync($"{run.Job,-22} {run.Outcome,-24} read {counts.Read,6}  written {counts.Written,6}  skipped {counts.Skipped,6}  retried {counts.Retried,4}  dead-lettered {counts.DeadLettered,4}{(run.Error is null ? string.Empty : $"  {run.Error}")}");
-            }
-        }
-
-        return results.Select(r => TenantSync.ExitCodeOf(r.Runs)).DefaultIfEmpty(ExitCodes.Done).Max();
+        return results.Select(TenantSync.ExitCodeOf).DefaultIfEmpty(ExitCodes.Done).Max();
     }
-
-    private static IConfiguration Configuration() =>
-        new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
 }

@@ -1,0 +1,119 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Crm;
+using SyncKit.Sqlite;
+
+namespace SyncKit.Samples.Vomo.Cli;
+
+/// <summary>Where a command runs: its configuration, clock and output, and the options every job gets last (tests shorten retries with them).</summary>
+internal sealed record CommandEnvironment(IConfiguration Configuration, TimeProvider Time, TextWriter Output, Action<SyncJobOptions>? Configure = null)
+{
+    /// <summary>The real environment: <c>appsettings.json</c> and environment variables, the system clock, the console.</summary>
+    public static CommandEnvironment Default() => new(
+        new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build(),
+        TimeProvider.System,
+        Console.Out);
+}
+
+/// <summary>
+/// What a command works with once its settings are resolved: the store (SyncKit's state and the CRM tables in one
+/// SQLite file), the engine, and, for commands that talk to VOMO, each tenant's jobs.
+/// </summary>
+internal sealed class CommandContext : IDisposable
+{
+    private readonly HttpClient _http = new();
+    private readonly SqliteSyncStateStore _store;
+    private readonly List<TenantJobs> _tenants = [];
+
+    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, string connectionString, SqliteSyncStateStore store)
+    {
+        Line = line;
+        Environment = environment;
+        Settings = settings;
+        ConnectionString = connectionString;
+        _store = store;
+        Engine = new SyncEngine(store, environment.Time);
+    }
+
+    public CommandLine Line { get; }
+
+    public CommandEnvironment Environment { get; }
+
+    public SampleSettings Settings { get; }
+
+    public string ConnectionString { get; }
+
+    public SyncEngine Engine { get; }
+
+    public TextWriter Output => Environment.Output;
+
+    public TimeProvider Time => Environment.Time;
+
+    /// <summary>Whether the command prints JSON (<c>--json</c>).</summary>
+    public bool Json => Line.Flag("json");
+
+    /// <summary>Resolves the settings and opens the store. A command that talks to VOMO needs its URL and a token per tenant.</summary>
+    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken)
+    {
+        var settings = SampleSettings.Resolve(line, environment.Configuration, tenantNeedsToken: talksToVomo);
+        if (talksToVomo && (settings.VomoUrl is null || settings.Tenants.Count == 0))
+        {
+            throw new UsageException($"'{line.Command.Name}' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
+        }
+
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = settings.SqlitePath }.ToString();
+        var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = connectionString }, environment.Time);
+        try
+        {
+            await store.InitializeAsync(cancellationToken);
+            await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            store.Dispose();
+            throw new UsageException($"'--store sqlite:{settings.SqlitePath}' cannot be opened: {ex.Message}");
+        }
+
+        return new CommandContext(line, environment, settings, connectionString, store);
+    }
+
+    /// <summary>The jobs of every tenant the command acts on (all configured, or the one <c>--tenant</c> names).</summary>
+    public IReadOnlyList<TenantJobs> Tenants()
+    {
+        if (_tenants.Count == 0)
+        {
+            var url = Settings.VomoUrl ?? throw new UsageException($"'{Line.Command.Name}' needs --vomo-url URL.");
+            IWelcomeSender welcomes = Settings.Webhook is { } webhook ? new WebhookWelcomeSender(_http, webhook, Time) : new OutboxWelcomeSender(Time);
+            foreach (var tenant in Settings.Tenants)
+            {
+                var client = new VomoClient(_http, new VomoConnection(Settings.Tokens[tenant], url) { RequestTimeout = TimeSpan.FromSeconds(10) }, Time);
+                _tenants.Add(TenantJobs.Create(tenant, client, ConnectionString, welcomes, Time, Environment.Configure));
+            }
+        }
+
+        return _tenants;
+    }
+
+    /// <summary>The one tenant a command acts on: <c>--tenant</c>, required.</summary>
+    public string RequiredTenant() =>
+        Line.Value("tenant") ?? throw new UsageException($"'{Line.Command.Name}' needs --tenant NAME.");
+
+    /// <summary>The job <c>--tenant</c> and <c>--resource</c> name.</summary>
+    public TenantJob RequiredJob()
+    {
+        var tenant = RequiredTenant();
+        var resource = Arguments.Resource(Line);
+        return Tenants().Single(t => t.Tenant == tenant).Jobs.Single(j => j.Id.Stream == resource);
+    }
+
+    public void Dispose()
+    {
+        _tenants.ForEach(t => t.Dispose());
+        _store.Dispose();
+        _http.Dispose();
+    }
+}

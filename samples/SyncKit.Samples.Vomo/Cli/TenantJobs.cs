@@ -1,0 +1,73 @@
+using System.Threading.RateLimiting;
+using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Crm;
+
+namespace SyncKit.Samples.Vomo.Cli;
+
+/// <summary>
+/// One tenant's three jobs (users, projects, groups) from its VOMO organization into the CRM. The jobs share the
+/// tenant's client, request budget and circuit breaker, and no other tenant's: one tenant's outage never stops another.
+/// </summary>
+internal sealed class TenantJobs : IDisposable
+{
+    /// <summary>The resources, in the order a cycle syncs them.</summary>
+    public static readonly IReadOnlyList<string> Resources = ["users", "projects", "groups"];
+
+    private readonly TokenBucketRateLimiter _budget;
+
+    private TenantJobs(string tenant, TokenBucketRateLimiter budget, IReadOnlyList<TenantJob> jobs)
+    {
+        Tenant = tenant;
+        _budget = budget;
+        Jobs = jobs;
+    }
+
+    public string Tenant { get; }
+
+    public IReadOnlyList<TenantJob> Jobs { get; }
+
+    /// <summary>Builds the tenant's jobs. <paramref name="configure"/> adjusts every job's options last (tests shorten retries with it).</summary>
+    public static TenantJobs Create(string tenant, VomoClient client, string connectionString, IWelcomeSender welcomes, TimeProvider time, Action<SyncJobOptions>? configure = null)
+    {
+        // VOMO's budget is per token; stay a little under the simulator's documented default of 20 requests/s.
+        var budget = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 15,
+            TokensPerPeriod = 15,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 1_000,
+        });
+        var sourceOptions = new VomoSourceOptions();
+        SyncJobOptions Options(Action<SyncJobOptions>? resource = null)
+        {
+            var options = OptionsFor(tenant, budget);
+            resource?.Invoke(options);
+            configure?.Invoke(options);
+            return options;
+        }
+
+        SqliteCrmDestination<T> Crm<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome = null) =>
+            new(table, welcome, time) { ConnectionString = connectionString, Welcomes = welcomes };
+
+        return new TenantJobs(tenant, budget,
+        [
+            Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), Crm(CrmTable<VomoUser>.Contacts, SqliteCrmDestination<VomoUser>.WelcomeAccepted), VomoRecordSerializers.Users)
+                { Options = Options(), FieldComparer = CrmTable<VomoUser>.Contacts }),
+            Job(new SyncJob<VomoProject>(new JobId(tenant, "projects"), new VomoSource<VomoProject>(client, VomoResources.Projects, sourceOptions), Crm(CrmTable<VomoProject>.Projects), VomoRecordSerializers.Projects)
+                { Options = Options(), FieldComparer = CrmTable<VomoProject>.Projects }),
+
+            // Membership changes do not move a group's updated_at, so every reconciliation re-reads every group's
+            // members (a group's version includes them), and the drift this finds is expected, not a polling gap.
+            Job(new SyncJob<VomoGroupRecord>(new JobId(tenant, "groups"), new VomoGroupSource(client, sourceOptions), Crm(CrmTable<VomoGroupRecord>.Groups), VomoRecordSerializers.Groups)
+                { Options = Options(o => o.Reconciliation = new ReconciliationSettings { DriftSampleRate = 1, GapThreshold = 1 }), FieldComparer = CrmTable<VomoGroupRecord>.Groups }),
+        ]);
+    }
+
+    /// <summary>A tenant's job options before any adjustment: its source name (one breaker per tenant), budget and lookback.</summary>
+    public static SyncJobOptions OptionsFor(string tenant, RateLimiter? budget = null) =>
+        new() { SourceName = $"vomo:{tenant}", SourceRateLimiter = budget, Lookback = TimeSpan.FromMinutes(1) };
+
+    public void Dispose() => _budget.Dispose();
+
+    private static TenantJob<T> Job<T>(SyncJob<T> job) => new(job);
+}
