@@ -86,16 +86,21 @@ internal sealed class CommandContext : IDisposable
     {
         if (_tenants.Count == 0)
         {
-            var url = Settings.VomoUrl ?? throw new UsageException($"'{Line.Command.Name}' needs --vomo-url URL.");
             IWelcomeSender welcomes = Settings.Webhook is { } webhook ? new WebhookWelcomeSender(_http, webhook, Time) : new OutboxWelcomeSender(Time);
             foreach (var tenant in Settings.Tenants)
             {
-                var client = new VomoClient(_http, new VomoConnection(Settings.Tokens[tenant], url) { RequestTimeout = TimeSpan.FromSeconds(10) }, Time);
-                _tenants.Add(TenantJobs.Create(tenant, client, ConnectionString, welcomes, Time, Environment.Configure));
+                _tenants.Add(TenantJobs.Create(tenant, Client(tenant), ConnectionString, welcomes, Time, Environment.Configure));
             }
         }
 
         return _tenants;
+    }
+
+    /// <summary>A client for a tenant's VOMO organization.</summary>
+    public VomoClient Client(string tenant)
+    {
+        var url = Settings.VomoUrl ?? throw new UsageException($"'{Line.Command.Name}' needs --vomo-url URL.");
+        return new VomoClient(_http, new VomoConnection(Settings.Tokens[tenant], url) { RequestTimeout = TimeSpan.FromSeconds(10) }, Time);
     }
 
     /// <summary>The one tenant a command acts on: <c>--tenant</c>, required.</summary>

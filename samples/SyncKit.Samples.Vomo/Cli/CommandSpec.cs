@@ -32,7 +32,7 @@ internal sealed record CommandSpec(string Name, IReadOnlyList<string> Subcommand
         new("dlq", ["list", "retry"], [], DeadLetterCommand.RunAsync),
         new("runs", ["list"], ["limit"], RunsCommand.RunAsync),
         new("status", [], [], StatusCommand.RunAsync),
-        new("push-groups", [], ["file"], null),
+        new("push-groups", [], ["file"], PushGroupsCommand.RunAsync),
         new("simulate", [], ["port", "seed"], SimulateCommand.RunAsync),
     ];
 }

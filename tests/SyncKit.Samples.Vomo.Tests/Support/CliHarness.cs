@@ -16,19 +16,23 @@ public sealed class CliHarness : IAsyncDisposable
 
     public string Store => $"sqlite:{_path}";
 
-    public static async Task<CliHarness> StartAsync(int users = 40, int projects = 5, int groups = 4, IReadOnlyList<TenantOptions>? tenants = null, FaultOptions? faults = null) =>
-        new(await SimulatorHarness.StartAsync(users: users, projects: projects, groups: groups, tenants: tenants, faults: faults));
+    public static async Task<CliHarness> StartAsync(int users = 40, int projects = 5, int groups = 4, IReadOnlyList<TenantOptions>? tenants = null, FaultOptions? faults = null, SimulatorHarness? sim = null) =>
+        new(sim ?? await SimulatorHarness.StartAsync(users: users, projects: projects, groups: groups, tenants: tenants, faults: faults));
 
     /// <summary>Runs a command with the simulator's URL, every tenant's token and the store, then <paramref name="args"/>.</summary>
-    public Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
-        RunRawAsync([.. args, "--vomo-url", Sim.Simulator.BaseUrl.ToString(), "--store", Store, .. Sim.Simulator.Tenants.SelectMany(t => new[] { "--token", $"{t.Name}={t.Token}" })]);
+    public Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunRawAsync([.. args, .. CommonArguments()]);
+
+    /// <summary>The simulator's URL, every tenant's token and the store.</summary>
+    public string[] CommonArguments() =>
+        ["--vomo-url", Sim.Simulator.BaseUrl.ToString(), "--store", Store, .. Sim.Simulator.Tenants.SelectMany(t => new[] { "--token", $"{t.Name}={t.Token}" })];
 
     /// <summary>Runs a command with exactly <paramref name="args"/>, on the simulator's clock, with short retries.</summary>
-    public async Task<(int ExitCode, string Output)> RunRawAsync(string[] args, TimeProvider? time = null, Action<SyncJobOptions>? configure = null)
+    public async Task<(int ExitCode, string Output)> RunRawAsync(string[] args, TimeProvider? time = null, Action<SyncJobOptions>? configure = null, IDictionary<string, string?>? settings = null)
     {
         var line = CommandLine.Parse(args);
         var output = new StringWriter();
-        var environment = new CommandEnvironment(new ConfigurationBuilder().Build(), time ?? Sim.Time, output, configure);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var environment = new CommandEnvironment(configuration, time ?? Sim.Time, output, configure);
         Func<CommandLine, CommandEnvironment, CancellationToken, Task<int>> run = line.Command.Name switch
         {
             "sync" => SyncCommand.RunAsync,
@@ -39,6 +43,7 @@ public sealed class CliHarness : IAsyncDisposable
             "dlq" => DeadLetterCommand.RunAsync,
             "runs" => RunsCommand.RunAsync,
             "status" => StatusCommand.RunAsync,
+            "push-groups" => PushGroupsCommand.RunAsync,
             var other => throw new ArgumentException($"No in-process runner for '{other}'."),
         };
         var exitCode = await run(line, environment, default);
