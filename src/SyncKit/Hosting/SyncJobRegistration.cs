@@ -77,13 +77,18 @@ public sealed class SyncJobRegistration<T> : IRegisteredJob
 
     IEnumerable<string> IRegisteredJob.Tenants(IServiceProvider services) => _tenants!(services);
 
+    Task<RunRecord> IRegisteredJob.RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken) =>
+        engine.RunAsync(CreateJob(services, tenant, options), cancellationToken);
+
+    Task<IReadOnlyList<RunRecord>> IRegisteredJob.ReconcileDueAsync(IServiceProvider services, SyncReconciler reconciler, StaggerPlan stagger, string tenant, SyncJobOptions options, CancellationToken cancellationToken) =>
+        reconciler.RunDueAsync(CreateJob(services, tenant, options), stagger, cancellationToken);
+
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reflection-based JSON is the documented default; UseSerializer avoids it.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reflection-based JSON is the documented default; UseSerializer avoids it.")]
-    Task<RunRecord> IRegisteredJob.RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken)
+    private SyncJob<T> CreateJob(IServiceProvider services, string tenant, SyncJobOptions options)
     {
         var serializer = _serializer?.Invoke(services) ?? new JsonRecordSerializer<T>();
-        var job = new SyncJob<T>(new JobId(tenant, Stream), _source!(services, tenant), _destination!(services, tenant), serializer) { Options = options };
-        return engine.RunAsync(job, cancellationToken);
+        return new SyncJob<T>(new JobId(tenant, Stream), _source!(services, tenant), _destination!(services, tenant), serializer) { Options = options };
     }
 
     internal void ConfigureOptions(SyncJobOptions options) => _configureOptions.ForEach(c => c(options));

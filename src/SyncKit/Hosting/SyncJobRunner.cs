@@ -8,14 +8,17 @@ public sealed class SyncJobRunner
 {
     private readonly IServiceProvider _services;
     private readonly SyncEngine _engine;
+    private readonly SyncReconciler _reconciler;
     private readonly IOptionsMonitor<SyncJobOptions> _options;
     private readonly Dictionary<string, IRegisteredJob> _jobs;
     private readonly Lazy<IReadOnlyList<JobId>> _jobIds;
+    private readonly Lazy<StaggerPlan> _stagger;
 
     internal SyncJobRunner(IServiceProvider services, SyncEngine engine, IOptionsMonitor<SyncJobOptions> options, IEnumerable<IRegisteredJob> jobs)
     {
         _services = services;
         _engine = engine;
+        _reconciler = new SyncReconciler(engine);
         _options = options;
         _jobs = [];
         foreach (var job in jobs)
@@ -27,6 +30,7 @@ public sealed class SyncJobRunner
         }
 
         _jobIds = new Lazy<IReadOnlyList<JobId>>(() => [.. _jobs.Values.SelectMany(j => j.Tenants(_services).Select(t => new JobId(t, j.Stream)))]);
+        _stagger = new Lazy<StaggerPlan>(() => new StaggerPlan(Jobs.Select(j => j.Tenant).Distinct()));
     }
 
     /// <summary>Every registered job, one per stream and tenant.</summary>
@@ -41,16 +45,23 @@ public sealed class SyncJobRunner
     /// <param name="job">The job.</param>
     /// <param name="cancellationToken">Asks for a graceful stop (see <see cref="SyncEngine.RunAsync{T}"/>).</param>
     /// <returns>The run's record.</returns>
-    public Task<RunRecord> RunAsync(JobId job, CancellationToken cancellationToken = default)
-    {
-        if (!Jobs.Contains(job))
-        {
-            throw new ArgumentException($"No SyncKit job is registered for tenant '{job.Tenant}' and stream '{job.Stream}'.", nameof(job));
-        }
+    public Task<RunRecord> RunAsync(JobId job, CancellationToken cancellationToken = default) =>
+        Require(job).RunAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), cancellationToken);
 
-        var registered = Registered(job.Stream);
-        return registered.RunAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), cancellationToken);
-    }
+    /// <summary>
+    /// Runs the reconciliation passes that are due for one job (see <see cref="SyncReconciler.RunDueAsync{T}"/>), each
+    /// tenant at its own slot among all registered tenants. The hosted scheduler calls this after each regular run.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="cancellationToken">Stops the passes; what they did so far is reported.</param>
+    /// <returns>The run records of the passes that ran (none when nothing was due or the job cannot be reconciled).</returns>
+    public Task<IReadOnlyList<RunRecord>> ReconcileDueAsync(JobId job, CancellationToken cancellationToken = default) =>
+        Require(job).ReconcileDueAsync(_services, _reconciler, _stagger.Value, job.Tenant, _options.Get(job.Stream), cancellationToken);
+
+    private IRegisteredJob Require(JobId job) =>
+        Jobs.Contains(job)
+            ? Registered(job.Stream)
+            : throw new ArgumentException($"No SyncKit job is registered for tenant '{job.Tenant}' and stream '{job.Stream}'.", nameof(job));
 
     private IRegisteredJob Registered(string stream) =>
         _jobs.TryGetValue(stream, out var job)

@@ -9,6 +9,14 @@ public sealed class SyncSchedulerOptions
     /// <value>Default <see langword="true"/>.</value>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Whether the scheduler also reconciles: after each regular run it runs the job's due passes (see
+    /// <see cref="SyncJobRunner.ReconcileDueAsync"/>), at the cadences of <see cref="SyncJobOptions.Reconciliation"/>
+    /// and staggered across tenants. Jobs whose source or destination lack the capabilities are not reconciled.
+    /// </summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool Reconcile { get; set; } = true;
+
     /// <summary>The most runs at once across all jobs and tenants.</summary>
     /// <value>Default 4.</value>
     [Range(1, 1_000)]

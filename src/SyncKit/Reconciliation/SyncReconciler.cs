@@ -75,7 +75,9 @@ public sealed class SyncReconciler
     /// <summary>
     /// Runs the passes that are due for a job: a full pass once per <see cref="ReconciliationSettings.FullCadence"/>
     /// and an incremental pass once per <see cref="ReconciliationSettings.IncrementalCadence"/>, each at its tenant's
-    /// slot in <paramref name="stagger"/>. Call it periodically (every minute, say) for every job.
+    /// slot in <paramref name="stagger"/>. Call it periodically (every minute, say) for every job; the hosted
+    /// scheduler of <c>AddSyncKit</c> does, after each regular run. A pass whose capabilities the job's source or
+    /// destination lacks is never due (see <see cref="CanReconcileIncrementally{T}"/> and <see cref="CanReconcileFully{T}"/>).
     /// </summary>
     /// <typeparam name="T">The record type.</typeparam>
     /// <param name="job">The job.</param>
@@ -92,17 +94,37 @@ public sealed class SyncReconciler
         ArgumentNullException.ThrowIfNull(stagger);
         var settings = job.Options.Reconciliation;
         var runs = new List<RunRecord>(2);
-        if (await IsDueAsync(job.Id, RunKind.FullReconciliation, settings.FullCadence, stagger, cancellationToken).ConfigureAwait(false))
+        if (CanReconcileFully(job) && await IsDueAsync(job.Id, RunKind.FullReconciliation, settings.FullCadence, stagger, cancellationToken).ConfigureAwait(false))
         {
             runs.Add(await ReconcileFullAsync(job, CorrectionMode.Automatic, cancellationToken).ConfigureAwait(false));
         }
 
-        if (await IsDueAsync(job.Id, RunKind.IncrementalReconciliation, settings.IncrementalCadence, stagger, cancellationToken).ConfigureAwait(false))
+        if (CanReconcileIncrementally(job) && await IsDueAsync(job.Id, RunKind.IncrementalReconciliation, settings.IncrementalCadence, stagger, cancellationToken).ConfigureAwait(false))
         {
             runs.Add(await ReconcileIncrementalAsync(job, CorrectionMode.Automatic, cancellationToken).ConfigureAwait(false));
         }
 
         return runs;
+    }
+
+    /// <summary>Whether the job's source reads windows and its destination says what it holds, as an incremental pass needs.</summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="job">The job.</param>
+    /// <returns><see langword="true"/> when <see cref="ReconcileIncrementalAsync{T}"/> can run.</returns>
+    public static bool CanReconcileIncrementally<T>(SyncJob<T> job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return job.Source is IWindowedSource<T> && job.Destination is IReconcilableDestination<T>;
+    }
+
+    /// <summary>Whether the job's source lists and looks up keys and its destination says what it holds, as a full pass needs.</summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="job">The job.</param>
+    /// <returns><see langword="true"/> when <see cref="ReconcileFullAsync{T}"/> can run.</returns>
+    public static bool CanReconcileFully<T>(SyncJob<T> job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return job.Source is IKeyListingSource and IKeyLookupSource<T> && job.Destination is IReconcilableDestination<T>;
     }
 
     private async Task<bool> IsDueAsync(JobId job, RunKind kind, TimeSpan cadence, StaggerPlan stagger, CancellationToken cancellationToken)

@@ -164,6 +164,46 @@ public sealed class HostingTests : IAsyncDisposable
         (await reads.WaitAsync(TimeSpan.FromMilliseconds(200))).Should().BeFalse("a stopped job waits for an operator");
     }
 
+    [Fact]
+    public async Task Scheduler_ReconcilableJob_RunsEachTenantsIncrementalPassOncePerSlotAfterItsRegularRun()
+    {
+        var cadence = TimeSpan.FromMinutes(5);
+        var hour = TimeSpan.FromHours(1);
+        _host = Build(job => job.Configure(o => { o.Cadence = cadence; o.Reconciliation.IncrementalCadence = hour; }), tenants: ["a", "b"]);
+        Source("a").Add(Record(1));
+        Source("b").Add(Record(1));
+        await _host.StartAsync();
+        var store = _host.Services.GetRequiredService<ISyncStateStore>();
+
+        var until = TimeSpan.FromHours(2) + cadence;
+        var passes = await StepUntilAsync(store, cadence, until);
+
+        var plan = new StaggerPlan(["a", "b"]);
+        passes.Select(p => p.Job.Tenant).Distinct().Should().BeEquivalentTo(["a", "b"]);
+        foreach (var tenant in passes.GroupBy(p => p.Job.Tenant))
+        {
+            var slots = tenant.Select(p => plan.LatestStart(tenant.Key, hour, p.StartedAt)).ToList();
+            var offset = plan.OffsetOf(tenant.Key, hour);
+            var slotsPassed = Enumerable.Range(0, 3).Select(k => T0 + offset + (k * hour)).Count(slot => slot > T0 && slot <= T0 + until);
+            slots.Should().OnlyHaveUniqueItems("a slot gets one pass").And.HaveCount(slotsPassed, "every slot after the host started gets its pass");
+            tenant.Select((p, i) => p.StartedAt - slots[i]).Should().OnlyContain(late => late < cadence + cadence, "a pass runs after the first regular run in its slot");
+        }
+
+        plan.OffsetOf("a", hour).Should().NotBe(plan.OffsetOf("b", hour), "tenants are staggered");
+    }
+
+    [Fact]
+    public async Task Scheduler_ReconcileOff_RunsNoPass()
+    {
+        var cadence = TimeSpan.FromMinutes(5);
+        _host = Build(job => job.Configure(o => { o.Cadence = cadence; o.Reconciliation.IncrementalCadence = TimeSpan.FromMinutes(10); }), tenants: ["a"], scheduler: s => s.Reconcile = false);
+        Source("a").Add(Record(1));
+        await _host.StartAsync();
+        var store = _host.Services.GetRequiredService<ISyncStateStore>();
+
+        (await StepUntilAsync(store, cadence, TimeSpan.FromHours(1))).Should().BeEmpty();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_host is not null)
@@ -201,6 +241,28 @@ public sealed class HostingTests : IAsyncDisposable
         return first;
     }
 
+    /// <summary>
+    /// Steps fake time by the job cadence until <paramref name="until"/>, waiting at each step for every tenant's
+    /// regular run to be recorded, and returns the incremental reconciliation passes, oldest first.
+    /// </summary>
+    private async Task<List<RunRecord>> StepUntilAsync(ISyncStateStore store, TimeSpan cadence, TimeSpan until)
+    {
+        var tenants = _sources.Count;
+        async Task<int> RegularRuns() => (await store.Runs.QueryRunsAsync(new RunQuery { Kind = RunKind.Sync, Outcome = RunOutcome.Succeeded }, default)).Count;
+        await WaitUntilAsync(async () => await RegularRuns() == tenants);
+        for (var step = 1; step * cadence <= until; step++)
+        {
+            _time.Advance(cadence);
+            var expected = tenants * (step + 1);
+            await WaitUntilAsync(async () => await RegularRuns() == expected);
+        }
+
+        // The pass after a step's last run may still be going: let every job loop come back to its timer.
+        await WaitUntilAsync(async () => (await store.Runs.QueryRunsAsync(new RunQuery { Outcome = RunOutcome.Running }, default)).Count == 0);
+        var passes = await store.Runs.QueryRunsAsync(new RunQuery { Kind = RunKind.IncrementalReconciliation }, default);
+        return [.. passes.OrderBy(p => p.StartedAt)];
+    }
+
     private static async Task WaitAsync(SemaphoreSlim signal, int count)
     {
         for (var i = 0; i < count; i++)
@@ -226,13 +288,17 @@ public sealed class HostingTests : IAsyncDisposable
     private CollectingDestination<TestRecord> NewDestination(string tenant) =>
         _destinations.GetOrAdd(tenant, _ => new CollectingDestination<TestRecord>(r => r.Version));
 
-    private IHost Build(Action<SyncJobRegistration<TestRecord>> configure, Action<string>? onRead = null, string[]? tenants = null)
+    private IHost Build(Action<SyncJobRegistration<TestRecord>> configure, Action<string>? onRead = null, string[]? tenants = null, Action<SyncSchedulerOptions>? scheduler = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TimeProvider>(_time);
         builder.Services.AddSyncKit(b => b
-            .ConfigureScheduler(s => s.StartupStagger = TimeSpan.Zero)
+            .ConfigureScheduler(s =>
+            {
+                s.StartupStagger = TimeSpan.Zero;
+                scheduler?.Invoke(s);
+            })
             .AddJob<TestRecord>("invoices", job =>
             {
                 job.ForTenants(tenants ?? ["a"])

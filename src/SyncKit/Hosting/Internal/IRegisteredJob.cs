@@ -8,4 +8,6 @@ internal interface IRegisteredJob
     IEnumerable<string> Tenants(IServiceProvider services);
 
     Task<RunRecord> RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RunRecord>> ReconcileDueAsync(IServiceProvider services, SyncReconciler reconciler, StaggerPlan stagger, string tenant, SyncJobOptions options, CancellationToken cancellationToken);
 }

@@ -86,7 +86,7 @@ internal sealed class SyncScheduler(
             RunRecord run;
             try
             {
-                run = await runner.RunAsync(job, leaseLost.Token).ConfigureAwait(false);
+                run = await RunAndReconcileAsync(job, leaseLost.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -100,6 +100,18 @@ internal sealed class SyncScheduler(
         {
             await leases.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Runs the job, then the reconciliation passes that are due for it, so a pass never overlaps the job's own polling.</summary>
+    private async Task<RunRecord> RunAndReconcileAsync(JobId job, CancellationToken cancellationToken)
+    {
+        var run = await runner.RunAsync(job, cancellationToken).ConfigureAwait(false);
+        if (options.Value.Reconcile && run.Outcome == RunOutcome.Succeeded && !cancellationToken.IsCancellationRequested)
+        {
+            await runner.ReconcileDueAsync(job, cancellationToken).ConfigureAwait(false);
+        }
+
+        return run;
     }
 
     /// <summary>Renews the lease every renew interval until <paramref name="stop"/>; a failed renewal stops the run gracefully.</summary>
@@ -145,7 +157,7 @@ internal sealed class SyncScheduler(
                 try
                 {
                     var (run, nextDue) = leases is null
-                        ? (await runner.RunAsync(job, stoppingToken).ConfigureAwait(false), started + cadence)
+                        ? (await RunAndReconcileAsync(job, stoppingToken).ConfigureAwait(false), started + cadence)
                         : await RunUnderLeaseAsync(job, cadence, leases, stoppingToken).ConfigureAwait(false);
                     due = nextDue;
                     if (run?.Outcome == RunOutcome.Stopped)
