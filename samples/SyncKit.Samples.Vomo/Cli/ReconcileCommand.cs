@@ -48,7 +48,7 @@ internal static class ReconcileCommand
     }
 
     /// <summary>The drift report of one pass: what was checked and found, what was done, and some keys of each kind.</summary>
-    internal static string Describe(RunRecord run)
+    private static string Describe(RunRecord run)
     {
         if (ReconciliationReport.FromRun(run) is not { } report || run.Outcome is not (RunOutcome.Succeeded or RunOutcome.CompletedWithDeadLetters))
         {

@@ -24,6 +24,7 @@ internal sealed class GroupPusher(VomoClient client, GroupPushLog log, TimeProvi
     /// <summary>How many rounds of posting and looking up before the source counts as unavailable.</summary>
     private const int MaxRounds = 8;
 
+    // Until this process posts, the last attempt may be an earlier process's, just before it died.
     private DateTimeOffset _lastAttempt = time.GetUtcNow();
 
     public async Task<GroupPushResult> PushAsync(string tenant, IReadOnlyList<GroupRequest> groups, CancellationToken cancellationToken)
