@@ -43,6 +43,45 @@ public sealed class PostgresStartupTests : PostgresTestBase
     }
 
     [Fact]
+    public async Task StartAsync_SchemaAtVersion2WithLeasedJobs_CarriesEachTokenOntoItsCheckpointRowAndKeepsFencing()
+    {
+        var schema = Schema + "_v2";
+        var leased = new JobId("tenant-a", "invoices");
+        var leasedWithoutCheckpoint = new JobId("tenant-a", "orders");
+        await ExecuteAsync($"CREATE SCHEMA \"{schema}\"; CREATE TABLE \"{schema}\".schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+        for (var version = 1; version <= 2; version++)
+        {
+            await ExecuteAsync(PostgresSchema.Migrations[version - 1].Replace("{schema}", $"\"{schema}\"", StringComparison.Ordinal) + $";INSERT INTO \"{schema}\".schema_version VALUES ({version})");
+        }
+
+        await ExecuteAsync($$"""
+            INSERT INTO "{{schema}}".leases VALUES ('tenant-a', 'invoices', 'old', 5, now(), '-infinity'), ('tenant-a', 'orders', 'old', 3, now(), '-infinity');
+            INSERT INTO "{{schema}}".checkpoints VALUES ('tenant-a', 'invoices', '{{CursorJson.Write(Cursor.FromSequence(7))}}', now());
+            """);
+
+        try
+        {
+            var store = Track(new PostgresSyncStateStore(DataSource, new PostgresSyncStateStoreOptions { Schema = schema, LeaseOwner = "next" }, Time));
+            await store.StartAsync(default);
+
+            (await ScalarAsync<long>($"SELECT fencing_token FROM \"{schema}\".checkpoints WHERE stream = 'invoices'")).Should().Be(5);
+            (await ScalarAsync<long>($"SELECT fencing_token FROM \"{schema}\".checkpoints WHERE stream = 'orders'")).Should().Be(3);
+            (await store.Checkpoints.GetAsync(leased, default)).Should().Be(Cursor.FromSequence(7), "the migration keeps every checkpoint");
+            (await store.Checkpoints.GetAsync(leasedWithoutCheckpoint, default)).Should().BeNull("a row that only carries a token is no checkpoint");
+            var granted = await store.Leases.TryAcquireAsync([leased, leasedWithoutCheckpoint], 2, default);
+            granted.Select(l => l.FencingToken).Should().BeEquivalentTo([6L, 4L]);
+            await using var transaction = await store.BeginTransactionAsync(leased, default);
+            await transaction.Checkpoints.SaveAsync(leased, Cursor.FromSequence(8), default);
+            await transaction.CommitAsync(default);
+            (await store.Checkpoints.GetAsync(leased, default)).Should().Be(Cursor.FromSequence(8));
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP SCHEMA \"{schema}\" CASCADE");
+        }
+    }
+
+    [Fact]
     public async Task StartAsync_UnreachableServer_RetriesThenNamesHostPortAndDatabaseButNotThePassword()
     {
         var port = FreePort();

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using SyncKit.Postgres.Tests.Infrastructure;
+using SyncKit.TestPostgres;
 using SyncKit.Testing;
 
 namespace SyncKit.Postgres.Tests;

@@ -12,7 +12,7 @@ internal static class BackfillCommand
     public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
     {
         var (from, to) = Arguments.Window(line);
-        using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
         var run = await context.RequiredJob().BackfillAsync(new WindowOperations(context.Engine), from, to, cancellationToken);
         await context.Output.WriteLineAsync(RunText.Summary(run));
         await context.Output.WriteLineAsync($"Backfilled {Arguments.Text(from)} .. {Arguments.Text(to)} (run {run.RunId}); the checkpoint was not moved.");

@@ -19,7 +19,7 @@ internal static class CheckpointCommand
         }
 
         var to = Arguments.Timestamp(line, "to");
-        using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
         var job = new JobId(context.RequiredTenant(), Arguments.Resource(line));
         var operations = new CheckpointOperations(context.Engine);
         if (show)

@@ -1,8 +1,7 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Configuration;
 using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Crm;
-using SyncKit.Sqlite;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
@@ -23,20 +22,18 @@ internal sealed record CommandEnvironment(IConfiguration Configuration, TimeProv
 /// What a command works with once its settings are resolved: the store (SyncKit's state and the CRM tables in one
 /// SQLite file), the engine, and, for commands that talk to VOMO, each tenant's jobs.
 /// </summary>
-internal sealed class CommandContext : IDisposable
+internal sealed class CommandContext : IAsyncDisposable
 {
     private readonly HttpClient _http = new();
-    private readonly SqliteSyncStateStore _store;
     private readonly List<TenantJobs> _tenants = [];
 
-    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, string connectionString, SqliteSyncStateStore store)
+    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, CrmDatabase crm)
     {
         Line = line;
         Environment = environment;
         Settings = settings;
-        ConnectionString = connectionString;
-        _store = store;
-        Engine = new SyncEngine(store, environment.Time);
+        Crm = crm;
+        Engine = new SyncEngine(crm.Store, environment.Time);
     }
 
     public CommandLine Line { get; }
@@ -45,7 +42,8 @@ internal sealed class CommandContext : IDisposable
 
     public SampleSettings Settings { get; }
 
-    public string ConnectionString { get; }
+    /// <summary>The database of SyncKit's state and the CRM tables.</summary>
+    public CrmDatabase Crm { get; }
 
     public SyncEngine Engine { get; }
 
@@ -57,7 +55,8 @@ internal sealed class CommandContext : IDisposable
     public bool Json => Line.Flag("json");
 
     /// <summary>Resolves the settings and opens the store. A command that talks to VOMO needs its URL and a token per tenant.</summary>
-    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken)
+    /// <remarks>A command with <paramref name="needsSqlite"/> uses what this build has on SQLite only.</remarks>
+    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken, bool needsSqlite = false)
     {
         var settings = SampleSettings.Resolve(line, environment.Configuration, tenantNeedsToken: talksToVomo);
         if (talksToVomo && (settings.VomoUrl is null || settings.Tenants.Count == 0))
@@ -65,20 +64,23 @@ internal sealed class CommandContext : IDisposable
             throw new UsageException($"'{line.Command.Name}' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
         }
 
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = settings.SqlitePath }.ToString();
-        var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = connectionString }, environment.Time);
-        try
+        if (settings.PostgresConnectionString is not null && (needsSqlite || settings.Webhook is not null))
         {
-            await store.InitializeAsync(cancellationToken);
-            await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken);
-        }
-        catch (SqliteException ex)
-        {
-            store.Dispose();
-            throw new UsageException($"'--store sqlite:{settings.SqlitePath}' cannot be opened: {ex.Message}");
+            throw new UsageException($"'{(needsSqlite ? line.Command.Name : "--webhook")}' is not available with '--store postgres:...' in this build; use sqlite:PATH.");
         }
 
-        return new CommandContext(line, environment, settings, connectionString, store);
+        try
+        {
+            var crm = settings.PostgresConnectionString is { } postgres
+                ? await CrmDatabase.OpenPostgresAsync(postgres, environment.Time, cancellationToken)
+                : await CrmDatabase.OpenSqliteAsync(settings.SqlitePath!, environment.Time, cancellationToken);
+            return new CommandContext(line, environment, settings, crm);
+        }
+        catch (DbException ex)
+        {
+            // Never the connection string: it may hold a password.
+            throw new UsageException($"'--store' cannot be opened: {ex.Message}");
+        }
     }
 
     /// <summary>The jobs of every tenant the command acts on (all configured, or the one <c>--tenant</c> names).</summary>
@@ -86,10 +88,10 @@ internal sealed class CommandContext : IDisposable
     {
         if (_tenants.Count == 0)
         {
-            IWelcomeSender welcomes = Settings.Webhook is { } webhook ? new WebhookWelcomeSender(_http, webhook, Time) : new OutboxWelcomeSender(Time);
+            var webhook = Settings.Webhook is { } url ? new WebhookWelcomeSender(_http, url, Time) : null;
             foreach (var tenant in Settings.Tenants)
             {
-                _tenants.Add(TenantJobs.Create(tenant, Client(tenant), ConnectionString, welcomes, Time, Environment.Configure));
+                _tenants.Add(TenantJobs.Create(tenant, Client(tenant), Crm, webhook, Time, Environment.Configure));
             }
         }
 
@@ -115,10 +117,14 @@ internal sealed class CommandContext : IDisposable
         return Tenants().Single(t => t.Tenant == tenant).Jobs.Single(j => j.Id.Stream == resource);
     }
 
-    public void Dispose()
+    /// <summary>The SQLite connection string of a context opened with <c>needsSqlite</c>.</summary>
+    public string SqliteConnectionString =>
+        Crm.SqliteConnectionString ?? throw new InvalidOperationException("The context was opened without needsSqlite.");
+
+    public async ValueTask DisposeAsync()
     {
         _tenants.ForEach(t => t.Dispose());
-        _store.Dispose();
+        await Crm.DisposeAsync();
         _http.Dispose();
     }
 }

@@ -16,7 +16,7 @@ internal static class DeadLetterCommand
     public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
     {
         var retry = line.Subcommand == "retry";
-        using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: retry, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: retry, cancellationToken);
         var operations = new DeadLetterOperations(context.Engine);
         return retry ? await RetryAsync(context, operations, cancellationToken) : await ListAsync(context, operations, cancellationToken);
     }

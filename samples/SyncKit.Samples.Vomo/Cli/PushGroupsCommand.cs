@@ -24,9 +24,9 @@ internal static class PushGroupsCommand
         var lag = environment.Configuration["Vomo:ReplicaLag"] is { } text
             ? (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.Zero ? value : throw new UsageException($"'Vomo:ReplicaLag' must be a time span such as 00:00:10, not '{text}'."))
             : DefaultReplicaLag;
-        using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken, needsSqlite: true);
         var tenant = context.RequiredTenant();
-        var pusher = new GroupPusher(context.Client(tenant), new GroupPushLog(context.ConnectionString), context.Time, lag, context.Output);
+        var pusher = new GroupPusher(context.Client(tenant), new GroupPushLog(context.SqliteConnectionString), context.Time, lag, context.Output);
         try
         {
             var result = await pusher.PushAsync(tenant, groups, cancellationToken);

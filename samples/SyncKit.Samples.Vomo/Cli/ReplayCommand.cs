@@ -14,7 +14,7 @@ internal static class ReplayCommand
     public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
     {
         var (from, to) = Arguments.Window(line);
-        using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
         var job = context.RequiredJob();
         var (run, operations) = await job.ReplayAsync(new WindowOperations(context.Engine), from, to, cancellationToken);
         if (context.Json)

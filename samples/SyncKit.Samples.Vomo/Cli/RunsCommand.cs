@@ -11,7 +11,7 @@ internal static class RunsCommand
     public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
     {
         var limit = Arguments.Number(line, "limit", 1, 100_000, 20);
-        using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
         var runs = await new RunHistory(context.Engine).QueryAsync(new RunQuery { Tenant = line.Value("tenant"), Limit = limit }, cancellationToken);
         if (context.Json)
         {

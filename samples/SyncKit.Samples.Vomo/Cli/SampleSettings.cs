@@ -11,13 +11,13 @@ internal sealed class SampleSettings
 {
     private const string DefaultStore = "sqlite:./vomo-sync.db";
 
-    private SampleSettings(Uri? vomoUrl, IReadOnlyDictionary<string, string> tokens, IReadOnlyList<string> tenants, string sqlitePath, Uri? webhook)
+    private SampleSettings(Uri? vomoUrl, IReadOnlyDictionary<string, string> tokens, IReadOnlyList<string> tenants, (string? SqlitePath, string? PostgresConnectionString) store, Uri? webhook)
     {
         VomoUrl = vomoUrl;
         Webhook = webhook;
         Tokens = tokens;
         Tenants = tenants;
-        SqlitePath = sqlitePath;
+        (SqlitePath, PostgresConnectionString) = store;
     }
 
     /// <summary>The VOMO API base, if given.</summary>
@@ -32,8 +32,11 @@ internal sealed class SampleSettings
     /// <summary>The tenants the command acts on (all, or the one <c>--tenant</c> names).</summary>
     public IReadOnlyList<string> Tenants { get; }
 
-    /// <summary>The SQLite file of the state store and the CRM tables.</summary>
-    public string SqlitePath { get; }
+    /// <summary>The SQLite file of the state store and the CRM tables (<c>sqlite:PATH</c>), unless PostgreSQL is chosen.</summary>
+    public string? SqlitePath { get; }
+
+    /// <summary>The PostgreSQL database of the state store and the CRM tables (<c>postgres:CONNECTION_STRING</c>), if chosen.</summary>
+    public string? PostgresConnectionString { get; }
 
     /// <summary>Resolves the settings; <paramref name="tenantNeedsToken"/> is false for commands that only read the store.</summary>
     public static SampleSettings Resolve(CommandLine line, IConfiguration configuration, bool tenantNeedsToken = true)
@@ -62,7 +65,7 @@ internal sealed class SampleSettings
             throw new UsageException($"'--tenant {tenant}' has no token: give it with --token {tenant}=TOKEN.");
         }
 
-        return new SampleSettings(vomoUrl, tokens, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], SqlitePathOf(line.Value("store") ?? section["Store"] ?? DefaultStore), webhook);
+        return new SampleSettings(vomoUrl, tokens, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], StoreOf(line.Value("store") ?? section["Store"] ?? DefaultStore), webhook);
     }
 
     private static Uri? HttpUrl(string option, string? text, string example)
@@ -77,16 +80,16 @@ internal sealed class SampleSettings
             : throw new UsageException($"'--{option}' must be an absolute http(s) URL such as {example}, not '{text}'.");
     }
 
-    private static string SqlitePathOf(string store)
+    private static (string? SqlitePath, string? PostgresConnectionString) StoreOf(string store)
     {
         if (store.StartsWith("sqlite:", StringComparison.Ordinal) && store.Length > "sqlite:".Length)
         {
-            return store["sqlite:".Length..];
+            return (store["sqlite:".Length..], null);
         }
 
-        if (store.StartsWith("postgres:", StringComparison.Ordinal))
+        if (store.StartsWith("postgres:", StringComparison.Ordinal) && store.Length > "postgres:".Length)
         {
-            throw new UsageException("'--store postgres:...' is not available in this build of the sample yet; use sqlite:PATH.");
+            return (null, store["postgres:".Length..]);
         }
 
         throw new UsageException($"'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not '{store}'.");

@@ -16,7 +16,7 @@ internal static class StatusCommand
 
     public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
         var tenants = context.Settings.Tenants.Count > 0
             ? context.Settings.Tenants
             : (await new RunHistory(context.Engine).QueryAsync(new RunQuery { Limit = 10_000 }, cancellationToken)).Select(r => r.Job.Tenant).Distinct().Order(StringComparer.Ordinal).ToList();

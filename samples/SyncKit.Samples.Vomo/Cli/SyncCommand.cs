@@ -18,7 +18,7 @@ internal static class SyncCommand
             throw new UsageException("'sync --watch' is not available in this build of the sample yet; run 'sync' on a schedule.");
         }
 
-        using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
         var results = await Task.WhenAll(context.Tenants().Select(t => new TenantSync(context.Engine, t).RunOnceAsync(cancellationToken)));
         foreach (var run in results.SelectMany(r => r))
         {

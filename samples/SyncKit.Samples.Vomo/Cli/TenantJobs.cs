@@ -27,7 +27,7 @@ internal sealed class TenantJobs : IDisposable
     public IReadOnlyList<TenantJob> Jobs { get; }
 
     /// <summary>Builds the tenant's jobs. <paramref name="configure"/> adjusts every job's options last (tests shorten retries with it).</summary>
-    public static TenantJobs Create(string tenant, VomoClient client, string connectionString, IWelcomeSender welcomes, TimeProvider time, Action<SyncJobOptions>? configure = null)
+    public static TenantJobs Create(string tenant, VomoClient client, CrmDatabase crm, IWelcomeSender? webhook, TimeProvider time, Action<SyncJobOptions>? configure = null)
     {
         // VOMO's budget is per token; stay a little under the simulator's documented default of 20 requests/s.
         var budget = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
@@ -46,12 +46,11 @@ internal sealed class TenantJobs : IDisposable
             return options;
         }
 
-        SqliteCrmDestination<T> Crm<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome = null) =>
-            new(table, welcome, time) { ConnectionString = connectionString, Welcomes = welcomes };
+        IDestination<T> Crm<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome = null) => crm.Destination(table, welcome, time, webhook);
 
         return new TenantJobs(tenant, budget,
         [
-            Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), Crm(CrmTable<VomoUser>.Contacts, SqliteCrmDestination<VomoUser>.WelcomeAccepted), VomoRecordSerializers.Users)
+            Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), Crm(CrmTable<VomoUser>.Contacts, CrmWelcomes.Accepted), VomoRecordSerializers.Users)
                 { Options = Options(), FieldComparer = CrmTable<VomoUser>.Contacts }),
             Job(new SyncJob<VomoProject>(new JobId(tenant, "projects"), new VomoSource<VomoProject>(client, VomoResources.Projects, sourceOptions), Crm(CrmTable<VomoProject>.Projects), VomoRecordSerializers.Projects)
                 { Options = Options(), FieldComparer = CrmTable<VomoProject>.Projects }),

@@ -84,13 +84,13 @@ public sealed class CrmTable<T> : IFieldComparer<T>
             CreatedAt = updatedAt, UpdatedAt = updatedAt,
         });
 
-    /// <summary>VOMO projects → <c>crm_projects</c> (booleans as 0/1).</summary>
+    /// <summary>VOMO projects → <c>crm_projects</c> (booleans: SQLite stores them as 0/1, PostgreSQL as <c>boolean</c>).</summary>
     public static CrmTable<VomoProject> Projects { get; } = new(
         "crm_projects",
         ["name", "description", "project_type", "published", "active"],
         p => p.Id,
         p => p.UpdatedAt,
-        p => [p.Name, p.Description, p.ProjectType, p.Published ? 1L : 0L, p.Active ? 1L : 0L],
+        p => [p.Name, p.Description, p.ProjectType, p.Published, p.Active],
         (id, updatedAt, v) => new VomoProject
         {
             Id = id, Name = (string?)v[0], Description = (string?)v[1], ProjectType = (string?)v[2], Published = (long?)v[3] == 1, Active = (long?)v[4] == 1,

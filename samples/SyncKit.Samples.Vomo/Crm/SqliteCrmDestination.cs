@@ -44,11 +44,7 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
     /// <param name="tenant">The tenant.</param>
     /// <param name="user">The user.</param>
     /// <returns>The notification, or <see langword="null"/>.</returns>
-    public static WelcomeNotification? WelcomeAccepted(string tenant, VomoUser user)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return user.MembershipStatus == "ACCEPTED" ? new WelcomeNotification(tenant, user.Id.ToString(CultureInfo.InvariantCulture), user.Email) : null;
-    }
+    public static WelcomeNotification? WelcomeAccepted(string tenant, VomoUser user) => CrmWelcomes.Accepted(tenant, user);
 
     /// <inheritdoc />
     public bool WritesInStateTransaction => true;

@@ -40,6 +40,10 @@ internal static class ParameterExtensions
         return command;
     }
 
+    /// <summary>Binds the parameters every fenced statement starts with: the job, and the lease it commits under.</summary>
+    public static NpgsqlBatchCommand Fencing(this NpgsqlBatchCommand command, JobId job, LeaseRegistry.Fence fence) =>
+        command.With(job.Tenant).With(job.Stream).With(fence.Owner).With(fence.Token);
+
     /// <summary>A time for a <c>timestamptz</c> column, which Npgsql accepts only in UTC.</summary>
     public static DateTime Utc(this DateTimeOffset value) => value.UtcDateTime;
 

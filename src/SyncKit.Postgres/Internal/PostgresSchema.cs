@@ -105,11 +105,38 @@ internal static class PostgresSchema
         ALTER TABLE {schema}.runs ADD COLUMN kind text NOT NULL DEFAULT 'Sync', ADD COLUMN report text;
         CREATE INDEX runs_job_kind_started ON {schema}.runs (tenant, stream, kind, started_at DESC);
         """,
+        """
+        -- The fencing token moves onto the row it guards. Every grant writes the new token onto the job's checkpoint
+        -- row (creating it, with no cursor, if needed), and a fenced commit writes that row only where the token is
+        -- still its own: the check is the write, and the row lock it takes makes a takeover wait for the commit.
+        ALTER TABLE {schema}.checkpoints
+            ALTER COLUMN cursor DROP NOT NULL,
+            ADD COLUMN fencing_token bigint NOT NULL DEFAULT 0;
+        INSERT INTO {schema}.checkpoints (tenant, stream, cursor, updated_at, fencing_token)
+        SELECT tenant, stream, NULL, now(), fencing_token FROM {schema}.leases WHERE fencing_token > 0
+        ON CONFLICT (tenant, stream) DO UPDATE SET fencing_token = EXCLUDED.fencing_token;
+        DROP FUNCTION {schema}.assert_lease(text, text, text, bigint);
+
+        -- Called only when a fenced write found a newer token: names the current holder and aborts the transaction.
+        CREATE FUNCTION {schema}.reject_stale_commit(p_tenant text, p_stream text, p_owner text, p_token bigint) RETURNS void
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            current_owner text;
+            current_token bigint;
+        BEGIN
+            SELECT owner, fencing_token INTO current_owner, current_token
+            FROM {schema}.leases WHERE tenant = p_tenant AND stream = p_stream;
+            RAISE EXCEPTION USING
+                ERRCODE = 'SK001',
+                MESSAGE = format('The lease of %s/%s is held by %s with fencing token %s; this commit carries token %s of %s and is rejected.',
+                    p_tenant, p_stream, coalesce(current_owner, 'nobody'), coalesce(current_token::text, 'none'), p_token, p_owner);
+        END $$;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>
     public static int LatestVersion => Migrations.Count;
 
-    /// <summary>The SQLSTATE <c>assert_lease</c> raises.</summary>
+    /// <summary>The SQLSTATE <c>reject_stale_commit</c> raises.</summary>
     public const string LeaseLostSqlState = "SK001";
 }

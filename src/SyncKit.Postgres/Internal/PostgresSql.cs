@@ -23,38 +23,51 @@ internal sealed class PostgresSql(string schema)
         ON CONFLICT (tenant, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at
         """;
 
-    // $1 tenant, $2 stream, $3 cursor, $4 now, $5 owner, $6 fencing token: the lease check (which raises SK001
-    // when the token is stale) and the checkpoint write in one statement.
-    public string SaveCheckpointFenced { get; } = $"""
-        INSERT INTO {schema}.checkpoints (tenant, stream, cursor, updated_at)
-        SELECT $1, $2, $3::jsonb, $4 FROM {schema}.assert_lease($1, $2, $5, $6)
+    // A job's checkpoint row exists from its first grant on and carries the newest grant's fencing token, so a row
+    // without a cursor means "no checkpoint"; deleting clears the cursor and keeps the token.
+    public string DeleteCheckpoint { get; } = $"UPDATE {schema}.checkpoints SET cursor = NULL, updated_at = $3 WHERE tenant = $1 AND stream = $2";
+
+    // Fenced writes: $1 tenant, $2 stream, $3 owner, $4 fencing token, then the write's own parameters. Each writes the
+    // job's checkpoint row only where it still carries the token, which locks the row until the commit ends (a
+    // takeover, which writes the new token there, waits for it); finding a newer token raises SQLSTATE SK001
+    // instead, so nothing sent after it in the batch (the COMMIT) runs.
+
+    // $5 cursor, $6 now.
+    public string SaveCheckpointFenced { get; } = Fenced(schema, """
+        INSERT INTO {schema}.checkpoints AS c (tenant, stream, cursor, updated_at, fencing_token) VALUES ($1, $2, $5::jsonb, $6, $4)
         ON CONFLICT (tenant, stream) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = EXCLUDED.updated_at
-        """;
+        WHERE c.fencing_token = $4
+        """);
 
-    public string DeleteCheckpoint { get; } = $"DELETE FROM {schema}.checkpoints WHERE tenant = $1 AND stream = $2";
+    // $5 now.
+    public string DeleteCheckpointFenced { get; } = Fenced(schema, """
+        UPDATE {schema}.checkpoints SET cursor = NULL, updated_at = $5 WHERE tenant = $1 AND stream = $2 AND fencing_token = $4
+        """);
 
-    // Dedup: $1 scope, $2 keys (distinct), $3 now, $4 held until. Returns one status per key, in key order:
-    // 0 acquired, 1 reacquired, 2 already completed, 3 held elsewhere. Only keys the insert did not take are
-    // looked up (one index probe each), so a batch of new keys costs the insert alone; a key another
-    // transaction inserted meanwhile is invisible to the probe and answers "held elsewhere".
+    // A transaction that writes no checkpoint: the same check and lock, changing nothing.
+    public string AssertLease { get; } = Fenced(schema, """
+        UPDATE {schema}.checkpoints SET fencing_token = $4 WHERE tenant = $1 AND stream = $2 AND fencing_token = $4
+        """);
+
+    public string Commit { get; } = "COMMIT";
+
+    // Dedup: $1 scope, $2 keys (distinct), $3 now, $4 held until. Answers only the keys the statement did not
+    // newly acquire, as (key, status): 1 reacquired, 2 already completed, 3 held elsewhere; every other key was
+    // acquired. A batch of new keys so costs the insert alone and sends nothing back. Only keys the insert did not
+    // take are looked up (one index probe each); a key another transaction inserted meanwhile is invisible to the
+    // probe and answers "held elsewhere".
     public string ReserveDedup { get; } = $"""
-        WITH input AS (
-            SELECT key, ordinal FROM unnest($2::text[]) WITH ORDINALITY AS i(key, ordinal)
-        ), reserved AS (
-            INSERT INTO {schema}.dedup AS d (scope, key, held_until) SELECT $1, key, $4 FROM input
+        WITH reserved AS (
+            INSERT INTO {schema}.dedup AS d (scope, key, held_until) SELECT $1, key, $4 FROM unnest($2::text[]) AS i(key)
             ON CONFLICT (scope, key) DO UPDATE SET held_until = EXCLUDED.held_until
             WHERE d.completed_at IS NULL AND d.held_until <= $3
             RETURNING d.key, d.xmax = 0 AS inserted
         )
-        SELECT CASE
-                   WHEN r.inserted THEN 0
-                   WHEN r.key IS NOT NULL THEN 1
-                   WHEN (SELECT d.completed_at IS NOT NULL FROM {schema}.dedup d WHERE d.scope = $1 AND d.key = i.key) THEN 2
-                   ELSE 3
-               END
-        FROM input i
-        LEFT JOIN reserved r ON r.key = i.key
-        ORDER BY i.ordinal
+        SELECT key, 1 FROM reserved WHERE NOT inserted
+        UNION ALL
+        SELECT i.key, CASE WHEN (SELECT d.completed_at IS NOT NULL FROM {schema}.dedup d WHERE d.scope = $1 AND d.key = i.key) THEN 2 ELSE 3 END
+        FROM unnest($2::text[]) AS i(key)
+        WHERE i.key NOT IN (SELECT key FROM reserved)
         """;
 
     // $1 scope, $2 keys, $3 now.
@@ -160,20 +173,29 @@ internal sealed class PostgresSql(string schema)
         """;
 
     // $1 tenants, $2 streams, $3 owner, $4 duration, $5 max count. Free or expired rows, oldest expiry first;
-    // rows another transaction is claiming or committing under are skipped rather than waited for.
+    // rows another transaction is claiming are skipped rather than waited for. The new token is written onto each
+    // job's checkpoint row in the same statement: a stale owner committing at that moment holds the row, so the
+    // grant waits for that commit, and every fenced write after it finds the newer token.
     public string AcquireLeases { get; } = $"""
-        UPDATE {schema}.leases l
-        SET owner = $3, fencing_token = l.fencing_token + 1, acquired_at = now(), expires_at = now() + $4::interval
-        FROM (
-            SELECT tenant, stream FROM {schema}.leases
-            WHERE (tenant, stream) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-              AND (owner IS NULL OR expires_at <= now())
-            ORDER BY expires_at, tenant, stream
-            LIMIT $5
-            FOR UPDATE SKIP LOCKED
-        ) free
-        WHERE l.tenant = free.tenant AND l.stream = free.stream
-        RETURNING l.tenant, l.stream, l.fencing_token, l.expires_at
+        WITH granted AS (
+            UPDATE {schema}.leases l
+            SET owner = $3, fencing_token = l.fencing_token + 1, acquired_at = now(), expires_at = now() + $4::interval
+            FROM (
+                SELECT tenant, stream FROM {schema}.leases
+                WHERE (tenant, stream) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+                  AND (owner IS NULL OR expires_at <= now())
+                ORDER BY expires_at, tenant, stream
+                LIMIT $5
+                FOR UPDATE SKIP LOCKED
+            ) free
+            WHERE l.tenant = free.tenant AND l.stream = free.stream
+            RETURNING l.tenant, l.stream, l.fencing_token, l.expires_at
+        ), fenced AS (
+            INSERT INTO {schema}.checkpoints (tenant, stream, updated_at, fencing_token)
+            SELECT tenant, stream, now(), fencing_token FROM granted
+            ON CONFLICT (tenant, stream) DO UPDATE SET fencing_token = EXCLUDED.fencing_token
+        )
+        SELECT tenant, stream, fencing_token, expires_at FROM granted
         """;
 
     // $1 tenant, $2 stream, $3 owner, $4 token, $5 duration.
@@ -189,6 +211,8 @@ internal sealed class PostgresSql(string schema)
         WHERE tenant = $1 AND stream = $2 AND owner = $3 AND fencing_token = $4
         """;
 
-    // $1 tenant, $2 stream, $3 owner, $4 token. Raises SQLSTATE SK001 when the token is stale.
-    public string AssertLease { get; } = $"SELECT {schema}.assert_lease($1, $2, $3, $4)";
+    private static string Fenced(string schema, string write) => $"""
+        WITH written AS ({write.Replace("{schema}", schema, StringComparison.Ordinal)} RETURNING 1)
+        SELECT {schema}.reject_stale_commit($1, $2, $3, $4) WHERE NOT EXISTS (SELECT FROM written)
+        """;
 }

@@ -4,9 +4,10 @@ using Npgsql;
 namespace SyncKit.Postgres.Internal;
 
 /// <summary>
-/// A state transaction on one pooled connection. Checkpoint writes are held until the commit and sent in
-/// one round trip with the lease check; when the job is leased, the check locks the lease row until the
-/// commit ends, so a commit under a stale fencing token is rejected by the database and rolled back whole.
+/// A state transaction on one pooled connection. Checkpoint writes are held until the commit and sent in one
+/// round trip with the COMMIT itself; when the job is leased, its checkpoint write is conditional on the row
+/// still carrying this lease's fencing token, so a commit under a stale token is rejected by the database and
+/// rolled back whole.
 /// </summary>
 internal sealed class PostgresStateTransaction : IStateTransaction
 {
@@ -54,15 +55,21 @@ internal sealed class PostgresStateTransaction : IStateTransaction
             var checkedWithCheckpoint = _checkpoints.AddTo(batch, _database, _job, _fence);
             if (_fence is not null && !checkedWithCheckpoint)
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(_database.Sql.AssertLease).With(_job.Tenant).With(_job.Stream).With(_fence.Owner).With(_fence.Token));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(_database.Sql.AssertLease).Fencing(_job, _fence));
             }
 
+            if (batch.BatchCommands.Count == 0)
+            {
+                await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // The COMMIT travels in the same round trip. A rejected fenced write raises, and the server then skips
+            // the rest of the batch, so the COMMIT never runs and disposing rolls the transaction back.
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(_database.Sql.Commit));
             try
             {
-                if (batch.BatchCommands.Count > 0)
-                {
-                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresSchema.LeaseLostSqlState)
             {
@@ -71,8 +78,6 @@ internal sealed class PostgresStateTransaction : IStateTransaction
                 throw new LeaseLostException(_job, _fence.Token, ex.MessageText, ex);
             }
         }
-
-        await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -107,7 +112,7 @@ internal sealed class PostgresStateTransaction : IStateTransaction
 
         /// <summary>
         /// Adds the held writes to the commit's batch. The fenced job's checkpoint, the usual case, is written by
-        /// one statement that checks the lease first; returns whether that happened.
+        /// one statement that is also the lease check; returns whether that happened.
         /// </summary>
         public bool AddTo(NpgsqlBatch batch, PostgresDatabase database, JobId fencedJob, LeaseRegistry.Fence? fence)
         {
@@ -115,16 +120,17 @@ internal sealed class PostgresStateTransaction : IStateTransaction
             var checkedLease = false;
             foreach (var (job, cursor) in _writes)
             {
-                if (cursor is null)
-                {
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand(database.Sql.DeleteCheckpoint).With(job.Tenant).With(job.Stream));
-                    continue;
-                }
-
                 var fenced = fence is not null && job == fencedJob;
-                var save = new NpgsqlBatchCommand(fenced ? database.Sql.SaveCheckpointFenced : database.Sql.SaveCheckpoint)
-                    .With(job.Tenant).With(job.Stream).With(CursorJson.Write(cursor)).With(now);
-                batch.BatchCommands.Add(fenced ? save.With(fence!.Owner).With(fence.Token) : save);
+                var sql = (cursor, fenced) switch
+                {
+                    (null, true) => database.Sql.DeleteCheckpointFenced,
+                    (null, false) => database.Sql.DeleteCheckpoint,
+                    (_, true) => database.Sql.SaveCheckpointFenced,
+                    (_, false) => database.Sql.SaveCheckpoint,
+                };
+                var command = new NpgsqlBatchCommand(sql);
+                command = fenced ? command.Fencing(job, fence!) : command.With(job.Tenant).With(job.Stream);
+                batch.BatchCommands.Add(cursor is null ? command.With(now) : command.With(CursorJson.Write(cursor)).With(now));
                 checkedLease |= fenced;
             }
 

@@ -33,7 +33,7 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
     }
 
     public ValueTask DeleteAsync(JobId job, CancellationToken cancellationToken) =>
-        ExecuteAsync(_sql.DeleteCheckpoint, c => c.With(job.Tenant).With(job.Stream), cancellationToken);
+        ExecuteAsync(_sql.DeleteCheckpoint, c => c.With(job.Tenant).With(job.Stream).With(database.Time.GetUtcNow().Utc()), cancellationToken);
 
     public async ValueTask<IReadOnlyList<DedupReservation>> ReserveAsync(string scope, IReadOnlyList<string> keys, TimeSpan hold, CancellationToken cancellationToken)
     {
@@ -66,9 +66,10 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                for (var i = 0; await reader.ReadAsync(cancellationToken).ConfigureAwait(false); i++)
+                // Keys the statement does not answer were acquired (DedupStatus.Acquired is 0, the array's default).
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    statuses[i] = (DedupStatus)reader.GetInt32(0);
+                    statuses[firstIndex[reader.GetString(0)]] = (DedupStatus)reader.GetInt32(1);
                 }
             }
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using SyncKit.TestPostgres;
 
 namespace SyncKit.Postgres.Tests.Infrastructure;
 

@@ -117,6 +117,54 @@ public sealed class PostgresLeaseTests : PostgresTestBase
     }
 
     [Fact]
+    public async Task CommitAsync_StaleOwnerWritingNoCheckpoint_IsRejectedAndWritesNothing()
+    {
+        await TableDestination.CreateTablesAsync(DataSource, Schema);
+        var paused = NewStore(o => { o.LeaseOwner = "paused"; o.LeaseDuration = Short; o.LeaseRenewInterval = Short / 3; });
+        var lease = (await paused.Leases.TryAcquireAsync([Job], 1, default)).Single();
+        var stale = await paused.BeginTransactionAsync(Job, default);
+        await InsertRowAsync(stale, 1);
+        await stale.DeadLetters.UpsertAsync([new DeadLetter(Job, "x", Cursor.FromSequence(1), "{}", ErrorClass.Validation, "bad", 1, T0, T0, T0, DeadLetterStatus.Pending)], default);
+        await AcquireWhenExpiredAsync(NewStore(o => o.LeaseOwner = "new").Leases);
+
+        var commit = async () => await stale.CommitAsync(default);
+
+        (await commit.Should().ThrowAsync<LeaseLostException>()).Which.FencingToken.Should().Be(lease.FencingToken);
+        await stale.DisposeAsync();
+        (await ScalarAsync<long>("SELECT count(*) FROM {schema}.dest")).Should().Be(0);
+        (await Store.DeadLetters.CountAsync(Job, default)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task CommitAsync_StaleOwnerDeletingTheCheckpoint_IsRejectedAndTheNewOwnersCheckpointStays()
+    {
+        var paused = NewStore(o => { o.LeaseOwner = "paused"; o.LeaseDuration = Short; o.LeaseRenewInterval = Short / 3; });
+        await paused.Leases.TryAcquireAsync([Job], 1, default);
+        var stale = await paused.BeginTransactionAsync(Job, default);
+        await stale.Checkpoints.DeleteAsync(Job, default);
+        var newOwner = NewStore(o => o.LeaseOwner = "new");
+        await AcquireWhenExpiredAsync(newOwner.Leases);
+        await using (var fresh = await newOwner.BeginTransactionAsync(Job, default))
+        {
+            await fresh.Checkpoints.SaveAsync(Job, Cursor.FromSequence(2), default);
+            await fresh.CommitAsync(default);
+        }
+
+        var commit = async () => await stale.CommitAsync(default);
+
+        await commit.Should().ThrowAsync<LeaseLostException>();
+        await stale.DisposeAsync();
+        (await Store.Checkpoints.GetAsync(Job, default)).Should().Be(Cursor.FromSequence(2));
+        await using (var fresh = await newOwner.BeginTransactionAsync(Job, default))
+        {
+            await fresh.Checkpoints.DeleteAsync(Job, default);
+            await fresh.CommitAsync(default);
+        }
+
+        (await Store.Checkpoints.GetAsync(Job, default)).Should().BeNull("the current owner may delete it");
+    }
+
+    [Fact]
     public async Task CommitAsync_200RandomizedTakeovers_AcceptsNoStaleTokenWrite()
     {
         var seed = Environment.TickCount;

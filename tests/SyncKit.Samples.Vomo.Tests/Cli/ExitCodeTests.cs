@@ -57,14 +57,20 @@ public sealed class ExitCodeTests
     [InlineData(new[] { "runs", "list", "--limit", "0" }, "'--limit' must be a whole number from 1")]
     [InlineData(new[] { "sync", "--webhook", "mailto:x@y" }, "'--webhook' must be an absolute http(s) URL")]
     [InlineData(new[] { "push-groups", "--tenant", "acme" }, "'push-groups' needs --file")]
+    [InlineData(new[] { "reconcile", "--store", "postgres:Host=127.0.0.1;Password=hunter2" }, "'reconcile' is not available with '--store postgres:...'")]
+    [InlineData(new[] { "sync", "--webhook", "http://127.0.0.1:9/hook", "--store", "postgres:Host=127.0.0.1;Password=hunter2" }, "'--webhook' is not available with '--store postgres:...'")]
     [InlineData(new[] { "push-groups", "--tenant", "acme", "--file", "/nonexistent/groups.json" }, "'--file /nonexistent/groups.json' cannot be read")]
     public async Task Commands_BadOptions_ThrowUsageNamingTheOption(string[] args, string message)
     {
         await using var cli = await CliHarness.StartAsync(users: 1, projects: 1, groups: 1);
 
-        var thrown = await FluentActions.Awaiting(() => cli.RunAsync(args)).Should().ThrowAsync<UsageException>();
+        string[] full = args.Contains("--store")
+            ? [.. args, "--vomo-url", cli.Sim.Simulator.BaseUrl.ToString(), "--token", $"acme={cli.Sim.Tenant.Token}"]
+            : [.. args, .. cli.CommonArguments()];
 
-        thrown.Which.Message.Should().Contain(message).And.NotContain(cli.Sim.Tenant.Token);
+        var thrown = await FluentActions.Awaiting(() => cli.RunRawAsync(full)).Should().ThrowAsync<UsageException>();
+
+        thrown.Which.Message.Should().Contain(message).And.NotContain(cli.Sim.Tenant.Token).And.NotContain("hunter2");
     }
 
     [Theory]

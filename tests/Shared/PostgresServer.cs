@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace SyncKit.Postgres.Tests.Infrastructure;
+namespace SyncKit.TestPostgres;
 
 /// <summary>
 /// The PostgreSQL server of a test run: the one named by <c>SYNCKIT_TEST_POSTGRES</c>, or a throwaway server

@@ -1,0 +1,89 @@
+using Microsoft.Data.Sqlite;
+using SyncKit.Postgres;
+using SyncKit.Sqlite;
+
+namespace SyncKit.Samples.Vomo.Crm;
+
+/// <summary>
+/// The one database that holds SyncKit's state and the CRM tables — a SQLite file or a PostgreSQL database — and
+/// the CRM destinations that write in its store's transaction.
+/// </summary>
+internal abstract class CrmDatabase : IAsyncDisposable
+{
+    /// <summary>The state store.</summary>
+    public abstract ISyncStateStore Store { get; }
+
+    /// <summary>Opens the SQLite file (creating the store's and the CRM's tables).</summary>
+    public static async Task<CrmDatabase> OpenSqliteAsync(string path, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
+        var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = connectionString }, time);
+        try
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
+            return new Sqlite(store, connectionString);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Connects to the PostgreSQL database (migrating the store's schema and creating the CRM's tables).</summary>
+    public static async Task<CrmDatabase> OpenPostgresAsync(string connectionString, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var store = PostgresSyncStateStore.Create(new PostgresSyncStateStoreOptions { ConnectionString = connectionString }, time);
+        try
+        {
+            await store.StartAsync(cancellationToken).ConfigureAwait(false);
+            await PostgresCrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
+            return new Postgres(store);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The SQLite connection string, or <see langword="null"/> on PostgreSQL.</summary>
+    public virtual string? SqliteConnectionString => null;
+
+    /// <summary>
+    /// The CRM destination for <paramref name="table"/> on this database; welcomes go to <paramref name="webhook"/>
+    /// when given (SQLite only), else to <c>crm_outbox</c>.
+    /// </summary>
+    public abstract IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time, IWelcomeSender? webhook = null);
+
+    public abstract ValueTask DisposeAsync();
+
+    private sealed class Sqlite(SqliteSyncStateStore store, string connectionString) : CrmDatabase
+    {
+        public override ISyncStateStore Store => store;
+
+        public override string SqliteConnectionString => connectionString;
+
+        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time, IWelcomeSender? webhook = null) =>
+            new SqliteCrmDestination<T>(table, welcome, time) { ConnectionString = connectionString, Welcomes = webhook ?? new OutboxWelcomeSender(time) };
+
+        public override ValueTask DisposeAsync()
+        {
+            store.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class Postgres(PostgresSyncStateStore store) : CrmDatabase
+    {
+        public override ISyncStateStore Store => store;
+
+        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time, IWelcomeSender? webhook = null) =>
+            webhook is null
+                ? new PostgresCrmDestination<T>(table, welcome, time)
+                : throw new NotSupportedException("Welcome webhooks are not available on PostgreSQL in this build.");
+
+        public override ValueTask DisposeAsync() => store.DisposeAsync();
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Npgsql;
+
+namespace SyncKit.Samples.Vomo.Crm;
+
+/// <summary>
+/// Writes VOMO records into the customer's CRM tables in the PostgreSQL database that holds SyncKit's state, inside
+/// the store's transaction: the rows, the welcome notifications and the checkpoint commit together or not at all
+/// (and, when the job is leased, only while this instance still holds the lease). Rows are upserted by
+/// <c>(tenant, external_id)</c> in one round trip per batch, and a write older than the stored row is skipped.
+/// </summary>
+/// <typeparam name="T">The record type.</typeparam>
+public sealed class PostgresCrmDestination<T> : IDestination<T>
+{
+    private const string OutboxSql = """
+        INSERT INTO crm_outbox (idempotency_key, tenant, payload, created_at)
+        SELECT key, $2, payload::jsonb, $4 FROM unnest($1::text[], $3::text[]) AS w(key, payload)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        """;
+
+    private readonly CrmTable<T> _table;
+    private readonly Func<string, T, WelcomeNotification?>? _welcome;
+    private readonly TimeProvider _time;
+    private readonly string _upsert;
+
+    /// <summary>Creates the destination.</summary>
+    /// <param name="table">The table and its mapping, e.g. <see cref="CrmTable{T}.Contacts"/>.</param>
+    /// <param name="welcome">The one-time notification a record calls for, if any (given the tenant).</param>
+    /// <param name="timeProvider">The clock for the outbox's <c>created_at</c>.</param>
+    public PostgresCrmDestination(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome = null, TimeProvider? timeProvider = null)
+    {
+        _table = table ?? throw new ArgumentNullException(nameof(table));
+        _welcome = welcome;
+        _time = timeProvider ?? TimeProvider.System;
+        _upsert = PostgresCrmSchema.UpsertSql(table);
+    }
+
+    /// <inheritdoc />
+    public bool WritesInStateTransaction => true;
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var transaction = batch.Transaction?.DbTransaction as NpgsqlTransaction
+            ?? throw new InvalidOperationException("The PostgreSQL CRM destination writes in the state store's transaction: use the PostgreSQL state store on the same database.");
+        var tenant = batch.Job.Tenant;
+        var upserts = new NpgsqlBatch(transaction.Connection, transaction);
+        await using (upserts.ConfigureAwait(false))
+        {
+            foreach (var record in batch.Records)
+            {
+                upserts.BatchCommands.Add(Upsert(tenant, record.Value));
+            }
+
+            await upserts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var outcomes = new RecordOutcome[batch.Records.Count];
+            var welcomes = new List<WelcomeNotification>();
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                var written = upserts.BatchCommands[i].RecordsAffected == 1;
+                outcomes[i] = written ? RecordOutcome.Written : RecordOutcome.Skipped;
+                if (written && _welcome?.Invoke(tenant, batch.Records[i].Value) is { } welcome)
+                {
+                    welcomes.Add(welcome);
+                }
+            }
+
+            await CrmWelcomes.RecordAsync(batch.Dedup, tenant, welcomes, held => AddToOutboxAsync(transaction, tenant, held, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return outcomes;
+        }
+    }
+
+    private NpgsqlBatchCommand Upsert(string tenant, T record)
+    {
+        var command = new NpgsqlBatchCommand(_upsert);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CrmFormat.ExternalId(_table.IdOf(record)) });
+        foreach (var value in _table.ValuesOf(record))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = _table.UpdatedAtOf(record).ToUniversalTime() });
+        return command;
+    }
+
+    private async Task AddToOutboxAsync(NpgsqlTransaction transaction, string tenant, List<WelcomeNotification> welcomes, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand(OutboxSql, transaction.Connection, transaction);
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. welcomes.Select(w => w.IdempotencyKey)] });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. welcomes.Select(w => JsonSerializer.Serialize(w, CrmJsonContext.Default.WelcomeNotification))] });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = _time.GetUtcNow() });
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,66 @@
+using Npgsql;
+
+namespace SyncKit.Samples.Vomo.Crm;
+
+/// <summary>
+/// The customer's CRM tables (SAMPLE.md) on PostgreSQL, beside SyncKit's state in the same database, with native
+/// types: <c>timestamptz</c> times, <c>boolean</c> flags, <c>jsonb</c> member lists and payloads. They are created
+/// in the connection's default schema (its <c>search_path</c>).
+/// </summary>
+public static class PostgresCrmSchema
+{
+    private const string Sql = """
+        SELECT pg_advisory_xact_lock(hashtextextended('synckit.samples.vomo.crm', 0));
+        CREATE TABLE IF NOT EXISTS crm_contacts (
+            tenant text NOT NULL, external_id text NOT NULL, email text, first_name text, last_name text,
+            phone text, status text, source_updated_at timestamptz NOT NULL, deleted_at timestamptz NULL,
+            PRIMARY KEY (tenant, external_id));
+        CREATE TABLE IF NOT EXISTS crm_projects (
+            tenant text NOT NULL, external_id text NOT NULL, name text, description text, project_type text,
+            published boolean, active boolean, source_updated_at timestamptz NOT NULL, deleted_at timestamptz NULL,
+            PRIMARY KEY (tenant, external_id));
+        CREATE TABLE IF NOT EXISTS crm_groups (
+            tenant text NOT NULL, external_id text NOT NULL, name text, description text,
+            parent_external_id text NULL, member_external_ids jsonb NOT NULL, source_updated_at timestamptz NOT NULL,
+            deleted_at timestamptz NULL, PRIMARY KEY (tenant, external_id));
+        CREATE TABLE IF NOT EXISTS crm_outbox (
+            idempotency_key text PRIMARY KEY, tenant text NOT NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL);
+        """;
+
+    /// <summary>Creates the tables that do not exist yet; instances starting together wait for each other.</summary>
+    /// <param name="connectionString">The Npgsql connection string of the state store's database.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the tables exist.</returns>
+    public static async Task EnsureCreatedAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(Sql, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The upsert of <paramref name="table"/>: insert, or replace the row (and clear a soft delete) unless it holds a
+    /// newer <c>source_updated_at</c>. $1 tenant, $2 external id, then the table's columns, then the change time.
+    /// </summary>
+    internal static string UpsertSql<T>(CrmTable<T> table)
+    {
+        var columns = string.Join(", ", table.Columns);
+        var parameters = string.Join(", ", table.Columns.Select((c, i) => $"${i + 3}{CastOf(c)}"));
+        var updates = string.Join(", ", table.Columns.Select(c => $"{c} = EXCLUDED.{c}"));
+        return $"""
+            INSERT INTO {table.Name} AS t (tenant, external_id, {columns}, source_updated_at, deleted_at)
+            VALUES ($1, $2, {parameters}, ${table.Columns.Count + 3}, NULL)
+            ON CONFLICT (tenant, external_id) DO UPDATE SET {updates}, source_updated_at = EXCLUDED.source_updated_at, deleted_at = NULL
+            WHERE t.source_updated_at <= EXCLUDED.source_updated_at
+            """;
+    }
+
+    // The JSON columns arrive as text.
+    private static string CastOf(string column) => column == "member_external_ids" ? "::jsonb" : string.Empty;
+}

@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using SyncKit.Samples.Vomo.Cli;
+using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Crm;
+using SyncKit.Samples.Vomo.Tests.Support;
+using SyncKit.TestPostgres;
+
+namespace SyncKit.Samples.Vomo.Tests.Crm;
+
+/// <summary>The CRM tables of SAMPLE.md on PostgreSQL, written in the PostgreSQL store's transaction.</summary>
+public sealed class PostgresCrmDestinationTests
+{
+    [Fact]
+    public async Task Sync_PostgresStore_FillsTheCrmTablesWithNativeTypesAndWelcomesEachAcceptedUserOnce()
+    {
+        await using var sim = await SimulatorHarness.StartAsync(users: 30, projects: 4, groups: 3);
+        var server = await PostgresServer.InstanceAsync();
+        var database = $"vomo_{Guid.NewGuid().ToString("N")[..12]}";
+        await ExecuteAsync(server.ConnectionString, $"CREATE DATABASE {database}");
+        var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionStringWith(database, maxPoolSize: 10)) { Database = database }.ConnectionString;
+        try
+        {
+            var line = CommandLine.Parse(["sync", "--vomo-url", sim.Simulator.BaseUrl.ToString(), "--store", $"postgres:{connectionString}", "--token", $"acme={sim.Tenant.Token}"]);
+
+            var exitCode = await SyncCommand.RunAsync(line, new ConfigurationBuilder().Build(), sim.Time, TextWriter.Null, default);
+            sim.Time.Advance(TimeSpan.FromMinutes(5));
+            var again = await SyncCommand.RunAsync(line, new ConfigurationBuilder().Build(), sim.Time, TextWriter.Null, default);
+
+            exitCode.Should().Be(ExitCodes.Done);
+            again.Should().Be(ExitCodes.Done);
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            var user = sim.Tenant.Users()[5];
+            (await QueryRowAsync(dataSource, $"SELECT email, status, source_updated_at, deleted_at FROM crm_contacts WHERE tenant = 'acme' AND external_id = 'vomo-{user.Id}'"))
+                .Should().Equal(user.Email, user.MembershipStatus, user.UpdatedAt.UtcDateTime, DBNull.Value);
+            (await QueryRowAsync(dataSource, "SELECT count(*) FROM crm_contacts"))[0].Should().Be(30L);
+            var project = sim.Tenant.Projects()[0];
+            (await QueryRowAsync(dataSource, $"SELECT published, active FROM crm_projects WHERE external_id = 'vomo-{project.Id}'")).Should().Equal(project.Published, project.Active);
+            var group = sim.Tenant.Groups().First(g => sim.Tenant.Members(g.Id).Count > 1);
+            var members = sim.Tenant.Members(group.Id).Select(id => $"vomo-{id}").Order(StringComparer.Ordinal);
+            (await QueryRowAsync(dataSource, $"SELECT member_external_ids::text FROM crm_groups WHERE external_id = 'vomo-{group.Id}'"))[0]
+                .Should().Be($"[{string.Join(", ", members.Select(m => $"\"{m}\""))}]");
+            (await QueryRowAsync(dataSource, "SELECT count(*), count(DISTINCT idempotency_key) FROM crm_outbox"))
+                .Should().Equal((long)sim.Tenant.Users().Count(u => u.MembershipStatus == "ACCEPTED"), (long)sim.Tenant.Users().Count(u => u.MembershipStatus == "ACCEPTED"));
+            (await QueryRowAsync(dataSource, "SELECT payload->>'tenant' FROM crm_outbox LIMIT 1"))[0].Should().Be("acme");
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(server.ConnectionString, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    [Fact]
+    public async Task WriteAsync_OlderChangeAfterANewerOne_IsSkippedAndAnUncommittedBatchLeavesNoRow()
+    {
+        await using var database = await PostgresCrmDatabase.CreateAsync();
+        await using var store = database.NewStore(TimeProvider.System);
+        await store.StartAsync(default);
+        await PostgresCrmSchema.EnsureCreatedAsync(database.ConnectionString, default);
+        var destination = new PostgresCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts, CrmWelcomes.Accepted);
+        var t0 = SimulatorHarness.T0;
+        VomoUser User(long id, string email, int minutes) => new() { Id = id, Email = email, MembershipStatus = "ACCEPTED", CreatedAt = t0, UpdatedAt = t0.AddMinutes(minutes) };
+
+        var first = await WriteAsync(store, destination, commit: true, User(1, "new@example.org", 2), User(2, "two@example.org", 1));
+        var stale = await WriteAsync(store, destination, commit: true, User(1, "old@example.org", 1));
+        var sameTime = await WriteAsync(store, destination, commit: true, User(2, "same@example.org", 1));
+        await WriteAsync(store, destination, commit: false, User(3, "rolled-back@example.org", 1));
+
+        first.Should().Equal(RecordOutcomeKind.Written, RecordOutcomeKind.Written);
+        stale.Should().Equal(RecordOutcomeKind.Skipped);
+        sameTime.Should().Equal(RecordOutcomeKind.Written);
+        (await database.QueryRowAsync("SELECT email FROM crm_contacts WHERE external_id = 'vomo-1'"))[0].Should().Be("new@example.org");
+        (await database.QueryRowAsync("SELECT email FROM crm_contacts WHERE external_id = 'vomo-2'"))[0].Should().Be("same@example.org");
+        (await database.QueryRowAsync("SELECT count(*) FROM crm_contacts WHERE external_id = 'vomo-3'"))[0].Should().Be(0L);
+        (await database.QueryRowAsync("SELECT count(*) FROM crm_outbox"))[0].Should().Be(2L, "users 1 and 2 are welcomed once; user 3's welcome rolled back with its row");
+    }
+
+    [Fact]
+    public async Task WriteAsync_WithoutTheStoresTransaction_ThrowsNamingThePostgresStore()
+    {
+        var destination = new PostgresCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts);
+        var batch = new DestinationBatch<VomoUser>(new JobId("acme", "users"), "run", [], null, new InMemorySyncStateStore().Dedup);
+
+        var write = async () => await destination.WriteAsync(batch, default);
+
+        await write.Should().ThrowAsync<InvalidOperationException>().WithMessage("*PostgreSQL state store*");
+    }
+
+    private static async Task<RecordOutcomeKind[]> WriteAsync(ISyncStateStore store, IDestination<VomoUser> destination, bool commit, params VomoUser[] users)
+    {
+        var job = new JobId("acme", "users");
+        await using var transaction = await store.BeginTransactionAsync(job, default);
+        var records = users.Select(u => new SourceRecord<VomoUser>(u.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), Cursor.FromSequence(u.Id), u)).ToList();
+        var outcomes = await destination.WriteAsync(new DestinationBatch<VomoUser>(job, "run", records, transaction, transaction.Dedup), default);
+        if (commit)
+        {
+            await transaction.CommitAsync(default);
+        }
+
+        return [.. outcomes.Select(o => o.Kind)];
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?[]> QueryRowAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue($"'{sql}' should return a row");
+        var values = new object?[reader.FieldCount];
+        reader.GetValues(values!);
+        return values;
+    }
+}
