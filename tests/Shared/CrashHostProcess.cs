@@ -12,8 +12,10 @@ namespace SyncKit.CrashHost;
 /// </summary>
 internal static class CrashHostProcess
 {
+    private static readonly Lazy<string> CrashHostDll = new(FindDll);
+
     /// <summary>The crash host's assembly: the same configuration and framework folders as the running test assembly.</summary>
-    public static string DllPath { get; } = FindDll();
+    public static string DllPath => CrashHostDll.Value;
 
     private const int RecordsPerProgressLine = 100;
 
@@ -62,7 +64,14 @@ internal static class CrashHostProcess
     /// has printed <paramref name="killAfterProgressLines"/> progress lines; otherwise lets it finish.
     /// </summary>
     /// <returns>Whether it was killed, its exit code, and everything it printed.</returns>
-    public static async Task<CrashHostResult> RunAsync(IReadOnlyList<string> arguments, int killAfterProgressLines, TimeSpan timeout)
+    public static Task<CrashHostResult> RunAsync(IReadOnlyList<string> arguments, int killAfterProgressLines, TimeSpan timeout) =>
+        RunAsync(DllPath, arguments, killAfterProgressLines, timeout);
+
+    /// <summary>
+    /// Starts another program that prints <c>progress</c> lines (<paramref name="dllPath"/>, with
+    /// <paramref name="environment"/> added to its environment) and kills it the same way.
+    /// </summary>
+    public static async Task<CrashHostResult> RunAsync(string dllPath, IReadOnlyList<string> arguments, int killAfterProgressLines, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -70,7 +79,12 @@ internal static class CrashHostProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(DllPath);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        start.ArgumentList.Add(dllPath);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -103,7 +117,7 @@ internal static class CrashHostProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The crash host ran longer than {timeout}. Output so far:\n{output}");
+            throw new TimeoutException($"{Path.GetFileName(dllPath)} ran longer than {timeout}. Output so far:\n{output}");
         }
 
         await process.WaitForExitAsync(CancellationToken.None);

@@ -9,13 +9,7 @@ namespace SyncKit.Samples.Vomo.Cli;
 internal sealed record CommandEnvironment(IConfiguration Configuration, TimeProvider Time, TextWriter Output, Action<SyncJobOptions>? Configure = null)
 {
     /// <summary>The real environment: <c>appsettings.json</c> and environment variables, the system clock, the console.</summary>
-    public static CommandEnvironment Default() => new(
-        new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build(),
-        TimeProvider.System,
-        Console.Out);
+    public static CommandEnvironment Default() => new(SyncCommand.Configuration(), TimeProvider.System, Console.Out);
 }
 
 /// <summary>
@@ -27,13 +21,15 @@ internal sealed class CommandContext : IAsyncDisposable
     private readonly HttpClient _http = new();
     private readonly List<TenantJobs> _tenants = [];
 
-    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, CrmDatabase crm)
+    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, ConnectionTuning tuning, CrmDatabase crm)
     {
         Line = line;
         Environment = environment;
         Settings = settings;
         Crm = crm;
+        Tuning = tuning;
         Engine = new SyncEngine(crm.Store, environment.Time);
+        crm.Webhook = WebhookSender(settings, _http, environment.Time);
     }
 
     public CommandLine Line { get; }
@@ -41,6 +37,9 @@ internal sealed class CommandContext : IAsyncDisposable
     public CommandEnvironment Environment { get; }
 
     public SampleSettings Settings { get; }
+
+    /// <summary>How hard the commands lean on VOMO (the <c>Vomo</c> settings).</summary>
+    public ConnectionTuning Tuning { get; }
 
     /// <summary>The database of SyncKit's state and the CRM tables.</summary>
     public CrmDatabase Crm { get; }
@@ -69,12 +68,10 @@ internal sealed class CommandContext : IAsyncDisposable
             throw new UsageException($"'{(needsSqlite ? line.Command.Name : "--webhook")}' is not available with '--store postgres:...' in this build; use sqlite:PATH.");
         }
 
+        var tuning = ConnectionTuning.From(environment.Configuration);
         try
         {
-            var crm = settings.PostgresConnectionString is { } postgres
-                ? await CrmDatabase.OpenPostgresAsync(postgres, environment.Time, cancellationToken)
-                : await CrmDatabase.OpenSqliteAsync(settings.SqlitePath!, environment.Time, cancellationToken);
-            return new CommandContext(line, environment, settings, crm);
+            return new CommandContext(line, environment, settings, tuning, await SyncSession.OpenDatabaseAsync(settings, environment.Time, cancellationToken));
         }
         catch (DbException ex)
         {
@@ -88,10 +85,9 @@ internal sealed class CommandContext : IAsyncDisposable
     {
         if (_tenants.Count == 0)
         {
-            var webhook = Settings.Webhook is { } url ? new WebhookWelcomeSender(_http, url, Time) : null;
             foreach (var tenant in Settings.Tenants)
             {
-                _tenants.Add(TenantJobs.Create(tenant, Client(tenant), Crm, webhook, Time, Environment.Configure));
+                _tenants.Add(TenantJobs.Create(tenant, Client(tenant), Crm, Tuning, Time, Environment.Configure));
             }
         }
 
@@ -102,7 +98,20 @@ internal sealed class CommandContext : IAsyncDisposable
     public VomoClient Client(string tenant)
     {
         var url = Settings.VomoUrl ?? throw new UsageException($"'{Line.Command.Name}' needs --vomo-url URL.");
-        return new VomoClient(_http, new VomoConnection(Settings.Tokens[tenant], url) { RequestTimeout = TimeSpan.FromSeconds(10) }, Time);
+        return new VomoClient(_http, new VomoConnection(Settings.Tokens[tenant], url) { RequestTimeout = Tuning.RequestTimeout }, Time);
+    }
+
+    /// <summary>The webhook welcomes go to (<c>--webhook</c>), or <see langword="null"/> for <c>crm_outbox</c>.</summary>
+    public static IWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time)
+    {
+        if (settings.Webhook is not { } url)
+        {
+            return null;
+        }
+
+        return settings.PostgresConnectionString is null
+            ? new WebhookWelcomeSender(http, url, time)
+            : throw new UsageException("'--webhook' is not available with '--store postgres:...' in this build; use sqlite:PATH.");
     }
 
     /// <summary>The one tenant a command acts on: <c>--tenant</c>, required.</summary>

@@ -23,7 +23,7 @@ internal sealed record CommandSpec(string Name, IReadOnlyList<string> Subcommand
     /// <summary>Every command of SAMPLE.md. Those without a runner are not built yet.</summary>
     public static IReadOnlyList<CommandSpec> All { get; } =
     [
-        new("demo", [], [], null),
+        new("demo", [], [], DemoCommand.RunAsync),
         new("sync", [], ["watch"], SyncCommand.RunAsync),
         new("reconcile", [], ["mode"], ReconcileCommand.RunAsync),
         new("replay", [], ["resource", "from", "to"], ReplayCommand.RunAsync),

@@ -9,24 +9,19 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// <c>push-groups --tenant T --file groups.json</c>: creates in VOMO the groups the file lists
 /// (<c>[{"name", "description", "parent_id"}]</c>), one per name, without duplicates even when an answer is lost
 /// or the process is killed (see <see cref="GroupPusher"/>). The wait before looking a group up is VOMO's replica
-/// lag, <c>Vomo:ReplicaLag</c> in the configuration (default 10 seconds).
+/// lag, <c>Vomo:ReplicaLag</c> in the configuration.
 /// </summary>
 internal static class PushGroupsCommand
 {
-    private static readonly TimeSpan DefaultReplicaLag = TimeSpan.FromSeconds(10);
-
     public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
         RunAsync(line, CommandEnvironment.Default(), cancellationToken);
 
     public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
     {
         var groups = await ReadFileAsync(line.Value("file") ?? throw new UsageException("'push-groups' needs --file groups.json."), cancellationToken);
-        var lag = environment.Configuration["Vomo:ReplicaLag"] is { } text
-            ? (TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.Zero ? value : throw new UsageException($"'Vomo:ReplicaLag' must be a time span such as 00:00:10, not '{text}'."))
-            : DefaultReplicaLag;
         await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken, needsSqlite: true);
         var tenant = context.RequiredTenant();
-        var pusher = new GroupPusher(context.Client(tenant), new GroupPushLog(context.SqliteConnectionString), context.Time, lag, context.Output);
+        var pusher = new GroupPusher(context.Client(tenant), new GroupPushLog(context.SqliteConnectionString), context.Time, context.Tuning.ReplicaLag, context.Output);
         try
         {
             var result = await pusher.PushAsync(tenant, groups, cancellationToken);

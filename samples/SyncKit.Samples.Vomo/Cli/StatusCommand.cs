@@ -24,7 +24,7 @@ internal static class StatusCommand
         var health = new List<JobHealth>();
         foreach (var job in tenants.SelectMany(t => TenantJobs.Resources.Select(r => new JobId(t, r))))
         {
-            var options = TenantJobs.OptionsFor(job.Tenant);
+            var options = TenantJobs.OptionsFor(job.Tenant, context.Tuning);
             environment.Configure?.Invoke(options);
             health.Add(await monitor.CheckAsync(new MonitoredJob(job, options), cancellationToken));
         }

@@ -13,9 +13,9 @@ internal sealed class TenantJobs : IDisposable
     /// <summary>The resources, in the order a cycle syncs them.</summary>
     public static readonly IReadOnlyList<string> Resources = ["users", "projects", "groups"];
 
-    private readonly TokenBucketRateLimiter _budget;
+    private readonly RateLimiter _budget;
 
-    private TenantJobs(string tenant, TokenBucketRateLimiter budget, IReadOnlyList<TenantJob> jobs)
+    private TenantJobs(string tenant, RateLimiter budget, IReadOnlyList<TenantJob> jobs)
     {
         Tenant = tenant;
         _budget = budget;
@@ -27,26 +27,19 @@ internal sealed class TenantJobs : IDisposable
     public IReadOnlyList<TenantJob> Jobs { get; }
 
     /// <summary>Builds the tenant's jobs. <paramref name="configure"/> adjusts every job's options last (tests shorten retries with it).</summary>
-    public static TenantJobs Create(string tenant, VomoClient client, CrmDatabase crm, IWelcomeSender? webhook, TimeProvider time, Action<SyncJobOptions>? configure = null)
+    public static TenantJobs Create(string tenant, VomoClient client, CrmDatabase crm, ConnectionTuning tuning, TimeProvider time, Action<SyncJobOptions>? configure = null)
     {
-        // VOMO's budget is per token; stay a little under the simulator's documented default of 20 requests/s.
-        var budget = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = 15,
-            TokensPerPeriod = 15,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 1_000,
-        });
-        var sourceOptions = new VomoSourceOptions();
+        var budget = TenantSync.Budget(tuning);
+        var sourceOptions = tuning.SourceOptions();
         SyncJobOptions Options(Action<SyncJobOptions>? resource = null)
         {
-            var options = OptionsFor(tenant, budget);
+            var options = OptionsFor(tenant, tuning, budget);
             resource?.Invoke(options);
             configure?.Invoke(options);
             return options;
         }
 
-        IDestination<T> Crm<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome = null) => crm.Destination(table, welcome, time, webhook);
+        IDestination<T> Crm<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome = null) => crm.Destination(table, welcome, time);
 
         return new TenantJobs(tenant, budget,
         [
@@ -62,9 +55,13 @@ internal sealed class TenantJobs : IDisposable
         ]);
     }
 
-    /// <summary>A tenant's job options before any adjustment: its source name (one breaker per tenant), budget and lookback.</summary>
-    public static SyncJobOptions OptionsFor(string tenant, RateLimiter? budget = null) =>
-        new() { SourceName = $"vomo:{tenant}", SourceRateLimiter = budget, Lookback = TimeSpan.FromMinutes(1) };
+    /// <summary>A tenant's job options as <see cref="TenantSync"/> sets them: its own breaker, its budget, lookback and cadence.</summary>
+    public static SyncJobOptions OptionsFor(string tenant, ConnectionTuning tuning, RateLimiter? budget = null)
+    {
+        var options = new SyncJobOptions();
+        TenantSync.Configure(options, tenant, budget, tuning);
+        return options;
+    }
 
     public void Dispose() => _budget.Dispose();
 

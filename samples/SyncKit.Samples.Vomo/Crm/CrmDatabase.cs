@@ -51,11 +51,11 @@ internal abstract class CrmDatabase : IAsyncDisposable
     /// <summary>The SQLite connection string, or <see langword="null"/> on PostgreSQL.</summary>
     public virtual string? SqliteConnectionString => null;
 
-    /// <summary>
-    /// The CRM destination for <paramref name="table"/> on this database; welcomes go to <paramref name="webhook"/>
-    /// when given (SQLite only), else to <c>crm_outbox</c>.
-    /// </summary>
-    public abstract IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time, IWelcomeSender? webhook = null);
+    /// <summary>Where welcome notifications go instead of <c>crm_outbox</c> (<c>--webhook</c>; SQLite only in this build).</summary>
+    public IWelcomeSender? Webhook { get; set; }
+
+    /// <summary>The CRM destination for <paramref name="table"/> on this database.</summary>
+    public abstract IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time);
 
     public abstract ValueTask DisposeAsync();
 
@@ -65,8 +65,8 @@ internal abstract class CrmDatabase : IAsyncDisposable
 
         public override string SqliteConnectionString => connectionString;
 
-        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time, IWelcomeSender? webhook = null) =>
-            new SqliteCrmDestination<T>(table, welcome, time) { ConnectionString = connectionString, Welcomes = webhook ?? new OutboxWelcomeSender(time) };
+        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
+            new SqliteCrmDestination<T>(table, welcome, time) { ConnectionString = connectionString, Welcomes = Webhook ?? new OutboxWelcomeSender(time) };
 
         public override ValueTask DisposeAsync()
         {
@@ -79,8 +79,8 @@ internal abstract class CrmDatabase : IAsyncDisposable
     {
         public override ISyncStateStore Store => store;
 
-        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time, IWelcomeSender? webhook = null) =>
-            webhook is null
+        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
+            Webhook is null
                 ? new PostgresCrmDestination<T>(table, welcome, time)
                 : throw new NotSupportedException("Welcome webhooks are not available on PostgreSQL in this build.");
 

@@ -32,7 +32,7 @@ public sealed class SyncHealthCheck : IHealthCheck
         ArgumentNullException.ThrowIfNull(runner);
         _jobs = () => runner.Jobs
             .Where(j => tenant is null || j.Tenant == tenant)
-            .Select(j => new MonitoredJob(j, runner.OptionsFor(j.Stream)));
+            .Select(j => new MonitoredJob(j, runner.OptionsFor(j)));
     }
 
     /// <inheritdoc />

@@ -9,6 +9,7 @@ namespace SyncKit;
 public sealed class SyncJobRegistration<T> : IRegisteredJob
 {
     private readonly List<Action<SyncJobOptions>> _configureOptions = [];
+    private readonly List<Action<string, SyncJobOptions>> _configureTenantOptions = [];
     private Func<IServiceProvider, IEnumerable<string>>? _tenants;
     private Func<IServiceProvider, string, ISource<T>>? _source;
     private Func<IServiceProvider, string, IDestination<T>>? _destination;
@@ -74,6 +75,28 @@ public sealed class SyncJobRegistration<T> : IRegisteredJob
         _configureOptions.Add(configure);
         return this;
     }
+
+    /// <summary>
+    /// Sets each tenant's job options, after the stream's: for what must differ per tenant, such as the source's
+    /// name (one circuit breaker per name) and its rate limiter when each tenant has its own quota at the source.
+    /// </summary>
+    /// <remarks>
+    /// Runs once per tenant, when the tenant's job first runs or its options are first asked for, on a fresh copy of
+    /// the stream's options; the result is validated then. Give jobs of one tenant that read the same source the same
+    /// rate limiter instance (for example from a dictionary keyed by tenant).
+    /// </remarks>
+    /// <param name="configure">Changes the options of the tenant it is given.</param>
+    /// <returns>This registration.</returns>
+    public SyncJobRegistration<T> Configure(Action<string, SyncJobOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _configureTenantOptions.Add(configure);
+        return this;
+    }
+
+    bool IRegisteredJob.ConfiguresTenants => _configureTenantOptions.Count > 0;
+
+    void IRegisteredJob.ConfigureTenant(string tenant, SyncJobOptions options) => _configureTenantOptions.ForEach(c => c(tenant, options));
 
     IEnumerable<string> IRegisteredJob.Tenants(IServiceProvider services) => _tenants!(services);
 

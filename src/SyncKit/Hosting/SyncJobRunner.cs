@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using SyncKit.Hosting.Internal;
 
@@ -10,16 +11,27 @@ public sealed class SyncJobRunner
     private readonly SyncEngine _engine;
     private readonly SyncReconciler _reconciler;
     private readonly IOptionsMonitor<SyncJobOptions> _options;
+    private readonly IOptionsFactory<SyncJobOptions> _optionsFactory;
+    private readonly IValidateOptions<SyncJobOptions>[] _validators;
+    private readonly ConcurrentDictionary<JobId, SyncJobOptions> _tenantOptions = new();
     private readonly Dictionary<string, IRegisteredJob> _jobs;
     private readonly Lazy<IReadOnlyList<JobId>> _jobIds;
     private readonly Lazy<StaggerPlan> _stagger;
 
-    internal SyncJobRunner(IServiceProvider services, SyncEngine engine, IOptionsMonitor<SyncJobOptions> options, IEnumerable<IRegisteredJob> jobs)
+    internal SyncJobRunner(
+        IServiceProvider services,
+        SyncEngine engine,
+        IOptionsMonitor<SyncJobOptions> options,
+        IOptionsFactory<SyncJobOptions> optionsFactory,
+        IEnumerable<IValidateOptions<SyncJobOptions>> validators,
+        IEnumerable<IRegisteredJob> jobs)
     {
         _services = services;
         _engine = engine;
         _reconciler = new SyncReconciler(engine);
         _options = options;
+        _optionsFactory = optionsFactory;
+        _validators = [.. validators];
         _jobs = [];
         foreach (var job in jobs)
         {
@@ -36,17 +48,44 @@ public sealed class SyncJobRunner
     /// <summary>Every registered job, one per stream and tenant.</summary>
     public IReadOnlyList<JobId> Jobs => _jobIds.Value;
 
-    /// <summary>The options of a registered stream.</summary>
+    /// <summary>The options of a registered stream, before any per-tenant settings.</summary>
     /// <param name="stream">The stream.</param>
     /// <returns>Its validated options.</returns>
     public SyncJobOptions OptionsFor(string stream) => _options.Get(Registered(stream).Stream);
+
+    /// <summary>The options one tenant's job runs with: the stream's, then the registration's per-tenant settings.</summary>
+    /// <param name="job">The job.</param>
+    /// <returns>Its validated options.</returns>
+    /// <exception cref="OptionsValidationException">The per-tenant settings made the options invalid.</exception>
+    public SyncJobOptions OptionsFor(JobId job)
+    {
+        var registered = Registered(job.Stream);
+        if (!registered.ConfiguresTenants)
+        {
+            return _options.Get(job.Stream);
+        }
+
+        return _tenantOptions.GetOrAdd(job, id =>
+        {
+            // A fresh instance: the monitor's is shared by every tenant of the stream.
+            var options = _optionsFactory.Create(id.Stream);
+            registered.ConfigureTenant(id.Tenant, options);
+            var failures = _validators
+                .Select(v => v.Validate(id.Stream, options))
+                .Where(r => r.Failed)
+                .SelectMany(r => r.Failures ?? [r.FailureMessage ?? "invalid"])
+                .Select(failure => $"{id}: {failure}")
+                .ToList();
+            return failures.Count == 0 ? options : throw new OptionsValidationException(id.ToString(), typeof(SyncJobOptions), failures);
+        });
+    }
 
     /// <summary>Runs one job once, from its checkpoint.</summary>
     /// <param name="job">The job.</param>
     /// <param name="cancellationToken">Asks for a graceful stop (see <see cref="SyncEngine.RunAsync{T}"/>).</param>
     /// <returns>The run's record.</returns>
     public Task<RunRecord> RunAsync(JobId job, CancellationToken cancellationToken = default) =>
-        Require(job).RunAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), cancellationToken);
+        Require(job).RunAsync(_services, _engine, job.Tenant, OptionsFor(job), cancellationToken);
 
     /// <summary>
     /// Runs the reconciliation passes that are due for one job (see <see cref="SyncReconciler.RunDueAsync{T}"/>), each
@@ -56,7 +95,7 @@ public sealed class SyncJobRunner
     /// <param name="cancellationToken">Stops the passes; what they did so far is reported.</param>
     /// <returns>The run records of the passes that ran (none when nothing was due or the job cannot be reconciled).</returns>
     public Task<IReadOnlyList<RunRecord>> ReconcileDueAsync(JobId job, CancellationToken cancellationToken = default) =>
-        Require(job).ReconcileDueAsync(_services, _reconciler, _stagger.Value, job.Tenant, _options.Get(job.Stream), cancellationToken);
+        Require(job).ReconcileDueAsync(_services, _reconciler, _stagger.Value, job.Tenant, OptionsFor(job), cancellationToken);
 
     private IRegisteredJob Require(JobId job) =>
         Jobs.Contains(job)

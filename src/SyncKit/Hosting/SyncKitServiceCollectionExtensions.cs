@@ -35,6 +35,8 @@ public static class SyncKitServiceCollectionExtensions
                 sp,
                 sp.GetRequiredService<SyncEngine>(),
                 sp.GetRequiredService<IOptionsMonitor<SyncJobOptions>>(),
+                sp.GetRequiredService<IOptionsFactory<SyncJobOptions>>(),
+                sp.GetServices<IValidateOptions<SyncJobOptions>>(),
                 sp.GetServices<IRegisteredJob>()));
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncJobOptions>, SyncJobOptionsValidator>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncSchedulerOptions>, SyncSchedulerOptionsValidator>());

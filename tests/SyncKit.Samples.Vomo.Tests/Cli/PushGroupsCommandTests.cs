@@ -19,10 +19,11 @@ public sealed class PushGroupsCommandTests(ITestOutputHelper log) : IDisposable
     {
         await using var cli = await CliHarness.StartAsync(users: 5, projects: 1, groups: 2, faults: new FaultOptions { LostCreateResponses = 0.3 });
         var names = WriteFile(40);
-        var noWait = new Dictionary<string, string?> { ["Vomo:ReplicaLag"] = "00:00:00" };
+        var lag = new Dictionary<string, string?> { ["Vomo:ReplicaLag"] = "00:00:01" };
+        await using var pump = new ClockPump(cli.Sim.Time, TimeSpan.FromMilliseconds(100));
 
-        var (exitCode, output) = await cli.RunRawAsync(["push-groups", "--tenant", "acme", "--file", _file, .. cli.CommonArguments()], settings: noWait);
-        var (againExitCode, again) = await cli.RunRawAsync(["push-groups", "--tenant", "acme", "--file", _file, .. cli.CommonArguments()], settings: noWait);
+        var (exitCode, output) = await cli.RunRawAsync(["push-groups", "--tenant", "acme", "--file", _file, .. cli.CommonArguments()], settings: lag);
+        var (againExitCode, again) = await cli.RunRawAsync(["push-groups", "--tenant", "acme", "--file", _file, .. cli.CommonArguments()], settings: lag);
 
         (exitCode, againExitCode).Should().Be((ExitCodes.Done, ExitCodes.Done), output);
         output.Should().Contain("unsure").And.Contain("found").And.Contain("40 group(s) in VOMO for 40 requested, 0 rejected.");

@@ -32,6 +32,47 @@ public sealed class SyncCommandTests : IDisposable
         text.Should().NotContain(sim.Simulator.Tenant("globex").Token).And.NotContain(sim.Simulator.Tenant("acme").Token);
     }
 
+    [Fact]
+    public async Task SyncWatch_OneTenantRevoked_KeepsPollingTheOtherAtItsCadenceUntilStopped()
+    {
+        var tenants = new[] { new TenantOptions { Name = "acme", Users = 40, Projects = 3, Groups = 2 }, new TenantOptions { Name = "globex", Users = 10 } };
+        await using var sim = await SimulatorHarness.StartAsync(tenants: tenants);
+        sim.Simulator.Tenant("globex").TokenState = TokenState.Revoked;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Vomo:Cadence"] = "00:00:20",
+            ["Vomo:ReplicaLag"] = "00:00:01",
+        }).Build();
+        var line = CommandLine.Parse(["sync", "--watch", "--vomo-url", sim.Simulator.BaseUrl.ToString(), "--store", $"sqlite:{_path}",
+            "--token", $"acme={sim.Simulator.Tenant("acme").Token}", "--token", $"globex={sim.Simulator.Tenant("globex").Token}"]);
+        using var stop = new CancellationTokenSource();
+        var output = new StringWriter();
+
+        int exitCode;
+        await using (new ClockPump(sim.Time, TimeSpan.FromMilliseconds(20)))
+        {
+            var watch = SyncCommand.RunAsync(line, configuration, sim.Time, TextWriter.Synchronized(output), stop.Token);
+
+            // Three runs of acme's users take at least two cadences; globex stopped on its revoked token meanwhile.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            while (SucceededRuns("acme", "users") < 3)
+            {
+                watch.IsCompleted.Should().BeFalse($"watch keeps polling: {output}");
+                await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, timeout.Token);
+            }
+
+            await stop.CancelAsync();
+            exitCode = await watch.WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        exitCode.Should().Be(ExitCodes.AccessDenied, "globex stopped on 401");
+        Count("SELECT count(*) FROM crm_contacts WHERE tenant = 'acme'").Should().Be(40);
+        Count("SELECT count(*) FROM synckit_runs WHERE tenant = 'globex' AND stream = 'users'").Should().Be(1, "a tenant stopped on 401 is not polled again");
+        var text = output.ToString();
+        text.Should().Contain("acme/users").And.Contain("globex/users").And.Contain("Stopped");
+        text.Should().NotContain(sim.Simulator.Tenant("globex").Token).And.NotContain(sim.Simulator.Tenant("acme").Token);
+    }
+
     [Theory]
     [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme" }, "'--token' must be NAME=TOKEN")]
     [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme=t", "--store", "mysql:db" }, "'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not 'mysql:db'")]
@@ -71,6 +112,19 @@ public sealed class SyncCommandTests : IDisposable
         foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
         {
             File.Delete(file);
+        }
+    }
+
+    /// <summary>The job's succeeded runs so far; none while the store is still being created.</summary>
+    private long SucceededRuns(string tenant, string stream)
+    {
+        try
+        {
+            return File.Exists(_path) ? Count($"SELECT count(*) FROM synckit_runs WHERE tenant = '{tenant}' AND stream = '{stream}' AND outcome = 'Succeeded'") : 0;
+        }
+        catch (SqliteException)
+        {
+            return 0;
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class CliHarness : IAsyncDisposable
         var environment = new CommandEnvironment(configuration, time ?? Sim.Time, output, configure);
         Func<CommandLine, CommandEnvironment, CancellationToken, Task<int>> run = line.Command.Name switch
         {
-            "sync" => SyncCommand.RunAsync,
+            "sync" => (l, e, token) => SyncCommand.RunAsync(l, e.Configuration, e.Time, e.Output, token, e.Configure),
             "reconcile" => ReconcileCommand.RunAsync,
             "replay" => ReplayCommand.RunAsync,
             "backfill" => BackfillCommand.RunAsync,

@@ -40,6 +40,52 @@ public sealed class HostingTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ConfigurePerTenant_OneTenantsSourceFails_OnlyItsOwnBreakerOpens()
+    {
+        // Five failed attempts open a breaker (its minimum throughput); no sixth waits out the break on the fake clock.
+        using var host = Build(
+            job => job
+                .Configure(o => o.MaxRetryAttempts = 4)
+                .Configure((tenant, o) => o.SourceName = $"billing:{tenant}"),
+            onRead: tenant =>
+            {
+                if (tenant == "a")
+                {
+                    throw new SyncException(ErrorClass.Transient, "billing is down for a");
+                }
+            },
+            tenants: ["a", "b"]);
+        var runner = host.Services.GetRequiredService<SyncJobRunner>();
+        var engine = host.Services.GetRequiredService<SyncEngine>();
+        var (a, b) = (new JobId("a", "invoices"), new JobId("b", "invoices"));
+        Source("b").Add(Record(1));
+
+        (await runner.RunAsync(a)).Outcome.Should().Be(RunOutcome.Failed);
+        var runB = await runner.RunAsync(b);
+
+        engine.GetBreakerStates(a, runner.OptionsFor(a)).Source.Should().Be(BreakerState.Open);
+        engine.GetBreakerStates(b, runner.OptionsFor(b)).Source.Should().Be(BreakerState.Closed, "another tenant's outage must not stop b");
+        runB.Outcome.Should().Be(RunOutcome.Succeeded);
+        Destination("b").Rows.Should().ContainKey("1");
+        runner.OptionsFor(a).SourceName.Should().Be("billing:a");
+        runner.OptionsFor(a).Should().BeSameAs(runner.OptionsFor(a), "per-tenant settings run once per tenant");
+        runner.OptionsFor(a).MaxRetryAttempts.Should().Be(4, "the stream's settings apply first");
+        runner.OptionsFor("invoices").SourceName.Should().BeNull("the stream's shared options stay untouched");
+    }
+
+    [Fact]
+    public void OptionsFor_PerTenantSettingInvalid_ThrowsNamingTheSettingAndTheJob()
+    {
+        using var host = Build(job => job.Configure((tenant, o) => o.BatchSize = tenant == "b" ? 0 : 10), tenants: ["a", "b"]);
+        var runner = host.Services.GetRequiredService<SyncJobRunner>();
+
+        runner.OptionsFor(new JobId("a", "invoices")).BatchSize.Should().Be(10);
+        var options = () => runner.OptionsFor(new JobId("b", "invoices"));
+
+        options.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("BatchSize").And.Contain("b/invoices");
+    }
+
+    [Fact]
     public void AddJob_WithoutSource_ThrowsNamingTheMissingCall()
     {
         var services = new ServiceCollection();

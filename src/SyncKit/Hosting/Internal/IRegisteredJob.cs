@@ -5,7 +5,13 @@ internal interface IRegisteredJob
 {
     string Stream { get; }
 
+    /// <summary>Whether tenants' options differ from the stream's.</summary>
+    bool ConfiguresTenants { get; }
+
     IEnumerable<string> Tenants(IServiceProvider services);
+
+    /// <summary>Applies the per-tenant settings to a copy of the stream's options.</summary>
+    void ConfigureTenant(string tenant, SyncJobOptions options);
 
     Task<RunRecord> RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken);
 

@@ -140,7 +140,7 @@ internal sealed class SyncScheduler(
 
     private async Task RunLoopAsync(JobId job, SemaphoreSlim concurrency, CancellationToken stoppingToken)
     {
-        var cadence = runner.OptionsFor(job.Stream).Cadence;
+        var cadence = runner.OptionsFor(job).Cadence;
         var due = timeProvider.GetUtcNow() + FirstRunDelay(job, cadence, options.Value.StartupStagger);
         try
         {

@@ -1,0 +1,72 @@
+using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Crm;
+
+namespace SyncKit.Samples.Vomo.Cli;
+
+/// <summary>
+/// What <c>sync</c> and <c>demo</c> share: the database that holds SyncKit's state and the CRM tables, the engine,
+/// and one <see cref="TenantSync"/> per tenant, each with its own client, budget and circuit breaker.
+/// </summary>
+internal sealed class SyncSession : IAsyncDisposable
+{
+    private readonly CrmDatabase _crm;
+    private readonly HttpClient _http;
+
+    private SyncSession(CrmDatabase crm, SyncEngine engine, HttpClient http, IReadOnlyList<TenantSync> tenants)
+    {
+        _crm = crm;
+        Engine = engine;
+        _http = http;
+        Tenants = tenants;
+    }
+
+    public SyncEngine Engine { get; }
+
+    public IReadOnlyList<TenantSync> Tenants { get; }
+
+    /// <summary>Opens the database <c>--store</c> names (SQLite by default), creating its tables.</summary>
+    public static Task<CrmDatabase> OpenDatabaseAsync(SampleSettings settings, TimeProvider time, CancellationToken cancellationToken) =>
+        settings.PostgresConnectionString is { } postgres
+            ? CrmDatabase.OpenPostgresAsync(postgres, time, cancellationToken)
+            : CrmDatabase.OpenSqliteAsync(settings.SqlitePath!, time, cancellationToken);
+
+    /// <summary>Opens the database and readies each tenant's jobs.</summary>
+    public static async Task<SyncSession> OpenAsync(
+        SampleSettings settings,
+        Uri vomoUrl,
+        IReadOnlyDictionary<string, string> tokens,
+        IEnumerable<string> tenants,
+        ConnectionTuning tuning,
+        TimeProvider time,
+        Action<SyncJobOptions>? configure,
+        CancellationToken cancellationToken)
+    {
+        var crm = await OpenDatabaseAsync(settings, time, cancellationToken);
+        var engine = new SyncEngine(crm.Store, time);
+        var http = new HttpClient();
+        crm.Webhook = CommandContext.WebhookSender(settings, http, time);
+        var syncs = tenants
+            .Select(t => new TenantSync(engine, crm, t, new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time), time, configure, tuning))
+            .ToList();
+        return new SyncSession(crm, engine, http, syncs);
+    }
+
+    /// <summary>Runs one poll cycle per tenant and resource, tenants side by side.</summary>
+    /// <returns>Each tenant's runs, in tenant order.</returns>
+    public async Task<IReadOnlyList<RunRecord>> RunCycleAsync(CancellationToken cancellationToken)
+    {
+        var results = await Task.WhenAll(Tenants.Select(t => t.RunOnceAsync(cancellationToken)));
+        return [.. results.SelectMany(r => r)];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var tenant in Tenants)
+        {
+            tenant.Dispose();
+        }
+
+        _http.Dispose();
+        await _crm.DisposeAsync();
+    }
+}
