@@ -11,6 +11,13 @@ if [ -z "${SYNCKIT_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb 
     || echo "warning: could not install postgresql; the PostgreSQL tests will fail and say what to do"
 fi
 
+# The dashboard's browser tests drive the machine's headless Chromium (never a downloaded browser).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium for the dashboard's browser tests..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+    || echo "warning: could not install chromium; the browser tests will fail and say what to do"
+fi
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 dotnet build SyncKit.sln -c Release || { echo "0 passed, 1 failed"; exit 1; }

@@ -103,6 +103,19 @@ public sealed class SyncJobRegistration<T> : IRegisteredJob
     Task<RunRecord> IRegisteredJob.RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken) =>
         engine.RunAsync(CreateJob(services, tenant, options), cancellationToken);
 
+    Task<RunRecord> IRegisteredJob.RetryDeadLettersAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken) =>
+        new DeadLetterOperations(engine).RetryNowAsync(CreateJob(services, tenant, options), recordKeys, actor, cancellationToken);
+
+    async Task<ReplayResult<string>> IRegisteredJob.ReplayAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var job = CreateJob(services, tenant, options);
+        var replay = await new WindowOperations(engine).ReplayAsync(job, from, to, cancellationToken).ConfigureAwait(false);
+        var operations = replay.Operations
+            .Select(o => new ReplayOperation<string>(o.Action, new SourceRecord<string>(o.Record.Key, o.Record.Position, job.Serializer.Serialize(o.Record.Value))))
+            .ToList();
+        return new ReplayResult<string>(replay.Run, operations);
+    }
+
     Task<IReadOnlyList<RunRecord>> IRegisteredJob.ReconcileDueAsync(IServiceProvider services, SyncReconciler reconciler, StaggerPlan stagger, string tenant, SyncJobOptions options, CancellationToken cancellationToken) =>
         reconciler.RunDueAsync(CreateJob(services, tenant, options), stagger, cancellationToken);
 

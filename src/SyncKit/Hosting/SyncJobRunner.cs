@@ -97,6 +97,31 @@ public sealed class SyncJobRunner
     public Task<IReadOnlyList<RunRecord>> ReconcileDueAsync(JobId job, CancellationToken cancellationToken = default) =>
         Require(job).ReconcileDueAsync(_services, _reconciler, _stagger.Value, job.Tenant, OptionsFor(job), cancellationToken);
 
+    /// <summary>
+    /// Retries a registered job's dead letters now, as <see cref="DeadLetterOperations.RetryNowAsync{T}"/> does,
+    /// without the caller knowing the job's record type.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="recordKeys">The records to retry.</param>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the retry.</param>
+    /// <returns>The retry's run record, also saved in run history with the actor.</returns>
+    public Task<RunRecord> RetryDeadLettersAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default) =>
+        Require(job).RetryDeadLettersAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), recordKeys, actor, cancellationToken);
+
+    /// <summary>
+    /// Replays a registered job over <c>[from, to)</c> as a dry run, as <see cref="WindowOperations.ReplayAsync{T}"/>
+    /// does, without the caller knowing the job's record type: each operation's record is the payload the job's
+    /// serializer writes (the form its dead letters keep). Nothing is written anywhere.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="from">The window's inclusive start.</param>
+    /// <param name="to">The window's exclusive end.</param>
+    /// <param name="cancellationToken">Cancels the replay.</param>
+    /// <returns>The run (not stored) and the operations that would run, in position order.</returns>
+    public Task<ReplayResult<string>> ReplayAsync(JobId job, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        Require(job).ReplayAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), from, to, cancellationToken);
+
     private IRegisteredJob Require(JobId job) =>
         Jobs.Contains(job)
             ? Registered(job.Stream)

@@ -42,7 +42,10 @@ public readonly record struct SourceRecord<T>(string Key, Cursor Position, T Val
 
 /// <summary>A page of changes.</summary>
 /// <typeparam name="T">The record type.</typeparam>
-/// <param name="Records">The records, in ascending position order.</param>
+/// <param name="Records">
+/// The records, in ascending position order. The engine reads from this list until its records are written, so
+/// it must not change after the page is returned.
+/// </param>
 /// <param name="HasMore">Whether another page follows.</param>
 /// <param name="Next">
 /// Where the next page starts, when that is not simply the last record's position (an offset inside a

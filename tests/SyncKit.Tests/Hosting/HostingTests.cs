@@ -211,6 +211,56 @@ public sealed class HostingTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RetryDeadLettersAsync_RegisteredJob_ResolvesTheEntryAndRecordsTheActor()
+    {
+        _host = Build(job => job.Configure(o => o.Cadence = TimeSpan.FromHours(1)));
+        var runner = _host.Services.GetRequiredService<SyncJobRunner>();
+        var store = _host.Services.GetRequiredService<ISyncStateStore>();
+        var job = new JobId("a", "invoices");
+        Source("a").Add(Record(1));
+        Destination("a").Fail = _ => RecordOutcome.Failed(ErrorClass.Validation, "bad");
+        await runner.RunAsync(job);
+        Destination("a").Fail = null;
+
+        var retry = await runner.RetryDeadLettersAsync(job, ["1"], "ops@example.com");
+
+        (await store.DeadLetters.CountAsync(job, default)).Should().Be(0);
+        Destination("a").Rows.Should().ContainKey("1");
+        var stored = await store.Runs.GetRunAsync(retry.RunId, default);
+        stored!.Kind.Should().Be(RunKind.DeadLetterRetry);
+        OperatorAction.FromRun(stored)!.Actor.Should().Be("ops@example.com");
+    }
+
+    [Fact]
+    public async Task ReplayAsync_RegisteredJob_ReturnsSerializedOperationsAndWritesNothing()
+    {
+        _host = Build(job => job.Configure(o => o.Cadence = TimeSpan.FromHours(1)));
+        var runner = _host.Services.GetRequiredService<SyncJobRunner>();
+        var store = _host.Services.GetRequiredService<ISyncStateStore>();
+        var job = new JobId("a", "invoices");
+        Source("a").Add(Record(1));
+        Source("a").Add(Record(2));
+
+        var replay = await runner.ReplayAsync(job, T0, T0.AddMinutes(1));
+
+        replay.Operations.Select(o => o.Record.Key).Should().Equal("1", "2");
+        replay.Operations[0].Record.Value.Should().Be(new JsonRecordSerializer<TestRecord>().Serialize(Record(1).Value));
+        Destination("a").Rows.Should().BeEmpty();
+        (await store.Runs.QueryRunsAsync(new RunQuery(), default)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ReplayAsync_UnknownTenant_ThrowsNamingIt()
+    {
+        _host = Build(_ => { });
+        var runner = _host.Services.GetRequiredService<SyncJobRunner>();
+
+        var replay = () => runner.ReplayAsync(new JobId("nobody", "invoices"), T0, T0.AddMinutes(1));
+
+        (await replay.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("nobody");
+    }
+
+    [Fact]
     public async Task Scheduler_ReconcilableJob_RunsEachTenantsIncrementalPassOncePerSlotAfterItsRegularRun()
     {
         var cadence = TimeSpan.FromMinutes(5);

@@ -19,7 +19,7 @@ internal sealed class SyncRun<T>
     private readonly SemaphoreSlim _commitGate = new(1, 1);
     private readonly ResiliencePipeline _sourcePipeline;
     private readonly ResiliencePipeline<BatchAttempt> _destinationPipeline;
-    private readonly Channel<Chunk>[] _partitions;
+    private readonly Channel<Chunk<T>>[] _partitions;
     private readonly CancellationTokenSource _abort;
     private WatermarkTracker _tracker = new(null);
     private Cursor? _committed;
@@ -35,13 +35,14 @@ internal sealed class SyncRun<T>
             run.Id,
             attempt => attempt.Retry,
             retry => OnRetry("write", retry));
-        // Each page is split into one chunk per partition, so a partition's channel holds about
-        // PageSize / Partitions records per slot and all channels together about QueueCapacity records.
+        // Each page is split into one chunk per partition (more when a share exceeds BatchSize), so a partition's
+        // channel holds about PageSize / Partitions records per slot and all channels together about QueueCapacity
+        // records. Chunks refer to their page, so the pages alive are those of the queued chunks.
         var capacity = Math.Max(1, run.Options.QueueCapacity / run.Options.PageSize);
-        _partitions = new Channel<Chunk>[run.Options.Partitions];
+        _partitions = new Channel<Chunk<T>>[run.Options.Partitions];
         for (var i = 0; i < _partitions.Length; i++)
         {
-            _partitions[i] = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(capacity)
+            _partitions[i] = Channel.CreateBounded<Chunk<T>>(new BoundedChannelOptions(capacity)
             {
                 SingleReader = true,
                 SingleWriter = true,
@@ -219,10 +220,7 @@ internal sealed class SyncRun<T>
                 if (page.Records.Count > 0)
                 {
                     var first = _tracker.RegisterRange(page.Records.Count, page.Records, static (records, i) => records[i].Position);
-                    foreach (var (partition, chunk) in Split(page.Records, first))
-                    {
-                        await _partitions[partition].Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
-                    }
+                    await SplitAsync(page.Records, first, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (page.Next is { } next)
@@ -253,44 +251,41 @@ internal sealed class SyncRun<T>
         }
     }
 
-    /// <summary>Splits a page by key into one chunk per partition, keeping read order inside each.</summary>
-    private IEnumerable<(int Partition, Chunk Chunk)> Split(IReadOnlyList<SourceRecord<T>> records, long firstSequence)
+    /// <summary>
+    /// Hands a page to the partitions: by key, in read order inside each, in chunks of at most
+    /// <see cref="SyncJobOptions.BatchSize"/> records, so a partition's batch is always whole chunks.
+    /// </summary>
+    private async ValueTask SplitAsync(IReadOnlyList<SourceRecord<T>> records, long firstSequence, CancellationToken cancellationToken)
     {
+        var batchSize = _run.Options.BatchSize;
         if (_partitions.Length == 1)
         {
-            var sequences = new long[records.Count];
-            for (var i = 0; i < sequences.Length; i++)
+            for (var offset = 0; offset < records.Count; offset += batchSize)
             {
-                sequences[i] = firstSequence + i;
+                var chunk = Chunk<T>.Range(records, firstSequence, offset, Math.Min(batchSize, records.Count - offset));
+                await _partitions[0].Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
 
-            yield return (0, new Chunk([.. records], sequences));
-            yield break;
+            return;
         }
 
-        var partitionOf = new int[records.Count];
-        var sizes = new int[_partitions.Length];
+        var open = new Chunk<T>?[_partitions.Length];
         for (var i = 0; i < records.Count; i++)
         {
-            partitionOf[i] = (int)((uint)StringComparer.Ordinal.GetHashCode(records[i].Key) % (uint)_partitions.Length);
-            sizes[partitionOf[i]]++;
-        }
-
-        var chunks = new Chunk?[_partitions.Length];
-        var filled = new int[_partitions.Length];
-        for (var i = 0; i < records.Count; i++)
-        {
-            var p = partitionOf[i];
-            var chunk = chunks[p] ??= new Chunk(new SourceRecord<T>[sizes[p]], new long[sizes[p]]);
-            chunk.Records[filled[p]] = records[i];
-            chunk.Sequences[filled[p]++] = firstSequence + i;
-        }
-
-        for (var p = 0; p < chunks.Length; p++)
-        {
-            if (chunks[p] is { } chunk)
+            var p = (int)((uint)StringComparer.Ordinal.GetHashCode(records[i].Key) % (uint)_partitions.Length);
+            var chunk = open[p] ??= Chunk<T>.Rent(records, firstSequence, Math.Min(batchSize, records.Count - i));
+            if (chunk.Add(i) == batchSize)
             {
-                yield return (p, chunk);
+                open[p] = null;
+                await _partitions[p].Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        for (var p = 0; p < open.Length; p++)
+        {
+            if (open[p] is { } chunk)
+            {
+                await _partitions[p].Writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -317,31 +312,32 @@ internal sealed class SyncRun<T>
         }
     }
 
-    private async Task ProcessPartitionAsync(ChannelReader<Chunk> reader, CancellationToken stopToken)
+    private async Task ProcessPartitionAsync(ChannelReader<Chunk<T>> reader, CancellationToken stopToken)
     {
-        var chunks = new List<Chunk>();
+        var chunks = new List<Chunk<T>>();
         while (await reader.WaitToReadAsync(stopToken).ConfigureAwait(false))
         {
+            // Chunks hold at most BatchSize records, so a batch is one or more whole chunks.
             var size = 0;
-            while (reader.TryPeek(out var next) && (size == 0 || size + next.Records.Length <= _run.Options.BatchSize) && reader.TryRead(out next))
+            while (reader.TryPeek(out var next) && size + next.Count <= _run.Options.BatchSize && reader.TryRead(out next))
             {
                 chunks.Add(next);
-                size += next.Records.Length;
+                size += next.Count;
             }
 
             // A batch that has started runs to its commit (bounded by the grace period); no new batch
-            // starts once a stop is requested. A chunk larger than BatchSize is written in slices.
-            var batch = Chunk.Concat(chunks, size);
+            // starts once a stop is requested.
+            var batch = Batch.Gather(chunks, size);
             chunks.Clear();
-            for (var offset = 0; offset < batch.Records.Length; offset += _run.Options.BatchSize)
-            {
-                await ProcessBatchAsync(batch.Slice(offset, _run.Options.BatchSize), _abort.Token).ConfigureAwait(false);
-                stopToken.ThrowIfCancellationRequested();
-            }
+            await ProcessBatchAsync(batch, _abort.Token).ConfigureAwait(false);
+
+            // Nothing holds the batch's sequences once it is processed (an abandoned batch never gets here).
+            batch.Release();
+            stopToken.ThrowIfCancellationRequested();
         }
     }
 
-    private async Task ProcessBatchAsync(Chunk items, CancellationToken cancellationToken)
+    private async Task ProcessBatchAsync(Batch items, CancellationToken cancellationToken)
     {
         using var activity = SyncKitActivity.Source.StartActivity("synckit.batch");
         activity?.SetTag(SyncKitDiagnostics.Tags.RunId, _run.RunId);
@@ -384,9 +380,9 @@ internal sealed class SyncRun<T>
             throw new JobStoppedException(classification.Class, $"Writing {_run.Id} failed: {exception.Message}", exception);
         }
 
-        if (state.Pending.Records.Length > 1)
+        if (state.Pending.Count > 1)
         {
-            for (var i = 0; i < state.Pending.Records.Length; i++)
+            for (var i = 0; i < state.Pending.Count; i++)
             {
                 await ProcessBatchAsync(state.Pending.Slice(i, 1), cancellationToken).ConfigureAwait(false);
             }
@@ -400,7 +396,7 @@ internal sealed class SyncRun<T>
     private async ValueTask<BatchAttempt> AttemptAsync(BatchState state, CancellationToken cancellationToken)
     {
         state.Attempt++;
-        if (state.Pending.Records.Length == 0)
+        if (state.Pending.Count == 0)
         {
             return default;
         }
@@ -421,10 +417,10 @@ internal sealed class SyncRun<T>
             var records = state.Pending.Records;
             var batch = new DestinationBatch<T>(_run.Id, _run.RunId, records, transaction, transaction?.Dedup ?? _run.Store.Dedup);
             var outcomes = await destination.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-            if (outcomes.Count != records.Length)
+            if (outcomes.Count != records.Count)
             {
                 throw new InvalidOperationException(
-                    $"The destination of {_run.Id} returned {outcomes.Count} outcomes for a batch of {records.Length} records; it must return one per record.");
+                    $"The destination of {_run.Id} returned {outcomes.Count} outcomes for a batch of {records.Count} records; it must return one per record.");
             }
 
             // The attempt timeout bounds the destination's write; once it answered, the commit runs to its end
@@ -448,7 +444,7 @@ internal sealed class SyncRun<T>
                 throw Halt(halt.Record, halt.Outcome);
             }
 
-            return new BatchAttempt(settled.Retry.Records.Length == 0 ? null : new ErrorClassification(settled.RetryClass, settled.RetryAfter));
+            return new BatchAttempt(settled.Retry.Count == 0 ? null : new ErrorClassification(settled.RetryClass, settled.RetryAfter));
         }
         finally
         {
@@ -471,11 +467,11 @@ internal sealed class SyncRun<T>
     private Settled Settle(BatchState state, IReadOnlyList<RecordOutcome> outcomes)
     {
         var pending = state.Pending;
-        var settled = new Settled(pending.Records.Length) { Attempts = state.Attempt };
+        var settled = new Settled(pending.Count) { Attempts = state.Attempt };
         List<int>? retry = null;
         for (var i = 0; i < outcomes.Count; i++)
         {
-            var record = pending.Records[i];
+            // The records are read only where needed: a batch's records are a view of its pages.
             var outcome = outcomes[i];
             switch (outcome.Kind)
             {
@@ -483,6 +479,7 @@ internal sealed class SyncRun<T>
                     settled.Handled(outcome.Kind);
                     break;
                 default:
+                    var record = pending.Records[i];
                     _run.Evidence.Error(outcome.ErrorClass);
                     if (outcome.ErrorClass.StopsJob())
                     {
@@ -509,20 +506,20 @@ internal sealed class SyncRun<T>
             settled.Done(pending.Sequences[i]);
             if (_run.Options.AuditLog)
             {
-                settled.Audit(_run.Audit(record, AuditActions.Of(outcome.Kind)));
+                settled.Audit(_run.Audit(pending.Records[i], AuditActions.Of(outcome.Kind)));
             }
 
             if (i < 5)
             {
-                settled.Sample(record.Key);
+                settled.Sample(pending.Records[i].Key);
             }
         }
 
-        settled.Retry = retry is null ? Chunk.Empty : pending.Select(retry);
+        settled.Retry = retry is null ? Batch.Empty : pending.Select(retry);
         return settled;
     }
 
-    private async Task FailForGoodAsync(Chunk single, RecordOutcome outcome, int attempts, CancellationToken cancellationToken)
+    private async Task FailForGoodAsync(Batch single, RecordOutcome outcome, int attempts, CancellationToken cancellationToken)
     {
         var record = single.Records[0];
         if (_run.Options.PartialFailure == PartialFailurePolicy.StopAtFirstFailure)
@@ -682,52 +679,73 @@ internal sealed class SyncRun<T>
     /// <param name="Retry">Why some records are worth another attempt (transient or rate-limited, and the longest wait asked for), or <see langword="null"/>.</param>
     private readonly record struct BatchAttempt(ErrorClassification? Retry);
 
-    /// <summary>Records and their sequence numbers, in read order (one partition's share of pages).</summary>
-    private sealed class Chunk(SourceRecord<T>[] records, long[] sequences)
+    /// <summary>
+    /// Records and their sequence numbers, in read order. <see cref="Records"/> is the destination's to keep;
+    /// <see cref="Sequences"/> may be longer than it (a pooled array, see <see cref="Gather"/>).
+    /// </summary>
+    private sealed class Batch(IReadOnlyList<SourceRecord<T>> records, long[] sequences, bool pooled = false)
     {
-        public static Chunk Empty { get; } = new([], []);
+        public static Batch Empty { get; } = new(Array.Empty<SourceRecord<T>>(), []);
 
-        public SourceRecord<T>[] Records { get; } = records;
+        public IReadOnlyList<SourceRecord<T>> Records { get; } = records;
+
+        public int Count => Records.Count;
 
         public long[] Sequences { get; } = sequences;
 
-        public static Chunk Concat(List<Chunk> chunks, int size)
+        /// <summary>Gathers chunks of <paramref name="size"/> records in all into one batch, whose sequences come from the pool.</summary>
+        public static Batch Gather(List<Chunk<T>> chunks, int size)
         {
-            if (chunks.Count == 1)
+            var pages = new IReadOnlyList<SourceRecord<T>>[chunks.Count];
+            var ends = new int[chunks.Count];
+            var indexes = new int[size];
+            var sequences = ArrayPool<long>.Shared.Rent(size);
+            var at = 0;
+            for (var i = 0; i < chunks.Count; i++)
             {
-                return chunks[0];
+                chunks[i].CopyTo(indexes, sequences, at);
+                pages[i] = chunks[i].Page;
+                at += chunks[i].Count;
+                ends[i] = at;
             }
 
-            var merged = new Chunk(new SourceRecord<T>[size], new long[size]);
-            var offset = 0;
-            foreach (var chunk in chunks)
-            {
-                chunk.Records.CopyTo(merged.Records, offset);
-                chunk.Sequences.CopyTo(merged.Sequences, offset);
-                offset += chunk.Records.Length;
-            }
-
-            return merged;
+            return new Batch(new GatheredRecords<T>(pages, ends, indexes), sequences, pooled: true);
         }
 
-        public Chunk Slice(int offset, int length)
+        /// <summary>Returns pooled sequences; call once nothing reads them any more.</summary>
+        public void Release()
         {
-            if (offset == 0 && length >= Records.Length)
+            if (pooled)
+            {
+                pooled = false;
+                ArrayPool<long>.Shared.Return(Sequences);
+            }
+        }
+
+        public Batch Slice(int offset, int length)
+        {
+            if (offset == 0 && length >= Count)
             {
                 return this;
             }
 
-            length = Math.Min(length, Records.Length - offset);
-            return new Chunk(Records.AsSpan(offset, length).ToArray(), Sequences.AsSpan(offset, length).ToArray());
+            length = Math.Min(length, Count - offset);
+            var records = new SourceRecord<T>[length];
+            for (var i = 0; i < length; i++)
+            {
+                records[i] = Records[offset + i];
+            }
+
+            return new Batch(records, Sequences.AsSpan(offset, length).ToArray());
         }
 
-        public Chunk Select(List<int> indexes) =>
+        public Batch Select(List<int> indexes) =>
             new([.. indexes.Select(i => Records[i])], [.. indexes.Select(i => Sequences[i])]);
     }
 
-    private sealed class BatchState(Chunk pending)
+    private sealed class BatchState(Batch pending)
     {
-        public Chunk Pending { get; set; } = pending;
+        public Batch Pending { get; set; } = pending;
 
         public int Attempt { get; set; }
     }
@@ -748,7 +766,7 @@ internal sealed class SyncRun<T>
 
         public List<AuditEntry>? AuditEntries { get; private set; }
 
-        public Chunk Retry { get; set; } = Chunk.Empty;
+        public Batch Retry { get; set; } = Batch.Empty;
 
         public TimeSpan? RetryAfter { get; set; }
 

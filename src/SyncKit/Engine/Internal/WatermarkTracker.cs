@@ -125,7 +125,7 @@ internal sealed class WatermarkTracker
         var larger = new Slot[_slots.Length * 2];
         for (var sequence = _head; sequence < _next; sequence++)
         {
-            larger[sequence % larger.Length] = _slots[IndexOf(sequence)];
+            larger[sequence & (larger.Length - 1)] = _slots[IndexOf(sequence)];
         }
 
         _slots = larger;
@@ -149,7 +149,8 @@ internal sealed class WatermarkTracker
         }
     }
 
-    private int IndexOf(long sequence) => (int)(sequence % _slots.Length);
+    // The ring's length is a power of two, so a mask finds the slot (no division per record).
+    private int IndexOf(long sequence) => (int)(sequence & (_slots.Length - 1));
 
     private record struct Slot(Cursor Position, bool Done);
 }

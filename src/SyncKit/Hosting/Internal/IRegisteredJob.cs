@@ -15,5 +15,9 @@ internal interface IRegisteredJob
 
     Task<RunRecord> RunAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, CancellationToken cancellationToken);
 
+    Task<RunRecord> RetryDeadLettersAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken);
+
+    Task<ReplayResult<string>> ReplayAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<RunRecord>> ReconcileDueAsync(IServiceProvider services, SyncReconciler reconciler, StaggerPlan stagger, string tenant, SyncJobOptions options, CancellationToken cancellationToken);
 }

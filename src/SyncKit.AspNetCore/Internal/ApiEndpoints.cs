@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace SyncKit.AspNetCore.Internal;
+
+/// <summary>The JSON API under <c>api/</c> and the health endpoints: the pages' data and actions for scripts and tools.</summary>
+internal static class ApiEndpoints
+{
+    public static void Map(RouteGroupBuilder group)
+    {
+        var api = group.MapGroup("/api");
+        api.MapGet("/tenants", async ([FromServices] DashboardQueries queries, CancellationToken ct) =>
+            Json(await queries.OverviewAsync(ct).ConfigureAwait(false)));
+        api.MapGet("/tenants/{tenant}", async (string tenant, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+            await queries.TenantAsync(tenant, ct).ConfigureAwait(false) is { } detail ? Json(detail) : NoTenant(tenant));
+        api.MapGet("/tenants/{tenant}/lag", async (string tenant, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+            await queries.LagAsync(tenant, ct).ConfigureAwait(false) is { } lag ? Json(lag) : NoTenant(tenant));
+        api.MapGet("/tenants/{tenant}/runs", async (string tenant, string? stream, RunKind? kind, RunOutcome? outcome, DateTimeOffset? from, DateTimeOffset? before, int? limit, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+            Json(await queries.RunsAsync(new RunQuery { Tenant = tenant, Stream = stream, Kind = kind, Outcome = outcome, StartedFrom = from, StartedBefore = before, Limit = Math.Clamp(limit ?? queries.Options.RecentRuns, 1, 10_000) }, ct).ConfigureAwait(false)));
+        api.MapGet("/runs/{runId}", async (string runId, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+            await queries.RunAsync(runId, ct).ConfigureAwait(false) is { } run ? Json(run) : Results.Problem(statusCode: 404, title: $"No run '{runId}'."));
+        api.MapGet("/dead-letters", async (string? tenant, string? stream, DeadLetterStatus? status, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+            Json(await queries.DeadLettersAsync(tenant, stream, status, ct).ConfigureAwait(false)));
+        api.MapGet("/checkpoints/{tenant}/{stream}", async (string tenant, string stream, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+            queries.IsRegistered(new JobId(tenant, stream)) ? Json(await queries.CheckpointAsync(new JobId(tenant, stream), ct).ConfigureAwait(false)) : NoJob(new JobId(tenant, stream)));
+        api.MapGet("/antiforgery", (HttpContext context, [FromServices] IAntiforgery antiforgery) =>
+        {
+            var tokens = antiforgery.GetAndStoreTokens(context);
+            return Json(new { headerName = tokens.HeaderName, token = tokens.RequestToken });
+        });
+
+        var actions = api.MapGroup(string.Empty).AddEndpointFilter<AntiforgeryFilter>();
+        actions.MapPost("/dead-letters/retry", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
+            WithBody<DeadLetterActionRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), async (job, r) =>
+                Json(await run.RetryAsync(job, r.Keys ?? [], Actor.Of(context), ct).ConfigureAwait(false))));
+        actions.MapPost("/dead-letters/discard", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
+            WithBody<DeadLetterActionRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), async (job, r) =>
+                Json(await run.DiscardAsync(job, r.Keys ?? [], Actor.Of(context), r.Reason, ct).ConfigureAwait(false))));
+        actions.MapPost("/checkpoints/reset", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
+            WithBody<CheckpointResetRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), async (job, r) =>
+                Json(await run.ResetCheckpointAsync(job, r.Position, Actor.Of(context), r.Reason, ct).ConfigureAwait(false))));
+        actions.MapPost("/replay", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
+            WithBody<ReplayRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), async (job, r) =>
+            {
+                try
+                {
+                    var result = await run.ReplayAsync(job, r.From, r.To, Actor.Of(context), ct).ConfigureAwait(false);
+                    return Json(new { run = result.Run, operations = result.Operations.Select(ReplayOperationView.From) });
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    return Results.Problem(statusCode: 400, title: "The replay cannot run", detail: e.Message);
+                }
+            }));
+
+        group.MapGet("/health", ([FromServices] SyncHealthMonitor monitor, [FromServices] SyncJobRunner runner, CancellationToken ct) =>
+            HealthAsync(new SyncHealthCheck(monitor, runner), ct));
+        group.MapGet("/health/{tenant}", (string tenant, [FromServices] SyncHealthMonitor monitor, [FromServices] SyncJobRunner runner, CancellationToken ct) =>
+            HealthAsync(new SyncHealthCheck(monitor, runner, tenant), ct));
+    }
+
+    private static IResult Json<T>(T value) => Results.Json(value, DashboardJson.Options);
+
+    private static IResult NoTenant(string tenant) => Results.Problem(statusCode: 404, title: $"No job is registered for tenant '{tenant}'.");
+
+    private static IResult NoJob(JobId job) => Results.Problem(statusCode: 404, title: $"No job is registered for {job}.");
+
+    private static async Task<IResult> WithBody<T>(HttpContext context, DashboardQueries queries, Func<T, JobId> jobOf, Func<JobId, T, Task<IResult>> act)
+        where T : class
+    {
+        T? body;
+        try
+        {
+            body = await context.Request.ReadFromJsonAsync<T>(DashboardJson.Options, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return Results.Problem(statusCode: 400, title: "The request body is not valid JSON for this action", detail: e.Message);
+        }
+
+        if (body is null)
+        {
+            return Results.Problem(statusCode: 400, title: "The request needs a JSON body.");
+        }
+
+        var job = jobOf(body);
+        return queries.IsRegistered(job) ? await act(job, body).ConfigureAwait(false) : NoJob(job);
+    }
+
+    private static async Task<IResult> HealthAsync(SyncHealthCheck check, CancellationToken cancellationToken)
+    {
+        var registration = new HealthCheckRegistration("synckit", check, HealthStatus.Unhealthy, tags: null);
+        var result = await check.CheckHealthAsync(new HealthCheckContext { Registration = registration }, cancellationToken).ConfigureAwait(false);
+        var body = new { status = result.Status.ToString(), description = result.Description, jobs = result.Data };
+        return Results.Json(body, DashboardJson.Options, statusCode: result.Status == HealthStatus.Unhealthy ? 503 : 200);
+    }
+}

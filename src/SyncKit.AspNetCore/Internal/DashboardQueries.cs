@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Options;
+
+namespace SyncKit.AspNetCore.Internal;
+
+/// <summary>Reads what the pages and the JSON API show, through the core's operator API. Both render the same models.</summary>
+internal sealed class DashboardQueries(
+    SyncEngine engine,
+    SyncJobRunner runner,
+    SyncHealthMonitor monitor,
+    IOptions<SyncKitDashboardOptions> options)
+{
+    private static readonly RunKind[] ReconciliationKinds = [RunKind.IncrementalReconciliation, RunKind.FullReconciliation];
+
+    private readonly RunHistory _history = new(engine);
+    private readonly CheckpointOperations _checkpoints = new(engine);
+    private readonly DeadLetterOperations _deadLetters = new(engine);
+    private readonly SyncKitDashboardOptions _options = options.Value;
+
+    public SyncKitDashboardOptions Options => _options;
+
+    /// <summary>The registered jobs, grouped by tenant in name order.</summary>
+    public IReadOnlyList<IGrouping<string, JobId>> Tenants() =>
+        [.. runner.Jobs.GroupBy(j => j.Tenant, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)];
+
+    /// <summary>Whether a job is registered.</summary>
+    public bool IsRegistered(JobId job) => runner.Jobs.Contains(job);
+
+    public async Task<IReadOnlyList<TenantSummary>> OverviewAsync(CancellationToken cancellationToken)
+    {
+        var summaries = new List<TenantSummary>();
+        foreach (var tenant in Tenants())
+        {
+            var jobs = await HealthAsync(tenant, cancellationToken).ConfigureAwait(false);
+            summaries.Add(new TenantSummary(
+                tenant.Key,
+                jobs.Max(j => j.Status),
+                jobs.Count,
+                jobs.Max(j => j.Lag),
+                jobs.Any(j => j.LastSuccessAt is null) ? null : jobs.Min(j => j.LastSuccessAt),
+                jobs.Sum(j => j.DeadLetters),
+                jobs.Select(j => Worse(j.Breakers.Source, j.Breakers.Destination)).Aggregate(BreakerState.Closed, Worse),
+                jobs.Max(j => j.ErrorBudgetBurn)));
+        }
+
+        return summaries;
+    }
+
+    /// <summary>Everything about one tenant, or <see langword="null"/> when it has no registered job.</summary>
+    public async Task<TenantDetail?> TenantAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var jobs = Tenants().FirstOrDefault(g => g.Key == tenant);
+        if (jobs is null)
+        {
+            return null;
+        }
+
+        var health = await HealthAsync(jobs, cancellationToken).ConfigureAwait(false);
+        var lag = await LagSeriesAsync(jobs, cancellationToken).ConfigureAwait(false);
+        var recent = await RunsAsync(new RunQuery { Tenant = tenant, Limit = _options.RecentRuns }, cancellationToken).ConfigureAwait(false);
+        var errors = recent
+            .SelectMany(r => r.ErrorsByClass)
+            .GroupBy(e => e.Key)
+            .OrderBy(g => g.Key)
+            .ToDictionary(g => g.Key, g => g.Sum(e => e.Value));
+        return new TenantDetail(tenant, health, lag, recent, errors, await ReconciliationsAsync(tenant, cancellationToken).ConfigureAwait(false));
+    }
+
+    public Task<IReadOnlyList<RunRecord>> RunsAsync(RunQuery query, CancellationToken cancellationToken) =>
+        _history.QueryAsync(query, cancellationToken);
+
+    /// <summary>A tenant's lag over time per job, or <see langword="null"/> when it has no registered job.</summary>
+    public async Task<IReadOnlyList<LagSeries>?> LagAsync(string tenant, CancellationToken cancellationToken) =>
+        Tenants().FirstOrDefault(g => g.Key == tenant) is { } jobs ? await LagSeriesAsync(jobs, cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>
+    /// One run and its audit trail: the audit entries this run left for the records it names (its sample keys and
+    /// the operator action's keys), since the audit log is kept per record.
+    /// </summary>
+    public async Task<RunDetail?> RunAsync(string runId, CancellationToken cancellationToken)
+    {
+        var run = await _history.GetAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return null;
+        }
+
+        var action = OperatorAction.FromRun(run);
+        var keys = run.SampleRecordKeys.Concat(action?.RecordKeys ?? []).Distinct(StringComparer.Ordinal);
+        var audit = new List<AuditEntry>();
+        foreach (var key in keys)
+        {
+            var touches = await _history.WhichRunsTouchedAsync(run.Job, key, cancellationToken).ConfigureAwait(false);
+            audit.AddRange(touches.Select(t => t.Entry).Where(e => e.RunId == runId));
+        }
+
+        return new RunDetail(run, action, ReconciliationReport.FromRun(run), [.. audit.OrderBy(e => e.At).ThenBy(e => e.RecordKey, StringComparer.Ordinal)]);
+    }
+
+    public Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string? tenant, string? stream, DeadLetterStatus? status, CancellationToken cancellationToken) =>
+        _deadLetters.ListAsync(new DeadLetterQuery { Tenant = tenant, Stream = stream, Status = status, Limit = _options.DeadLetterLimit }, cancellationToken);
+
+    public Task<CheckpointInfo> CheckpointAsync(JobId job, CancellationToken cancellationToken) =>
+        _checkpoints.ShowAsync(job, cancellationToken);
+
+    private async Task<List<JobHealth>> HealthAsync(IEnumerable<JobId> jobs, CancellationToken cancellationToken)
+    {
+        var health = new List<JobHealth>();
+        foreach (var job in jobs.OrderBy(j => j.Stream, StringComparer.Ordinal))
+        {
+            health.Add(await monitor.CheckAsync(new MonitoredJob(job, runner.OptionsFor(job.Stream)), cancellationToken).ConfigureAwait(false));
+        }
+
+        return health;
+    }
+
+    private async Task<List<LagSeries>> LagSeriesAsync(IEnumerable<JobId> jobs, CancellationToken cancellationToken)
+    {
+        var series = new List<LagSeries>();
+        foreach (var job in jobs.OrderBy(j => j.Stream, StringComparer.Ordinal))
+        {
+            var cadence = runner.OptionsFor(job.Stream).Cadence;
+            var runs = await _history.QueryAsync(RunQuery.ForJob(job) with { Kind = RunKind.Sync, Limit = _options.LagChartRuns }, cancellationToken).ConfigureAwait(false);
+            series.Add(new LagSeries(job.Stream, cadence, cadence * _options.Health.StalledAfterCadences, LagHistory.From(runs)));
+        }
+
+        return series;
+    }
+
+    private async Task<List<ReconciliationEntry>> ReconciliationsAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var entries = new List<ReconciliationEntry>();
+        foreach (var kind in ReconciliationKinds)
+        {
+            var runs = await _history.QueryAsync(new RunQuery { Tenant = tenant, Kind = kind, Limit = _options.ReconciliationReports }, cancellationToken).ConfigureAwait(false);
+            entries.AddRange(runs.Select(r => (r, ReconciliationReport.FromRun(r))).Where(p => p.Item2 is not null).Select(p => new ReconciliationEntry(p.r.RunId, p.r.Job, p.Item2!)));
+        }
+
+        return [.. entries.OrderByDescending(e => e.Report.StartedAt)];
+    }
+
+    // Open and isolated breakers pause work; half-open is on its way back; closed is fine.
+    private static BreakerState Worse(BreakerState left, BreakerState right) => Rank(left) >= Rank(right) ? left : right;
+
+    private static int Rank(BreakerState state) => state switch
+    {
+        BreakerState.Closed => 0,
+        BreakerState.HalfOpen => 1,
+        BreakerState.Open => 2,
+        _ => 3,
+    };
+}

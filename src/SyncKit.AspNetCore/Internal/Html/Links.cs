@@ -1,0 +1,37 @@
+namespace SyncKit.AspNetCore.Internal.Html;
+
+/// <summary>The dashboard's URLs under the prefix it is mapped at.</summary>
+/// <param name="Root">The request's path base plus the prefix, without a trailing slash.</param>
+internal sealed record Links(string Root)
+{
+    public string Overview => Root + "/";
+
+    public string Tenant(string tenant) => $"{Root}/tenants/{Uri.EscapeDataString(tenant)}";
+
+    public string Run(string runId) => $"{Root}/runs/{Uri.EscapeDataString(runId)}";
+
+    public string DeadLetters(string? tenant = null, string? stream = null) =>
+        Root + "/dead-letters" + Query(("tenant", tenant), ("stream", stream));
+
+    public string Replay(JobId? job = null) => Root + "/replay" + Query(("job", job is { } j ? JobKey(j) : null));
+
+    public string Action(string name) => $"{Root}/{name}";
+
+    /// <summary>One form value naming a job: tenant and stream escaped, so a slash inside either stays unambiguous.</summary>
+    public static string JobKey(JobId job) => $"{Uri.EscapeDataString(job.Tenant)}/{Uri.EscapeDataString(job.Stream)}";
+
+    public static bool TryParseJobKey(string? key, out JobId job)
+    {
+        var parts = key?.Split('/') ?? [];
+        job = parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0
+            ? new JobId(Uri.UnescapeDataString(parts[0]), Uri.UnescapeDataString(parts[1]))
+            : default;
+        return parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0;
+    }
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var set = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return set.Count == 0 ? string.Empty : "?" + string.Join('&', set);
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace SyncKit.AspNetCore.Internal;
+
+/// <summary>The dashboard's log messages. Event ids: 7xxx.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(7001, LogLevel.Warning, "SyncKit dashboard refused {Method} {Path} from {RemoteAddress}: only local requests are served unless an authorization policy is set (RequireAuthorization)")]
+    public static partial void NonLocalRefused(ILogger logger, string method, string path, string? remoteAddress);
+
+    [LoggerMessage(7002, LogLevel.Warning, "SyncKit dashboard refused {Method} {Path} from {Actor}: {Reason}")]
+    public static partial void AntiforgeryRefused(ILogger logger, string method, string path, string actor, string reason);
+
+    [LoggerMessage(7003, LogLevel.Information, "{Actor} replayed {Tenant}/{Stream} over [{From}, {To}) as a dry run at {At}: {Operations} operation(s) would run")]
+    public static partial void Replayed(ILogger logger, string actor, string tenant, string stream, DateTimeOffset from, DateTimeOffset to, int operations, DateTimeOffset at);
+}
