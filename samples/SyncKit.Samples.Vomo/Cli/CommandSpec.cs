@@ -25,14 +25,14 @@ internal sealed record CommandSpec(string Name, IReadOnlyList<string> Subcommand
     [
         new("demo", [], [], DemoCommand.RunAsync),
         new("sync", [], ["watch"], SyncCommand.RunAsync),
-        new("reconcile", [], ["mode"], null),
-        new("replay", [], ["resource", "from", "to"], null),
-        new("backfill", [], ["resource", "from", "to"], null),
-        new("checkpoint", ["show", "reset"], ["resource", "to"], null),
-        new("dlq", ["list", "retry"], [], null),
-        new("runs", [], ["limit"], null),
-        new("status", [], [], null),
-        new("push-groups", [], ["file"], null),
+        new("reconcile", [], ["mode"], ReconcileCommand.RunAsync),
+        new("replay", [], ["resource", "from", "to"], ReplayCommand.RunAsync),
+        new("backfill", [], ["resource", "from", "to"], BackfillCommand.RunAsync),
+        new("checkpoint", ["show", "reset"], ["resource", "to"], CheckpointCommand.RunAsync),
+        new("dlq", ["list", "retry"], [], DeadLetterCommand.RunAsync),
+        new("runs", ["list"], ["limit"], RunsCommand.RunAsync),
+        new("status", [], [], StatusCommand.RunAsync),
+        new("push-groups", [], ["file"], PushGroupsCommand.RunAsync),
         new("simulate", [], ["port", "seed"], SimulateCommand.RunAsync),
     ];
 }

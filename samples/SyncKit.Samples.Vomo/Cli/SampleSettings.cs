@@ -11,9 +11,10 @@ internal sealed class SampleSettings
 {
     private const string DefaultStore = "sqlite:./vomo-sync.db";
 
-    private SampleSettings(Uri? vomoUrl, IReadOnlyDictionary<string, string> tokens, IReadOnlyList<string> tenants, (string? SqlitePath, string? PostgresConnectionString) store)
+    private SampleSettings(Uri? vomoUrl, IReadOnlyDictionary<string, string> tokens, IReadOnlyList<string> tenants, (string? SqlitePath, string? PostgresConnectionString) store, Uri? webhook)
     {
         VomoUrl = vomoUrl;
+        Webhook = webhook;
         Tokens = tokens;
         Tenants = tenants;
         (SqlitePath, PostgresConnectionString) = store;
@@ -21,6 +22,9 @@ internal sealed class SampleSettings
 
     /// <summary>The VOMO API base, if given.</summary>
     public Uri? VomoUrl { get; }
+
+    /// <summary>Where welcome notifications are posted (<c>--webhook</c>); without it they go to <c>crm_outbox</c>.</summary>
+    public Uri? Webhook { get; }
 
     /// <summary>Every configured tenant's token, by tenant name.</summary>
     public IReadOnlyDictionary<string, string> Tokens { get; }
@@ -34,15 +38,12 @@ internal sealed class SampleSettings
     /// <summary>The PostgreSQL database of the state store and the CRM tables (<c>postgres:CONNECTION_STRING</c>), if chosen.</summary>
     public string? PostgresConnectionString { get; }
 
-    public static SampleSettings Resolve(CommandLine line, IConfiguration configuration)
+    /// <summary>Resolves the settings; <paramref name="tenantNeedsToken"/> is false for commands that only read the store.</summary>
+    public static SampleSettings Resolve(CommandLine line, IConfiguration configuration, bool tenantNeedsToken = true)
     {
         var section = configuration.GetSection("Vomo");
-        var url = line.Value("vomo-url") ?? section["Url"];
-        Uri? vomoUrl = null;
-        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out vomoUrl) || vomoUrl.Scheme is not ("http" or "https")))
-        {
-            throw new UsageException($"'--vomo-url' must be an absolute http(s) URL such as https://api.vomo.org/v1, not '{url}'.");
-        }
+        var vomoUrl = HttpUrl("vomo-url", line.Value("vomo-url") ?? section["Url"], "https://api.vomo.org/v1");
+        var webhook = HttpUrl("webhook", line.Value("webhook") ?? section["Webhook"], "https://crm.example.org/hooks/welcome");
 
         var tokens = section.GetSection("Tokens").GetChildren()
             .Where(t => !string.IsNullOrEmpty(t.Value))
@@ -59,12 +60,24 @@ internal sealed class SampleSettings
         }
 
         var tenant = line.Value("tenant");
-        if (tenant is not null && !tokens.ContainsKey(tenant))
+        if (tenant is not null && tenantNeedsToken && !tokens.ContainsKey(tenant))
         {
             throw new UsageException($"'--tenant {tenant}' has no token: give it with --token {tenant}=TOKEN.");
         }
 
-        return new SampleSettings(vomoUrl, tokens, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], StoreOf(line.Value("store") ?? section["Store"] ?? DefaultStore));
+        return new SampleSettings(vomoUrl, tokens, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], StoreOf(line.Value("store") ?? section["Store"] ?? DefaultStore), webhook);
+    }
+
+    private static Uri? HttpUrl(string option, string? text, string example)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new UsageException($"'--{option}' must be an absolute http(s) URL such as {example}, not '{text}'.");
     }
 
     private static (string? SqlitePath, string? PostgresConnectionString) StoreOf(string store)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SyncKit.Samples.Vomo.Simulator;
 
 namespace SyncKit.Samples.Vomo.Cli;
@@ -10,8 +9,8 @@ internal static class SimulateCommand
     {
         var options = new SimulatorOptions
         {
-            Port = Number(line, "port", 0, 65_535, 0),
-            Seed = Number(line, "seed", int.MinValue, int.MaxValue, 1),
+            Port = Arguments.Number(line, "port", 0, 65_535, 0),
+            Seed = Arguments.Number(line, "seed", int.MinValue, int.MaxValue, 1),
             Faults = FaultOptions.Hostile,
         };
         await using var simulator = await VomoSimulator.StartAsync(options, cancellationToken: cancellationToken);
@@ -31,17 +30,5 @@ internal static class SimulateCommand
         }
 
         return ExitCodes.Done;
-    }
-
-    private static int Number(CommandLine line, string option, int min, int max, int fallback)
-    {
-        if (line.Value(option) is not { } text)
-        {
-            return fallback;
-        }
-
-        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new UsageException($"'--{option}' must be a whole number from {min} to {max}, not '{text}'.");
     }
 }

@@ -44,6 +44,7 @@ internal sealed class SyncSession : IAsyncDisposable
         var crm = await OpenDatabaseAsync(settings, time, cancellationToken);
         var engine = new SyncEngine(crm.Store, time);
         var http = new HttpClient();
+        crm.Webhook = CommandContext.WebhookSender(settings, http, time);
         var syncs = tenants
             .Select(t => new TenantSync(engine, crm, t, new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time), time, configure, tuning))
             .ToList();

@@ -56,7 +56,7 @@ internal sealed class TenantSync : IDisposable
     /// A tenant job's options: its own source name (so its own circuit breaker) and the tenant's budget, a lookback
     /// past the replica lag, and the tuning's retry delay.
     /// </summary>
-    public static void Configure(SyncJobOptions options, string tenant, RateLimiter budget, ConnectionTuning tuning)
+    public static void Configure(SyncJobOptions options, string tenant, RateLimiter? budget, ConnectionTuning tuning)
     {
         options.SourceName = $"vomo:{tenant}";
         options.SourceRateLimiter = budget;

@@ -35,6 +35,9 @@ public sealed class VomoClient
     /// <summary>The organization's connection settings.</summary>
     public VomoConnection Connection => _connection;
 
+    /// <summary>The clock the client times requests with.</summary>
+    internal TimeProvider Time => _time;
+
     /// <summary>Reads one page of a list (<c>GET /{resource}?...&amp;page=N</c>).</summary>
     /// <typeparam name="T">The item type.</typeparam>
     /// <param name="resource">The resource.</param>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SyncKit.Samples.Vomo.Connector.Internal;
@@ -9,9 +10,10 @@ namespace SyncKit.Samples.Vomo.Connector;
 /// Polls VOMO's groups for one organization, like <see cref="VomoSource{T}"/>, and reads the members of every
 /// group that changed. Membership changes do not move a group's <c>updated_at</c>, so polling sees them only
 /// when the group changes; reconciliation re-reads every group's members. One request per call: a page of
-/// groups is handed on once all its members are read.
+/// groups is handed on once all its members are read. Reconciliation, replay and backfill read every group
+/// of a window or of the organization with all its members.
 /// </summary>
-public sealed class VomoGroupSource : ISource<VomoGroupRecord>
+public sealed class VomoGroupSource : IWindowedSource<VomoGroupRecord>, IKeyListingSource, IKeyLookupSource<VomoGroupRecord>
 {
     private readonly VomoClient _client;
     private readonly WindowReader<VomoGroup> _reader;
@@ -53,5 +55,45 @@ public sealed class VomoGroupSource : ISource<VomoGroupRecord>
 
         _pending.TryRemove(context.Job, out _);
         return new SourcePage<VomoGroupRecord>(pending.Records, pending.WindowPage.HasMore, pending.WindowPage.Next);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<SourceRecord<VomoGroupRecord>> ReadWindowAsync(JobId job, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var groups = await FullListing.ReadAsync(_client, VomoResources.Groups, new VomoListQuery(UpdatedAfter: from), cancellationToken).ConfigureAwait(false);
+        foreach (var group in groups.Where(g => g.UpdatedAt >= from && g.UpdatedAt < to).OrderBy(g => g.UpdatedAt).ThenBy(g => g.Id))
+        {
+            if (await WithMembersAsync(group, cancellationToken).ConfigureAwait(false) is { } record)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> ListKeysAsync(JobId job, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var group in await FullListing.ReadAsync(_client, VomoResources.Groups, VomoListQuery.All, cancellationToken).ConfigureAwait(false))
+        {
+            yield return VomoResources.Groups.KeyOf(group);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SourceRecord<VomoGroupRecord>?> GetAsync(JobId job, string key, CancellationToken cancellationToken) =>
+        await _client.GetAsync(VomoResources.Groups, VomoResources.IdOf(key), cancellationToken).ConfigureAwait(false) is { } group
+            ? await WithMembersAsync(group, cancellationToken).ConfigureAwait(false)
+            : null;
+
+    /// <summary>The group with its members read now; <see langword="null"/> when it vanished meanwhile.</summary>
+    private async Task<SourceRecord<VomoGroupRecord>?> WithMembersAsync(VomoGroup group, CancellationToken cancellationToken)
+    {
+        if (await FullListing.ReadMembersAsync(_client, group.Id, cancellationToken).ConfigureAwait(false) is not { } members)
+        {
+            return null;
+        }
+
+        var key = VomoResources.Groups.KeyOf(group);
+        return new SourceRecord<VomoGroupRecord>(key, Cursor.At(group.UpdatedAt, key), new VomoGroupRecord(group, members));
     }
 }

@@ -54,4 +54,13 @@ public static class VomoResources
     /// <summary><c>/groups</c>.</summary>
     public static VomoResource<VomoGroup> Groups { get; } =
         new("groups", VomoJsonContext.Default.VomoPageVomoGroup, VomoJsonContext.Default.VomoItemVomoGroup, g => g.Id, g => g.UpdatedAt);
+
+    /// <summary>Reads a record key (<see cref="VomoResource{T}.KeyOf"/>) back as a VOMO id.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The id.</returns>
+    /// <exception cref="SyncException">The key is not a VOMO id (a permanent failure).</exception>
+    public static long IdOf(string key) =>
+        long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw new SyncException(ErrorClass.Permanent, $"'{key}' is not a VOMO id.");
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SyncKit.Samples.Vomo.Connector.Internal;
@@ -7,13 +8,17 @@ namespace SyncKit.Samples.Vomo.Connector;
 /// <summary>
 /// Polls one VOMO list (users or projects) for one organization, correct under live offset pages, whole-second
 /// ties and replica lag without trusting the list's order: see <see cref="VomoSourceOptions"/>. Each call hands on
-/// one page and keeps a few pages after it in flight (<see cref="VomoSourceOptions.ReadAheadPages"/>); only a read
-/// the call itself makes can fail it, so the engine's retries, breaker and rate limiter govern the reads.
+/// one page (and, when <see cref="VomoSourceOptions.ReadAheadPages"/> is set, keeps a few pages after it in flight);
+/// only a read the call itself makes can fail it, so the engine's retries, breaker and rate limiter govern the reads.
+/// Reconciliation, replay and backfill read whole windows and key listings (<see cref="IWindowedSource{T}"/>,
+/// <see cref="IKeyListingSource"/>) and confirm deletions with <c>GET /{resource}/{id}</c> (<see cref="IKeyLookupSource{T}"/>).
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
-public sealed class VomoSource<T> : ISource<T>
+public sealed class VomoSource<T> : IWindowedSource<T>, IKeyListingSource, IKeyLookupSource<T>
     where T : class
 {
+    private readonly VomoClient _client;
+    private readonly VomoResource<T> _resource;
     private readonly WindowReader<T> _reader;
 
     /// <summary>Creates the source.</summary>
@@ -23,8 +28,8 @@ public sealed class VomoSource<T> : ISource<T>
     /// <param name="logger">Where window progress is logged.</param>
     public VomoSource(VomoClient client, VomoResource<T> resource, VomoSourceOptions? options = null, ILogger? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(resource);
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _resource = resource ?? throw new ArgumentNullException(nameof(resource));
         _reader = new WindowReader<T>(client, resource, options ?? new VomoSourceOptions(), logger ?? NullLogger.Instance);
     }
 
@@ -34,4 +39,29 @@ public sealed class VomoSource<T> : ISource<T>
         var page = await _reader.ReadAsync(after, context, cancellationToken).ConfigureAwait(false);
         return new SourcePage<T>(page.Records, page.HasMore, page.Next);
     }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<SourceRecord<T>> ReadWindowAsync(JobId job, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var items = await FullListing.ReadAsync(_client, _resource, new VomoListQuery(UpdatedAfter: from), cancellationToken).ConfigureAwait(false);
+        foreach (var item in items.Where(i => _resource.UpdatedAtOf(i) >= from && _resource.UpdatedAtOf(i) < to).OrderBy(_resource.UpdatedAtOf).ThenBy(_resource.IdOf))
+        {
+            yield return Record(item);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> ListKeysAsync(JobId job, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var item in await FullListing.ReadAsync(_client, _resource, VomoListQuery.All, cancellationToken).ConfigureAwait(false))
+        {
+            yield return _resource.KeyOf(item);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SourceRecord<T>?> GetAsync(JobId job, string key, CancellationToken cancellationToken) =>
+        await _client.GetAsync(_resource, VomoResources.IdOf(key), cancellationToken).ConfigureAwait(false) is { } item ? Record(item) : null;
+
+    private SourceRecord<T> Record(T item) => new(_resource.KeyOf(item), Cursor.At(_resource.UpdatedAtOf(item), _resource.KeyOf(item)), item);
 }

@@ -22,7 +22,7 @@ internal abstract class CrmDatabase : IAsyncDisposable
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
             await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
-            return new Sqlite(store);
+            return new Sqlite(store, connectionString);
         }
         catch
         {
@@ -48,17 +48,25 @@ internal abstract class CrmDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>The SQLite connection string, or <see langword="null"/> on PostgreSQL.</summary>
+    public virtual string? SqliteConnectionString => null;
+
+    /// <summary>Where welcome notifications go instead of <c>crm_outbox</c> (<c>--webhook</c>; SQLite only in this build).</summary>
+    public IWelcomeSender? Webhook { get; set; }
+
     /// <summary>The CRM destination for <paramref name="table"/> on this database.</summary>
     public abstract IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time);
 
     public abstract ValueTask DisposeAsync();
 
-    private sealed class Sqlite(SqliteSyncStateStore store) : CrmDatabase
+    private sealed class Sqlite(SqliteSyncStateStore store, string connectionString) : CrmDatabase
     {
         public override ISyncStateStore Store => store;
 
+        public override string SqliteConnectionString => connectionString;
+
         public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
-            new SqliteCrmDestination<T>(table, welcome, time);
+            new SqliteCrmDestination<T>(table, welcome, time) { ConnectionString = connectionString, Welcomes = Webhook ?? new OutboxWelcomeSender(time) };
 
         public override ValueTask DisposeAsync()
         {
@@ -72,7 +80,9 @@ internal abstract class CrmDatabase : IAsyncDisposable
         public override ISyncStateStore Store => store;
 
         public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
-            new PostgresCrmDestination<T>(table, welcome, time);
+            Webhook is null
+                ? new PostgresCrmDestination<T>(table, welcome, time)
+                : throw new NotSupportedException("Welcome webhooks are not available on PostgreSQL in this build.");
 
         public override ValueTask DisposeAsync() => store.DisposeAsync();
     }

@@ -4,19 +4,31 @@ using SyncKit.Samples.Vomo.Connector;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
-/// <summary>How one record type maps onto its CRM table: the columns besides the key and the change time, and their values.</summary>
+/// <summary>
+/// How one record type maps onto its CRM table: the columns besides the key and the change time, their values,
+/// the version reconciliation compares, and the way back from a row to a record. As an <see cref="IFieldComparer{T}"/>
+/// it compares exactly the columns the CRM keeps, so fields it does not keep never count as drift.
+/// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class CrmTable<T>
+public sealed class CrmTable<T> : IFieldComparer<T>
 {
     private readonly Func<T, object?[]> _values;
+    private readonly Func<long, DateTimeOffset, object?[], T> _read;
+    private readonly Func<T, string> _version;
 
-    private CrmTable(string name, string[] columns, Func<T, long> id, Func<T, DateTimeOffset> updatedAt, Func<T, object?[]> values)
+    private CrmTable(string name, string[] columns, Func<T, long> id, Func<T, DateTimeOffset> updatedAt, Func<T, object?[]> values, Func<long, DateTimeOffset, object?[], T> read, string? versionExtra = null)
     {
         Name = name;
         Columns = columns;
         IdOf = id;
         UpdatedAtOf = updatedAt;
         _values = values;
+        _read = read;
+
+        // A version is the change time, plus any column whose changes do not move it (a group's members).
+        var extra = versionExtra is null ? -1 : Array.IndexOf(columns, versionExtra);
+        VersionSql = extra < 0 ? "source_updated_at" : $"source_updated_at || ' ' || {versionExtra}";
+        _version = extra < 0 ? r => CrmFormat.SourceTime(updatedAt(r)) : r => $"{CrmFormat.SourceTime(updatedAt(r))} {values(r)[extra]}";
     }
 
     /// <summary>The table.</summary>
@@ -29,7 +41,35 @@ public sealed class CrmTable<T>
 
     internal Func<T, DateTimeOffset> UpdatedAtOf { get; }
 
+    /// <summary>The SQL expression of a row's version, matching <see cref="VersionOf"/>.</summary>
+    internal string VersionSql { get; }
+
     internal object?[] ValuesOf(T record) => _values(record);
+
+    /// <summary>The version a row holds once it has <paramref name="record"/>.</summary>
+    internal string VersionOf(T record) => _version(record);
+
+    /// <summary>Maps a row (<c>external_id, source_updated_at,</c> then <see cref="Columns"/>) back to a record, as far as the CRM keeps it.</summary>
+    internal T Read(SqliteDataReader row)
+    {
+        var values = new object?[Columns.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = row.IsDBNull(i + 2) ? null : row.GetValue(i + 2);
+        }
+
+        return _read(CrmFormat.IdOf(row.GetString(0)), CrmFormat.ParseSourceTime(row.GetString(1)), values);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Compare(T source, T destination)
+    {
+        var left = ValuesOf(source);
+        var right = ValuesOf(destination);
+        return [.. Columns.Where((_, i) => !Equals(left[i], right[i]))];
+    }
+
+    // Rows map back with the change time as creation time too: the CRM does not keep it, and only kept columns are compared.
 
     /// <summary>VOMO users → <c>crm_contacts</c>.</summary>
     public static CrmTable<VomoUser> Contacts { get; } = new(
@@ -37,7 +77,12 @@ public sealed class CrmTable<T>
         ["email", "first_name", "last_name", "phone", "status"],
         u => u.Id,
         u => u.UpdatedAt,
-        u => [u.Email, u.FirstName, u.LastName, u.Phone, u.MembershipStatus]);
+        u => [u.Email, u.FirstName, u.LastName, u.Phone, u.MembershipStatus],
+        (id, updatedAt, v) => new VomoUser
+        {
+            Id = id, Email = (string?)v[0], FirstName = (string?)v[1], LastName = (string?)v[2], Phone = (string?)v[3], MembershipStatus = (string?)v[4],
+            CreatedAt = updatedAt, UpdatedAt = updatedAt,
+        });
 
     /// <summary>VOMO projects → <c>crm_projects</c> (booleans: SQLite stores them as 0/1, PostgreSQL as <c>boolean</c>).</summary>
     public static CrmTable<VomoProject> Projects { get; } = new(
@@ -45,7 +90,12 @@ public sealed class CrmTable<T>
         ["name", "description", "project_type", "published", "active"],
         p => p.Id,
         p => p.UpdatedAt,
-        p => [p.Name, p.Description, p.ProjectType, p.Published, p.Active]);
+        p => [p.Name, p.Description, p.ProjectType, p.Published, p.Active],
+        (id, updatedAt, v) => new VomoProject
+        {
+            Id = id, Name = (string?)v[0], Description = (string?)v[1], ProjectType = (string?)v[2], Published = (long?)v[3] == 1, Active = (long?)v[4] == 1,
+            CreatedAt = updatedAt, UpdatedAt = updatedAt,
+        });
 
     /// <summary>VOMO groups → <c>crm_groups</c>, members as a JSON array of external ids sorted as strings.</summary>
     public static CrmTable<VomoGroupRecord> Groups { get; } = new(
@@ -53,7 +103,15 @@ public sealed class CrmTable<T>
         ["name", "description", "parent_external_id", "member_external_ids"],
         g => g.Group.Id,
         g => g.Group.UpdatedAt,
-        g => [g.Group.Name, g.Group.Description, g.Group.ParentId is { } parent ? CrmFormat.ExternalId(parent) : null, MemberIds(g.MemberIds)]);
+        g => [g.Group.Name, g.Group.Description, g.Group.ParentId is { } parent ? CrmFormat.ExternalId(parent) : null, MemberIds(g.MemberIds)],
+        (id, updatedAt, v) => new VomoGroupRecord(
+            new VomoGroup
+            {
+                Id = id, Name = (string?)v[0], Description = (string?)v[1], ParentId = v[2] is string parent ? CrmFormat.IdOf(parent) : null,
+                CreatedAt = updatedAt, UpdatedAt = updatedAt,
+            },
+            [.. JsonSerializer.Deserialize((string)v[3]!, CrmJsonContext.Default.StringArray)!.Select(CrmFormat.IdOf).Order()]),
+        versionExtra: "member_external_ids");
 
     private static string MemberIds(IEnumerable<long> ids) =>
         JsonSerializer.Serialize(ids.Select(CrmFormat.ExternalId).Order(StringComparer.Ordinal).ToArray(), CrmJsonContext.Default.StringArray);

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SyncKit.Samples.Vomo.Connector;
 
@@ -8,10 +9,13 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// Writes VOMO records into the customer's CRM tables in the SQLite file that holds SyncKit's state, inside the
 /// store's transaction: the rows, the welcome notifications and the checkpoint commit together or not at all.
 /// Rows are upserted by <c>(tenant, external_id)</c>, and a write older than the stored row is skipped.
+/// For reconciliation it lists what it holds and soft-deletes (<c>deleted_at</c>) records gone at the source,
+/// on its own connection (<see cref="ConnectionString"/>).
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class SqliteCrmDestination<T> : IDestination<T>
+public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDestination<T>
 {
+    private static readonly TimeSpan WelcomeHold = TimeSpan.FromMinutes(5);
     private readonly CrmTable<T> _table;
     private readonly Func<string, T, WelcomeNotification?>? _welcome;
     private readonly TimeProvider _time;
@@ -19,13 +23,22 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>
     /// <summary>Creates the destination.</summary>
     /// <param name="table">The table and its mapping, e.g. <see cref="CrmTable{T}.Contacts"/>.</param>
     /// <param name="welcome">The one-time notification a record calls for, if any (given the tenant).</param>
-    /// <param name="timeProvider">The clock for the outbox's <c>created_at</c>.</param>
+    /// <param name="timeProvider">The clock for the outbox's <c>created_at</c> and <c>deleted_at</c>.</param>
     public SqliteCrmDestination(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome = null, TimeProvider? timeProvider = null)
     {
         _table = table ?? throw new ArgumentNullException(nameof(table));
         _welcome = welcome;
         _time = timeProvider ?? TimeProvider.System;
+        Welcomes = new OutboxWelcomeSender(_time);
     }
+
+    /// <summary>The connection string of the CRM's SQLite file, for reconciliation's reads and soft deletes.</summary>
+    /// <value>Default <see langword="null"/>: the destination cannot be reconciled.</value>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>Where welcome notifications go.</summary>
+    /// <value>Default the <c>crm_outbox</c> table (<see cref="OutboxWelcomeSender"/>).</value>
+    public IWelcomeSender Welcomes { get; init; }
 
     /// <summary>A welcome for each user the first time it is seen with <c>membership_status = ACCEPTED</c>.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -47,7 +60,7 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>
         upsert.Transaction = transaction;
         upsert.CommandText = _table.UpsertSql();
         var outcomes = new RecordOutcome[batch.Records.Count];
-        var welcomes = new List<WelcomeNotification>();
+        var welcomes = new List<(int Index, WelcomeNotification Welcome)>();
         for (var i = 0; i < outcomes.Length; i++)
         {
             var record = batch.Records[i].Value;
@@ -56,28 +69,140 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>
             outcomes[i] = written ? RecordOutcome.Written : RecordOutcome.Skipped;
             if (written && _welcome?.Invoke(tenant, record) is { } welcome)
             {
-                welcomes.Add(welcome);
+                welcomes.Add((i, welcome));
             }
         }
 
-        await CrmWelcomes.RecordAsync(batch.Dedup, tenant, welcomes, held => AddToOutboxAsync(transaction, tenant, held, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await SendWelcomesAsync(batch.Dedup, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 
-    private async Task AddToOutboxAsync(SqliteTransaction transaction, string tenant, List<WelcomeNotification> welcomes, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async IAsyncEnumerable<DestinationKey> ListKeysAsync(JobId job, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var insert = transaction.Connection!.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO crm_outbox (idempotency_key, tenant, payload, created_at) VALUES ($key, $tenant, $payload, $created_at)";
-        var createdAt = CrmFormat.SourceTime(_time.GetUtcNow());
-        foreach (var welcome in welcomes)
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT external_id, {_table.VersionSql} FROM {_table.Name} WHERE tenant = $tenant AND deleted_at IS NULL";
+        select.Parameters.AddWithValue("$tenant", job.Tenant);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            insert.Parameters.Clear();
-            insert.Parameters.AddWithValue("$key", welcome.IdempotencyKey);
-            insert.Parameters.AddWithValue("$tenant", tenant);
-            insert.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(welcome, CrmJsonContext.Default.WelcomeNotification));
-            insert.Parameters.AddWithValue("$created_at", createdAt);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            yield return new DestinationKey(KeyOf(reader.GetString(0)), reader.GetString(1));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<DestinationRow<T>>> GetAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"""
+            SELECT external_id, source_updated_at, {string.Join(", ", _table.Columns)} FROM {_table.Name}
+            WHERE tenant = $tenant AND deleted_at IS NULL AND external_id IN ({BindKeys(select, job, keys)})
+            """;
+        var rows = new List<DestinationRow<T>>(keys.Count);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var record = _table.Read(reader);
+            rows.Add(new DestinationRow<T>(KeyOf(reader.GetString(0)), _table.VersionOf(record), record));
+        }
+
+        return rows;
+    }
+
+    /// <inheritdoc />
+    public string VersionOf(SourceRecord<T> record) => _table.VersionOf(record.Value);
+
+    /// <summary>Soft-deletes: sets <c>deleted_at</c> on rows not deleted yet, so a repeated delete keeps the first time.</summary>
+    /// <inheritdoc />
+    public async ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var update = connection.CreateCommand();
+        update.CommandText = $"UPDATE {_table.Name} SET deleted_at = $now WHERE tenant = $tenant AND deleted_at IS NULL AND external_id IN ({BindKeys(update, job, keys)})";
+        update.Parameters.AddWithValue("$now", CrmFormat.SourceTime(_time.GetUtcNow()));
+        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A record key is the VOMO id in decimal; the row's key is its external id.</summary>
+    private static string KeyOf(string externalId) => CrmFormat.IdOf(externalId).ToString(CultureInfo.InvariantCulture);
+
+    private static string BindKeys(SqliteCommand command, JobId job, IReadOnlyList<string> keys)
+    {
+        command.Parameters.AddWithValue("$tenant", job.Tenant);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            command.Parameters.AddWithValue($"$k{i}", CrmFormat.ExternalId(VomoResources.IdOf(keys[i])));
+        }
+
+        return string.Join(", ", keys.Select((_, i) => $"$k{i}"));
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString
+            ?? throw new InvalidOperationException($"Reconciling {_table.Name} reads the CRM outside a sync's transaction: set {nameof(ConnectionString)}."));
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>
+    /// Pattern B: reserve each welcome in the dedup store, deliver it, complete it, all in the state transaction.
+    /// A failed delivery fails its record (retried or dead-lettered by the engine) and releases the reservation,
+    /// so the retry delivers it.
+    /// </summary>
+    private async Task SendWelcomesAsync(IDedupStore dedup, SqliteTransaction transaction, string tenant, List<(int Index, WelcomeNotification Welcome)> welcomes, RecordOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        if (welcomes.Count == 0)
+        {
+            return;
+        }
+
+        var scope = $"{tenant}/welcome";
+        var reservations = await dedup.ReserveAsync(scope, welcomes.ConvertAll(w => w.Welcome.IdempotencyKey), WelcomeHold, cancellationToken).ConfigureAwait(false);
+        var sent = new List<string>();
+        var failed = new List<string>();
+        for (var i = 0; i < welcomes.Count; i++)
+        {
+            if (!reservations[i].IsHeld)
+            {
+                continue;
+            }
+
+            var (index, welcome) = welcomes[i];
+            try
+            {
+                await Welcomes.SendAsync(welcome, transaction, cancellationToken).ConfigureAwait(false);
+                sent.Add(welcome.IdempotencyKey);
+            }
+            catch (SyncException ex)
+            {
+                outcomes[index] = RecordOutcome.Failed(ex.ErrorClass, ex.Message, ex.RetryAfter);
+                failed.Add(welcome.IdempotencyKey);
+            }
+        }
+
+        if (sent.Count > 0)
+        {
+            await dedup.CompleteAsync(scope, sent, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (failed.Count > 0)
+        {
+            await dedup.ReleaseAsync(scope, failed, cancellationToken).ConfigureAwait(false);
         }
     }
 }

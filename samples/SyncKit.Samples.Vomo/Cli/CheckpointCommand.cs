@@ -1,0 +1,38 @@
+namespace SyncKit.Samples.Vomo.Cli;
+
+/// <summary>
+/// <c>checkpoint show|reset --tenant T --resource R [--to TS]</c>: shows a checkpoint, or moves it to a timestamp
+/// (the next sync opens a window there) or, without <c>--to</c>, removes it (the next sync reads everything).
+/// A reset is recorded in run history.
+/// </summary>
+internal static class CheckpointCommand
+{
+    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
+        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
+
+    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
+    {
+        var show = line.Subcommand == "show";
+        if (show && line.Value("to") is not null)
+        {
+            throw new UsageException("'--to' moves a checkpoint: use it with 'checkpoint reset'.");
+        }
+
+        var to = Arguments.Timestamp(line, "to");
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
+        var job = new JobId(context.RequiredTenant(), Arguments.Resource(line));
+        var operations = new CheckpointOperations(context.Engine);
+        if (show)
+        {
+            var checkpoint = await operations.ShowAsync(job, cancellationToken);
+            await context.Output.WriteLineAsync(checkpoint.Position is { } position
+                ? $"{job}: {position}  (lag {checkpoint.Lag?.ToString(@"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "-"})"
+                : $"{job}: no checkpoint (the next sync reads everything)");
+            return ExitCodes.Done;
+        }
+
+        var run = await operations.ResetAsync(job, to is { } at ? Cursor.At(at, string.Empty) : null, Environment.UserName, "checkpoint reset from the command line", cancellationToken);
+        await context.Output.WriteLineAsync($"{job}: checkpoint moved from {run.CursorFrom?.ToString() ?? "(none)"} to {run.CursorTo?.ToString() ?? "(none: the next sync reads everything)"} (recorded as run {run.RunId})");
+        return ExitCodes.Done;
+    }
+}

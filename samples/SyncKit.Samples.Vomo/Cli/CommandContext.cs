@@ -1,0 +1,139 @@
+using System.Data.Common;
+using Microsoft.Extensions.Configuration;
+using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Crm;
+
+namespace SyncKit.Samples.Vomo.Cli;
+
+/// <summary>Where a command runs: its configuration, clock and output, and the options every job gets last (tests shorten retries with them).</summary>
+internal sealed record CommandEnvironment(IConfiguration Configuration, TimeProvider Time, TextWriter Output, Action<SyncJobOptions>? Configure = null)
+{
+    /// <summary>The real environment: <c>appsettings.json</c> and environment variables, the system clock, the console.</summary>
+    public static CommandEnvironment Default() => new(SyncCommand.Configuration(), TimeProvider.System, Console.Out);
+}
+
+/// <summary>
+/// What a command works with once its settings are resolved: the store (SyncKit's state and the CRM tables in one
+/// SQLite file), the engine, and, for commands that talk to VOMO, each tenant's jobs.
+/// </summary>
+internal sealed class CommandContext : IAsyncDisposable
+{
+    private readonly HttpClient _http = new();
+    private readonly List<TenantJobs> _tenants = [];
+
+    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, ConnectionTuning tuning, CrmDatabase crm)
+    {
+        Line = line;
+        Environment = environment;
+        Settings = settings;
+        Crm = crm;
+        Tuning = tuning;
+        Engine = new SyncEngine(crm.Store, environment.Time);
+        crm.Webhook = WebhookSender(settings, _http, environment.Time);
+    }
+
+    public CommandLine Line { get; }
+
+    public CommandEnvironment Environment { get; }
+
+    public SampleSettings Settings { get; }
+
+    /// <summary>How hard the commands lean on VOMO (the <c>Vomo</c> settings).</summary>
+    public ConnectionTuning Tuning { get; }
+
+    /// <summary>The database of SyncKit's state and the CRM tables.</summary>
+    public CrmDatabase Crm { get; }
+
+    public SyncEngine Engine { get; }
+
+    public TextWriter Output => Environment.Output;
+
+    public TimeProvider Time => Environment.Time;
+
+    /// <summary>Whether the command prints JSON (<c>--json</c>).</summary>
+    public bool Json => Line.Flag("json");
+
+    /// <summary>Resolves the settings and opens the store. A command that talks to VOMO needs its URL and a token per tenant.</summary>
+    /// <remarks>A command with <paramref name="needsSqlite"/> uses what this build has on SQLite only.</remarks>
+    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken, bool needsSqlite = false)
+    {
+        var settings = SampleSettings.Resolve(line, environment.Configuration, tenantNeedsToken: talksToVomo);
+        if (talksToVomo && (settings.VomoUrl is null || settings.Tenants.Count == 0))
+        {
+            throw new UsageException($"'{line.Command.Name}' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
+        }
+
+        if (settings.PostgresConnectionString is not null && (needsSqlite || settings.Webhook is not null))
+        {
+            throw new UsageException($"'{(needsSqlite ? line.Command.Name : "--webhook")}' is not available with '--store postgres:...' in this build; use sqlite:PATH.");
+        }
+
+        var tuning = ConnectionTuning.From(environment.Configuration);
+        try
+        {
+            return new CommandContext(line, environment, settings, tuning, await SyncSession.OpenDatabaseAsync(settings, environment.Time, cancellationToken));
+        }
+        catch (DbException ex)
+        {
+            // Never the connection string: it may hold a password.
+            throw new UsageException($"'--store' cannot be opened: {ex.Message}");
+        }
+    }
+
+    /// <summary>The jobs of every tenant the command acts on (all configured, or the one <c>--tenant</c> names).</summary>
+    public IReadOnlyList<TenantJobs> Tenants()
+    {
+        if (_tenants.Count == 0)
+        {
+            foreach (var tenant in Settings.Tenants)
+            {
+                _tenants.Add(TenantJobs.Create(tenant, Client(tenant), Crm, Tuning, Time, Environment.Configure));
+            }
+        }
+
+        return _tenants;
+    }
+
+    /// <summary>A client for a tenant's VOMO organization.</summary>
+    public VomoClient Client(string tenant)
+    {
+        var url = Settings.VomoUrl ?? throw new UsageException($"'{Line.Command.Name}' needs --vomo-url URL.");
+        return new VomoClient(_http, new VomoConnection(Settings.Tokens[tenant], url) { RequestTimeout = Tuning.RequestTimeout }, Time);
+    }
+
+    /// <summary>The webhook welcomes go to (<c>--webhook</c>), or <see langword="null"/> for <c>crm_outbox</c>.</summary>
+    public static IWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time)
+    {
+        if (settings.Webhook is not { } url)
+        {
+            return null;
+        }
+
+        return settings.PostgresConnectionString is null
+            ? new WebhookWelcomeSender(http, url, time)
+            : throw new UsageException("'--webhook' is not available with '--store postgres:...' in this build; use sqlite:PATH.");
+    }
+
+    /// <summary>The one tenant a command acts on: <c>--tenant</c>, required.</summary>
+    public string RequiredTenant() =>
+        Line.Value("tenant") ?? throw new UsageException($"'{Line.Command.Name}' needs --tenant NAME.");
+
+    /// <summary>The job <c>--tenant</c> and <c>--resource</c> name.</summary>
+    public TenantJob RequiredJob()
+    {
+        var tenant = RequiredTenant();
+        var resource = Arguments.Resource(Line);
+        return Tenants().Single(t => t.Tenant == tenant).Jobs.Single(j => j.Id.Stream == resource);
+    }
+
+    /// <summary>The SQLite connection string of a context opened with <c>needsSqlite</c>.</summary>
+    public string SqliteConnectionString =>
+        Crm.SqliteConnectionString ?? throw new InvalidOperationException("The context was opened without needsSqlite.");
+
+    public async ValueTask DisposeAsync()
+    {
+        _tenants.ForEach(t => t.Dispose());
+        await Crm.DisposeAsync();
+        _http.Dispose();
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace SyncKit.Samples.Vomo.Cli;
+
+/// <summary>
+/// <c>dlq list|retry [--tenant T]</c>: lists the dead-letter queue, or re-drives every entry now (parked ones
+/// included) through the CRM destination; what still fails stays queued with one more attempt.
+/// </summary>
+internal static class DeadLetterCommand
+{
+    private const int ListLimit = 10_000;
+
+    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
+        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
+
+    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
+    {
+        var retry = line.Subcommand == "retry";
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: retry, cancellationToken);
+        var operations = new DeadLetterOperations(context.Engine);
+        return retry ? await RetryAsync(context, operations, cancellationToken) : await ListAsync(context, operations, cancellationToken);
+    }
+
+    private static async Task<int> ListAsync(CommandContext context, DeadLetterOperations operations, CancellationToken cancellationToken)
+    {
+        var entries = await operations.ListAsync(new DeadLetterQuery { Tenant = context.Line.Value("tenant"), Limit = ListLimit }, cancellationToken);
+        if (context.Json)
+        {
+            await context.Output.WriteLineAsync(JsonSerializer.Serialize([.. entries.Select(DeadLetterView.Of)], CliJsonContext.Default.IReadOnlyListDeadLetterView));
+            return ExitCodes.Done;
+        }
+
+        foreach (var entry in entries)
+        {
+            await context.Output.WriteLineAsync($"{entry.Job,-22} {entry.RecordKey,-10} {entry.Status,-8} {entry.ErrorClass,-12} attempts {entry.Attempts,3}  next {Arguments.Text(entry.NextAttemptAt)}  {entry.LastError}");
+        }
+
+        await context.Output.WriteLineAsync($"{entries.Count} dead letter(s).");
+        return ExitCodes.Done;
+    }
+
+    private static async Task<int> RetryAsync(CommandContext context, DeadLetterOperations operations, CancellationToken cancellationToken)
+    {
+        var runs = new List<RunRecord>();
+        foreach (var job in context.Tenants().SelectMany(t => t.Jobs))
+        {
+            var entries = await operations.ListAsync(DeadLetterQuery.ForJob(job.Id) with { Limit = ListLimit }, cancellationToken);
+            if (entries.Count == 0)
+            {
+                continue;
+            }
+
+            var run = await job.RetryDeadLettersAsync(operations, [.. entries.Select(e => e.RecordKey)], Environment.UserName, cancellationToken);
+            runs.Add(run);
+            var left = await operations.ListAsync(DeadLetterQuery.ForJob(job.Id) with { Limit = ListLimit }, cancellationToken);
+            await context.Output.WriteLineAsync($"{RunText.Summary(run)}  retried {entries.Count}, still queued {left.Count}");
+        }
+
+        if (runs.Count == 0)
+        {
+            await context.Output.WriteLineAsync("The dead-letter queue is empty.");
+        }
+
+        return TenantSync.ExitCodeOf(runs);
+    }
+}

@@ -1,0 +1,12 @@
+namespace SyncKit.Samples.Vomo.Cli;
+
+/// <summary>How runs are printed as text, one line each.</summary>
+internal static class RunText
+{
+    /// <summary>The job, outcome and counts of a run, and its error.</summary>
+    public static string Summary(RunRecord run)
+    {
+        var counts = run.Counts;
+        return $"{run.Job,-22} {run.Outcome,-24} read {counts.Read,6}  written {counts.Written,6}  skipped {counts.Skipped,6}  retried {counts.Retried,4}  dead-lettered {counts.DeadLettered,4}{(run.Error is null ? string.Empty : $"  {run.Error}")}";
+    }
+}

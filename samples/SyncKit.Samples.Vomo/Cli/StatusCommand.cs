@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace SyncKit.Samples.Vomo.Cli;
+
+/// <summary>
+/// <c>status</c>: each tenant's and resource's health from the store: lag, last success, dead-letter queue size,
+/// breaker state and error-budget burn, with the reasons a job is degraded or stalled. The tenants are the
+/// configured ones (or <c>--tenant</c>), else every tenant in run history. Breakers live in a running process:
+/// a separate <c>status</c> sees them closed.
+/// </summary>
+internal static class StatusCommand
+{
+    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
+        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
+
+    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
+    {
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
+        var tenants = context.Settings.Tenants.Count > 0
+            ? context.Settings.Tenants
+            : (await new RunHistory(context.Engine).QueryAsync(new RunQuery { Limit = 10_000 }, cancellationToken)).Select(r => r.Job.Tenant).Distinct().Order(StringComparer.Ordinal).ToList();
+        var monitor = new SyncHealthMonitor(context.Engine);
+        var health = new List<JobHealth>();
+        foreach (var job in tenants.SelectMany(t => TenantJobs.Resources.Select(r => new JobId(t, r))))
+        {
+            var options = TenantJobs.OptionsFor(job.Tenant, context.Tuning);
+            environment.Configure?.Invoke(options);
+            health.Add(await monitor.CheckAsync(new MonitoredJob(job, options), cancellationToken));
+        }
+
+        if (context.Json)
+        {
+            await context.Output.WriteLineAsync(JsonSerializer.Serialize([.. health.Select(HealthView.Of)], CliJsonContext.Default.IReadOnlyListHealthView));
+            return ExitCodes.Done;
+        }
+
+        await context.Output.WriteLineAsync($"{"job",-22} {"status",-9} {"lag",-12} {"last success",-21} {"dlq",5} {"breaker",-9} {"burn",6}");
+        foreach (var job in health)
+        {
+            await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{job.Job,-22} {job.Status,-9} {Lag(job.Lag),-12} {Arguments.Text(job.LastSuccessAt),-21} {job.DeadLetters,5} {job.Breakers.Source,-9} {job.ErrorBudgetBurn,6:0.##}"));
+            foreach (var reason in job.Reasons)
+            {
+                await context.Output.WriteLineAsync($"    {reason}");
+            }
+        }
+
+        if (health.Count == 0)
+        {
+            await context.Output.WriteLineAsync("No tenants: configure tokens or run 'sync' first.");
+        }
+
+        return ExitCodes.Done;
+    }
+
+    private static string Lag(TimeSpan? lag) => lag?.ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture) ?? "-";
+}

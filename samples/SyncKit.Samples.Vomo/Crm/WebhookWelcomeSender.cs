@@ -1,0 +1,59 @@
+using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
+
+namespace SyncKit.Samples.Vomo.Crm;
+
+/// <summary>
+/// Posts welcome notifications to a webhook: <c>POST URL</c> with JSON <c>{"tenant","user_id","email"}</c> and
+/// the header <c>Idempotency-Key: welcome:TENANT:USER_ID</c>, so a receiver can drop the repeat a crash inside the
+/// send window may cause. A failed post fails the user's record: 5xx, 429 and timeouts are retried, other
+/// answers dead-lettered.
+/// </summary>
+public sealed class WebhookWelcomeSender : IWelcomeSender
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly HttpClient _http;
+    private readonly Uri _url;
+    private readonly TimeProvider _time;
+    private readonly HttpErrorClassifier _classifier;
+
+    /// <summary>Creates the sender.</summary>
+    /// <param name="http">The HTTP client.</param>
+    /// <param name="url">The webhook.</param>
+    /// <param name="timeProvider">The clock for the request timeout.</param>
+    public WebhookWelcomeSender(HttpClient http, Uri url, TimeProvider? timeProvider = null)
+    {
+        _http = http ?? throw new ArgumentNullException(nameof(http));
+        _url = url ?? throw new ArgumentNullException(nameof(url));
+        _time = timeProvider ?? TimeProvider.System;
+        _classifier = new HttpErrorClassifier(_time);
+    }
+
+    /// <inheritdoc />
+    public async Task SendAsync(WelcomeNotification welcome, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(welcome);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = JsonContent.Create(welcome, CrmJsonContext.Default.WelcomeNotification) };
+        request.Headers.Add("Idempotency-Key", welcome.IdempotencyKey);
+        using var timeout = new CancellationTokenSource(Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new SyncException(ErrorClass.Transient, $"The welcome webhook {_url.GetLeftPart(UriPartial.Path)} could not be reached: {ex.Message}", innerException: ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var classification = _classifier.Classify(response);
+                throw new SyncException(classification.Class, $"The welcome webhook {_url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode}.", classification.RetryAfter);
+            }
+        }
+    }
+}
