@@ -25,10 +25,22 @@ internal sealed class SyncSession : IAsyncDisposable
     public IReadOnlyList<TenantSync> Tenants { get; }
 
     /// <summary>Opens the database <c>--store</c> names (SQLite by default), creating its tables.</summary>
-    public static Task<CrmDatabase> OpenDatabaseAsync(SampleSettings settings, TimeProvider time, CancellationToken cancellationToken) =>
-        settings.PostgresConnectionString is { } postgres
-            ? CrmDatabase.OpenPostgresAsync(postgres, time, cancellationToken)
-            : CrmDatabase.OpenSqliteAsync(settings.SqlitePath!, time, cancellationToken);
+    /// <exception cref="UsageException">The store cannot be opened: the message names it and why (never a password).</exception>
+    public static async Task<CrmDatabase> OpenDatabaseAsync(SampleSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return settings.PostgresConnectionString is { } postgres
+                ? await CrmDatabase.OpenPostgresAsync(postgres, time, cancellationToken)
+                : await CrmDatabase.OpenSqliteAsync(settings.SqlitePath!, time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or IOException or UnauthorizedAccessException)
+        {
+            // The stores' own messages name the file, or the host, port, database and user: a configuration
+            // problem for the operator, not a crash.
+            throw new UsageException($"'--store' cannot be opened: {ex.Message}");
+        }
+    }
 
     /// <summary>Opens the database and readies each tenant's jobs.</summary>
     public static async Task<SyncSession> OpenAsync(
@@ -41,10 +53,12 @@ internal sealed class SyncSession : IAsyncDisposable
         Action<SyncJobOptions>? configure,
         CancellationToken cancellationToken)
     {
+        // Settings are checked before the database is opened: a refused combination must not wait on a server first.
+        var http = new HttpClient();
+        var webhook = CommandContext.WebhookSender(settings, http, time);
         var crm = await OpenDatabaseAsync(settings, time, cancellationToken);
         var engine = new SyncEngine(crm.Store, time);
-        var http = new HttpClient();
-        crm.Webhook = CommandContext.WebhookSender(settings, http, time);
+        crm.Webhook = webhook;
         var syncs = tenants
             .Select(t => new TenantSync(engine, crm, t, new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time), time, configure, tuning))
             .ToList();
