@@ -6,7 +6,11 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// <summary>Welcome notifications (SAMPLE.md, pattern B), the same on every CRM database.</summary>
 internal static class CrmWelcomes
 {
-    private static readonly TimeSpan Hold = TimeSpan.FromMinutes(5);
+    /// <summary>How long a reserved welcome is held before another attempt may take it.</summary>
+    public static readonly TimeSpan Hold = TimeSpan.FromMinutes(5);
+
+    /// <summary>The dedup scope of a tenant's welcomes.</summary>
+    public static string Scope(string tenant) => $"{tenant}/welcome";
 
     /// <summary>A welcome for a user seen with <c>membership_status = ACCEPTED</c>.</summary>
     public static WelcomeNotification? Accepted(string tenant, VomoUser user)
@@ -26,7 +30,7 @@ internal static class CrmWelcomes
             return;
         }
 
-        var scope = $"{tenant}/welcome";
+        var scope = Scope(tenant);
         var reservations = await dedup.ReserveAsync(scope, welcomes.ConvertAll(w => w.IdempotencyKey), Hold, cancellationToken).ConfigureAwait(false);
         var held = welcomes.Where((_, i) => reservations[i].IsHeld).ToList();
         if (held.Count == 0)

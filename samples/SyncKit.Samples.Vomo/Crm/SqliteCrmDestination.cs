@@ -15,7 +15,6 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// <typeparam name="T">The record type.</typeparam>
 public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDestination<T>
 {
-    private static readonly TimeSpan WelcomeHold = TimeSpan.FromMinutes(5);
     private readonly CrmTable<T> _table;
     private readonly Func<string, T, WelcomeNotification?>? _welcome;
     private readonly TimeProvider _time;
@@ -171,8 +170,8 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
             return;
         }
 
-        var scope = $"{tenant}/welcome";
-        var reservations = await dedup.ReserveAsync(scope, welcomes.ConvertAll(w => w.Welcome.IdempotencyKey), WelcomeHold, cancellationToken).ConfigureAwait(false);
+        var scope = CrmWelcomes.Scope(tenant);
+        var reservations = await dedup.ReserveAsync(scope, welcomes.ConvertAll(w => w.Welcome.IdempotencyKey), CrmWelcomes.Hold, cancellationToken).ConfigureAwait(false);
         var sent = new List<string>();
         var failed = new List<string>();
         for (var i = 0; i < welcomes.Count; i++)
