@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using SyncKit.Postgres;
 using SyncKit.Sqlite;
 
@@ -34,16 +35,18 @@ internal abstract class CrmDatabase : IAsyncDisposable
     /// <summary>Connects to the PostgreSQL database (migrating the store's schema and creating the CRM's tables).</summary>
     public static async Task<CrmDatabase> OpenPostgresAsync(string connectionString, TimeProvider time, CancellationToken cancellationToken)
     {
-        var store = PostgresSyncStateStore.Create(new PostgresSyncStateStoreOptions { ConnectionString = connectionString }, time);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = new PostgresSyncStateStore(dataSource, timeProvider: time);
         try
         {
             await store.StartAsync(cancellationToken).ConfigureAwait(false);
             await PostgresCrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
-            return new Postgres(store);
+            return new Postgres(store, dataSource);
         }
         catch
         {
             await store.DisposeAsync().ConfigureAwait(false);
+            await dataSource.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -75,15 +78,19 @@ internal abstract class CrmDatabase : IAsyncDisposable
         }
     }
 
-    private sealed class Postgres(PostgresSyncStateStore store) : CrmDatabase
+    private sealed class Postgres(PostgresSyncStateStore store, NpgsqlDataSource dataSource) : CrmDatabase
     {
         public override ISyncStateStore Store => store;
 
         public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
             Webhook is null
-                ? new PostgresCrmDestination<T>(table, welcome, time)
+                ? new PostgresCrmDestination<T>(table, welcome, time) { DataSource = dataSource }
                 : throw new NotSupportedException("Welcome webhooks are not available on PostgreSQL in this build.");
 
-        public override ValueTask DisposeAsync() => store.DisposeAsync();
+        public override async ValueTask DisposeAsync()
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }
