@@ -63,9 +63,9 @@ internal sealed class CommandContext : IAsyncDisposable
             throw new UsageException($"'{line.Command.Name}' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
         }
 
-        if (settings.PostgresConnectionString is not null && (needsSqlite || settings.Webhook is not null))
+        if (settings.PostgresConnectionString is not null && needsSqlite)
         {
-            throw new UsageException($"'{(needsSqlite ? line.Command.Name : "--webhook")}' is not available with '--store postgres:...' in this build; use sqlite:PATH.");
+            throw new UsageException($"'{line.Command.Name}' is not available with '--store postgres:...' in this build; use sqlite:PATH.");
         }
 
         var tuning = ConnectionTuning.From(environment.Configuration);
@@ -102,17 +102,8 @@ internal sealed class CommandContext : IAsyncDisposable
     }
 
     /// <summary>The webhook welcomes go to (<c>--webhook</c>), or <see langword="null"/> for <c>crm_outbox</c>.</summary>
-    public static IWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time)
-    {
-        if (settings.Webhook is not { } url)
-        {
-            return null;
-        }
-
-        return settings.PostgresConnectionString is null
-            ? new WebhookWelcomeSender(http, url, time)
-            : throw new UsageException("'--webhook' is not available with '--store postgres:...' in this build; use sqlite:PATH.");
-    }
+    public static IWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time) =>
+        settings.Webhook is { } url ? new WebhookWelcomeSender(http, url, time) : null;
 
     /// <summary>The one tenant a command acts on: <c>--tenant</c>, required.</summary>
     public string RequiredTenant() =>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SyncKit.Samples.Vomo.Crm.Internal;
 using SyncKit.Postgres;
 using SyncKit.Sqlite;
 
@@ -54,7 +55,7 @@ internal abstract class CrmDatabase : IAsyncDisposable
     /// <summary>The SQLite connection string, or <see langword="null"/> on PostgreSQL.</summary>
     public virtual string? SqliteConnectionString => null;
 
-    /// <summary>Where welcome notifications go instead of <c>crm_outbox</c> (<c>--webhook</c>; SQLite only in this build).</summary>
+    /// <summary>Where welcome notifications go instead of <c>crm_outbox</c> (<c>--webhook</c>).</summary>
     public IWelcomeSender? Webhook { get; set; }
 
     /// <summary>The CRM destination for <paramref name="table"/> on this database.</summary>
@@ -69,7 +70,7 @@ internal abstract class CrmDatabase : IAsyncDisposable
         public override string SqliteConnectionString => connectionString;
 
         public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
-            new SqliteCrmDestination<T>(table, welcome, time) { ConnectionString = connectionString, Welcomes = Webhook ?? new OutboxWelcomeSender(time) };
+            new SqliteCrmDestination<T>(table, welcome, time) { ConnectionString = connectionString, Welcomes = Webhook ?? new OutboxWelcomeSender(CrmDialect.Sqlite, time) };
 
         public override ValueTask DisposeAsync()
         {
@@ -83,9 +84,7 @@ internal abstract class CrmDatabase : IAsyncDisposable
         public override ISyncStateStore Store => store;
 
         public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
-            Webhook is null
-                ? new PostgresCrmDestination<T>(table, welcome, time) { DataSource = dataSource }
-                : throw new NotSupportedException("Welcome webhooks are not available on PostgreSQL in this build.");
+            new PostgresCrmDestination<T>(table, welcome, time) { DataSource = dataSource, Welcomes = Webhook ?? new OutboxWelcomeSender(CrmDialect.Postgres, time) };
 
         public override async ValueTask DisposeAsync()
         {

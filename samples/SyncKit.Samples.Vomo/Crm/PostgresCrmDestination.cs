@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using Npgsql;
 using SyncKit.Samples.Vomo.Crm.Internal;
 
@@ -16,12 +15,6 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// <typeparam name="T">The record type.</typeparam>
 public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDestination<T>
 {
-    private const string OutboxSql = """
-        INSERT INTO crm_outbox (idempotency_key, tenant, payload, created_at)
-        SELECT key, $2, payload::jsonb, $4 FROM unnest($1::text[], $3::text[]) AS w(key, payload)
-        ON CONFLICT (idempotency_key) DO NOTHING
-        """;
-
     private readonly CrmTable<T> _table;
     private readonly Func<string, T, WelcomeNotification?>? _welcome;
     private readonly TimeProvider _time;
@@ -39,7 +32,12 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
         _time = timeProvider ?? TimeProvider.System;
         _upsert = PostgresCrmSchema.UpsertSql(table);
         _rows = new CrmRows<T>(table, CrmDialect.Postgres, OpenAsync, _time);
+        Welcomes = new OutboxWelcomeSender(CrmDialect.Postgres, _time);
     }
+
+    /// <summary>Where welcome notifications go.</summary>
+    /// <value>Default the <c>crm_outbox</c> table (<see cref="OutboxWelcomeSender"/>).</value>
+    public IWelcomeSender Welcomes { get; init; }
 
     /// <summary>The state store's database, for reconciliation's reads and soft deletes.</summary>
     /// <value>Default <see langword="null"/>: the destination cannot be reconciled.</value>
@@ -65,18 +63,18 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
 
             await upserts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             var outcomes = new RecordOutcome[batch.Records.Count];
-            var welcomes = new List<WelcomeNotification>();
+            var welcomes = new List<(int Index, WelcomeNotification Welcome)>();
             for (var i = 0; i < outcomes.Length; i++)
             {
                 var written = upserts.BatchCommands[i].RecordsAffected == 1;
                 outcomes[i] = written ? RecordOutcome.Written : RecordOutcome.Skipped;
                 if (written && _welcome?.Invoke(tenant, batch.Records[i].Value) is { } welcome)
                 {
-                    welcomes.Add(welcome);
+                    welcomes.Add((i, welcome));
                 }
             }
 
-            await CrmWelcomes.RecordAsync(batch.Dedup, tenant, welcomes, held => AddToOutboxAsync(transaction, tenant, held, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
             return outcomes;
         }
     }
@@ -110,15 +108,5 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
 
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = _table.UpdatedAtOf(record).ToUniversalTime() });
         return command;
-    }
-
-    private async Task AddToOutboxAsync(NpgsqlTransaction transaction, string tenant, List<WelcomeNotification> welcomes, CancellationToken cancellationToken)
-    {
-        await using var insert = new NpgsqlCommand(OutboxSql, transaction.Connection, transaction);
-        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. welcomes.Select(w => w.IdempotencyKey)] });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. welcomes.Select(w => JsonSerializer.Serialize(w, CrmJsonContext.Default.WelcomeNotification))] });
-        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = _time.GetUtcNow() });
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -29,7 +29,7 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
         _table = table ?? throw new ArgumentNullException(nameof(table));
         _welcome = welcome;
         _time = timeProvider ?? TimeProvider.System;
-        Welcomes = new OutboxWelcomeSender(_time);
+        Welcomes = new OutboxWelcomeSender(CrmDialect.Sqlite, _time);
         _rows = new CrmRows<T>(table, CrmDialect.Sqlite, OpenAsync, _time);
     }
 
@@ -74,7 +74,7 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
             }
         }
 
-        await SendWelcomesAsync(batch.Dedup, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
+        await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 
@@ -97,52 +97,5 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
             ?? throw new InvalidOperationException($"Reconciling {_table.Name} reads the CRM outside a sync's transaction: set {nameof(ConnectionString)}."));
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         return connection;
-    }
-
-    /// <summary>
-    /// Pattern B: reserve each welcome in the dedup store, deliver it, complete it, all in the state transaction.
-    /// A failed delivery fails its record (retried or dead-lettered by the engine) and releases the reservation,
-    /// so the retry delivers it.
-    /// </summary>
-    private async Task SendWelcomesAsync(IDedupStore dedup, SqliteTransaction transaction, string tenant, List<(int Index, WelcomeNotification Welcome)> welcomes, RecordOutcome[] outcomes, CancellationToken cancellationToken)
-    {
-        if (welcomes.Count == 0)
-        {
-            return;
-        }
-
-        var scope = CrmWelcomes.Scope(tenant);
-        var reservations = await dedup.ReserveAsync(scope, welcomes.ConvertAll(w => w.Welcome.IdempotencyKey), CrmWelcomes.Hold, cancellationToken).ConfigureAwait(false);
-        var sent = new List<string>();
-        var failed = new List<string>();
-        for (var i = 0; i < welcomes.Count; i++)
-        {
-            if (!reservations[i].IsHeld)
-            {
-                continue;
-            }
-
-            var (index, welcome) = welcomes[i];
-            try
-            {
-                await Welcomes.SendAsync(welcome, transaction, cancellationToken).ConfigureAwait(false);
-                sent.Add(welcome.IdempotencyKey);
-            }
-            catch (SyncException ex)
-            {
-                outcomes[index] = RecordOutcome.Failed(ex.ErrorClass, ex.Message, ex.RetryAfter);
-                failed.Add(welcome.IdempotencyKey);
-            }
-        }
-
-        if (sent.Count > 0)
-        {
-            await dedup.CompleteAsync(scope, sent, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (failed.Count > 0)
-        {
-            await dedup.ReleaseAsync(scope, failed, cancellationToken).ConfigureAwait(false);
-        }
     }
 }
