@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using SyncKit.Samples.Vomo.Crm.Internal;
@@ -52,8 +53,8 @@ internal abstract class CrmDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>The SQLite connection string, or <see langword="null"/> on PostgreSQL.</summary>
-    public virtual string? SqliteConnectionString => null;
+    /// <summary>How this database spells what the shared statements leave open.</summary>
+    public abstract CrmDialect Dialect { get; }
 
     /// <summary>Where welcome notifications go instead of <c>crm_outbox</c> (<c>--webhook</c>).</summary>
     public IWelcomeSender? Webhook { get; set; }
@@ -61,13 +62,31 @@ internal abstract class CrmDatabase : IAsyncDisposable
     /// <summary>The CRM destination for <paramref name="table"/> on this database.</summary>
     public abstract IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time);
 
+    /// <summary>An open connection of its own, outside any sync's transaction (the groups push's log).</summary>
+    public abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
     public abstract ValueTask DisposeAsync();
 
     private sealed class Sqlite(SqliteSyncStateStore store, string connectionString) : CrmDatabase
     {
         public override ISyncStateStore Store => store;
 
-        public override string SqliteConnectionString => connectionString;
+        public override CrmDialect Dialect => CrmDialect.Sqlite;
+
+        public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        {
+            var connection = new SqliteConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
 
         public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
             new SqliteCrmDestination<T>(table, welcome, time) { ConnectionString = connectionString, Welcomes = Webhook ?? new OutboxWelcomeSender(CrmDialect.Sqlite, time) };
@@ -82,6 +101,11 @@ internal abstract class CrmDatabase : IAsyncDisposable
     private sealed class Postgres(PostgresSyncStateStore store, NpgsqlDataSource dataSource) : CrmDatabase
     {
         public override ISyncStateStore Store => store;
+
+        public override CrmDialect Dialect => CrmDialect.Postgres;
+
+        public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+            await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
         public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
             new PostgresCrmDestination<T>(table, welcome, time) { DataSource = dataSource, Welcomes = Webhook ?? new OutboxWelcomeSender(CrmDialect.Postgres, time) };

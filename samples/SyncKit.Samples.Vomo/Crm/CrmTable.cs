@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
@@ -65,9 +66,7 @@ public sealed class CrmTable<T> : IFieldComparer<T>
                 values[i] = reader.IsDBNull(i + 2) ? null : reader.GetValue(i + 2);
             }
 
-            // SQLite keeps the change time as text, PostgreSQL as timestamptz (read back in UTC).
-            var updatedAt = reader.GetValue(1) is DateTime utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) : CrmFormat.ParseSourceTime(reader.GetString(1));
-            var record = _read(CrmFormat.IdOf(reader.GetString(0)), updatedAt, values);
+            var record = _read(CrmFormat.IdOf(reader.GetString(0)), CrmDialect.ReadTime(reader, 1), values);
             yield return new DestinationRow<T>(CrmFormat.KeyOf(reader.GetString(0)), VersionOf(record), record);
         }
     }

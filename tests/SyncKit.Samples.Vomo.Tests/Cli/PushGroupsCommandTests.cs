@@ -14,10 +14,12 @@ public sealed class PushGroupsCommandTests(ITestOutputHelper log) : IDisposable
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"vomo-groups-{Guid.NewGuid():N}.json");
     private readonly string _store = Path.Combine(Path.GetTempPath(), $"vomo-push-{Guid.NewGuid():N}.db");
 
-    [Fact]
-    public async Task PushGroups_ThirtyPercentLostAnswersRunTwice_CreatesEachNameExactlyOnce()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task PushGroups_ThirtyPercentLostAnswersRunTwice_CreatesEachNameExactlyOnce(StoreKind store)
     {
-        await using var cli = await CliHarness.StartAsync(users: 5, projects: 1, groups: 2, faults: new FaultOptions { LostCreateResponses = 0.3 });
+        await using var cli = await CliHarness.StartAsync(users: 5, projects: 1, groups: 2, faults: new FaultOptions { LostCreateResponses = 0.3 }, store: store);
         var names = WriteFile(40);
         var lag = new Dictionary<string, string?> { ["Vomo:ReplicaLag"] = "00:00:01" };
         await using var pump = new ClockPump(cli.Sim.Time, TimeSpan.FromMilliseconds(100));

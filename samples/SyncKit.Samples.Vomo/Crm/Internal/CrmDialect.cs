@@ -33,6 +33,12 @@ internal sealed class CrmDialect
         command.Parameters.Add(parameter);
     }
 
+    /// <summary>Reads a time back: PostgreSQL's <c>timestamptz</c> arrives in UTC, SQLite's text as written.</summary>
+    public static DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
+        reader.GetValue(ordinal) is DateTime utc
+            ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc))
+            : CrmFormat.ParseSourceTime(reader.GetString(ordinal));
+
     /// <summary>Adds a parameter holding a time, as this database stores times.</summary>
     public void AddTime(DbCommand command, string name, DateTimeOffset value) => Add(command, name, _time(value));
 }
