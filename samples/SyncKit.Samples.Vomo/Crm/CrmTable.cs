@@ -29,9 +29,10 @@ public sealed class CrmTable<T> : IFieldComparer<T>
         _values = values;
         _read = read;
 
-        // A version is the change time, plus any column whose changes do not move it (a group's members).
+        // A version is the change time, plus any column whose changes do not move it (a group's members). The time
+        // is cut to the microseconds PostgreSQL's timestamptz keeps, so a row read back equals the record it holds.
         var extra = versionExtra is null ? -1 : Array.IndexOf(columns, versionExtra);
-        _version = extra < 0 ? r => CrmFormat.SourceTime(updatedAt(r)) : r => $"{CrmFormat.SourceTime(updatedAt(r))} {values(r)[extra]}";
+        _version = extra < 0 ? r => VersionTime(updatedAt(r)) : r => $"{VersionTime(updatedAt(r))} {values(r)[extra]}";
     }
 
     /// <summary>The table.</summary>
@@ -122,6 +123,8 @@ public sealed class CrmTable<T> : IFieldComparer<T>
             },
             [.. JsonSerializer.Deserialize((string)v[3]!, CrmJsonContext.Default.StringArray)!.Select(CrmFormat.IdOf).Order()]),
         versionExtra: "member_external_ids");
+
+    private static string VersionTime(DateTimeOffset value) => CrmFormat.SourceTime(value.AddTicks(-(value.Ticks % 10)));
 
     /// <summary>A flag as stored: <c>boolean</c> on PostgreSQL, 0/1 on SQLite.</summary>
     private static bool Flag(object? value) => value is bool flag ? flag : value is not null && Convert.ToInt64(value, CultureInfo.InvariantCulture) == 1;

@@ -101,7 +101,7 @@ public sealed class PostgresCrmDestinationTests
         var groupJob = new JobId("acme", "groups");
         var projectJob = new JobId("acme", "projects");
         SourceRecord<VomoGroupRecord> Group(long id, params long[] members) =>
-            Record(id, new VomoGroupRecord(new VomoGroup { Id = id, Name = $"g{id}", ParentId = id == 1 ? null : 1, CreatedAt = SimulatorHarness.T0, UpdatedAt = SimulatorHarness.T0.AddSeconds(id) }, members));
+            Record(id, new VomoGroupRecord(new VomoGroup { Id = id, Name = $"g{id}", ParentId = id == 1 ? null : 1, CreatedAt = SimulatorHarness.T0, UpdatedAt = SimulatorHarness.T0.AddSeconds(id).AddTicks(1_234_567 * id) }, members));
         var written = new[] { Group(1, 12, 3, 100), Group(2), Group(3, 5) };
         var project = Record(7, new VomoProject { Id = 7, Name = "Beach", ProjectType = "dated", Published = true, Active = false, CreatedAt = SimulatorHarness.T0, UpdatedAt = SimulatorHarness.T0 });
         await WriteAsync(store, groupJob, groups, written);
@@ -116,7 +116,7 @@ public sealed class PostgresCrmDestinationTests
         await groups.DeleteAsync(groupJob, ["1", "99"], default);
         var afterDelete = await ListAsync(groups.ListKeysAsync(groupJob, default));
 
-        keys.Should().BeEquivalentTo(written.Select(r => new DestinationKey(r.Key, groups.VersionOf(r))), "a group's version (its members as jsonb) reads back as it was written");
+        keys.Should().BeEquivalentTo(written.Select(r => new DestinationKey(r.Key, groups.VersionOf(r))), "a group's version (its members as jsonb, its change time to the microsecond) reads back as it was written");
         rows.Select(r => r.Key).Should().BeEquivalentTo(["1", "3"]);
         rows.Should().OnlyContain(r => CrmTable<VomoGroupRecord>.Groups.Compare(written.Single(w => w.Key == r.Key).Value, r.Value).Count == 0);
         CrmTable<VomoProject>.Projects.Compare(project.Value, projectRow.Value).Should().BeEmpty("booleans read back from PostgreSQL's boolean columns");
