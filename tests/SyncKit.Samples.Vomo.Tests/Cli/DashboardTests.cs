@@ -110,6 +110,70 @@ public sealed class DashboardTests : IDisposable
         afterStop.Should().BeEmpty("the server stopped with the demo");
     }
 
+    [Fact]
+    public async Task Process_DemoDashboard_ServesAfterTheSummaryThenStopsOnSigintWithExit0()
+    {
+        var tenants = new[] { new TenantOptions { Name = "acme", Users = 20 }, new TenantOptions { Name = "globex", Users = 10 } };
+        await using var sim = await SimulatorHarness.StartAsync(tenants: tenants);
+        var dashboard = new Uri($"http://127.0.0.1:{FreePort()}/synckit");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["Vomo__ReplicaLag"] = "00:00:01" },
+        };
+        foreach (var argument in new[] { typeof(VomoSimulator).Assembly.Location, "demo", "--dashboard", dashboard.ToString(), "--vomo-url", sim.Simulator.BaseUrl.ToString(),
+            "--store", $"sqlite:{_path}", "--token", $"acme={sim.Simulator.Tenant("acme").Token}", "--token", $"globex={sim.Simulator.Tenant("globex").Token}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var http = new HttpClient();
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = new System.Text.StringBuilder();
+        string overview, metrics, afterExit;
+        try
+        {
+            await using (new ClockPump(sim.Time, TimeSpan.FromMilliseconds(20)))
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+                while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+                {
+                    output.AppendLine(line);
+                    if (line.Contains("Ctrl+C stops.", StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+                }
+
+                overview = await http.GetStringAsync(dashboard, timeout.Token);
+                metrics = await http.GetStringAsync(DashboardHost.MetricsUrl(dashboard), timeout.Token);
+                using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                {
+                    await interrupt.WaitForExitAsync(timeout.Token);
+                }
+
+                output.Append(await process.StandardOutput.ReadToEndAsync(timeout.Token));
+                await process.WaitForExitAsync(timeout.Token);
+                afterExit = await TryGetAsync(http, dashboard, timeout.Token);
+            }
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.ExitCode.Should().Be(ExitCodes.Done, $"{output}{await error}");
+        output.ToString().Should().Contain($"Dashboard at {dashboard}").And.Contain("Run summary:");
+        overview.Should().Contain("acme").And.Contain("globex");
+        metrics.Should().Contain("synckit_runs_total").And.Contain("acme");
+        afterExit.Should().BeEmpty("the dashboard stops with the process");
+    }
+
     [Theory]
     [InlineData("http://localhost:5080/synckit", "http://localhost:5080/synckit")]
     [InlineData("http://127.0.0.1:5080", "http://127.0.0.1:5080/synckit")]
