@@ -25,6 +25,11 @@ public sealed class SyncKitDashboardOptions
     [Range(1, 1_000)]
     public int ReconciliationReports { get; set; } = 10;
 
+    /// <summary>How many audit entries a run page and <c>api/runs/{runId}</c> show at a time; further pages follow a link.</summary>
+    /// <value>Default 500.</value>
+    [Range(1, 100_000)]
+    public int RunAuditPageSize { get; set; } = 500;
+
     /// <summary>How many dead letters the dead-letter page and API list at most.</summary>
     /// <value>Default 200.</value>
     [Range(1, 100_000)]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SyncKit.AspNetCore.Tests;
 
@@ -122,6 +123,69 @@ public sealed class ReadEndpointTests(DashboardFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task ApiRun_RunWithMoreRecordsThanItsSample_ReturnsEveryAuditEntry()
+    {
+        var run = await GetJsonAsync($"/synckit/api/runs/{Host.Runs["orders-1"]}");
+
+        run.GetProperty("run").GetProperty("sampleRecordKeys").GetArrayLength().Should().BeLessThan(10, "the trail must not come from the sample");
+        run.GetProperty("audit").EnumerateArray().Select(e => e.GetProperty("recordKey").GetString()).Should().BeEquivalentTo(Keys(1, 10));
+        run.GetProperty("audit").EnumerateArray().Should().OnlyContain(e => e.GetProperty("action").GetString() == "written");
+        run.GetProperty("auditNext").ValueKind.Should().Be(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task ApiRun_LimitBelowTheTrail_PagesThroughEveryEntryOnce()
+    {
+        var keys = new List<string>();
+        var sizes = new List<int>();
+        string? after = null;
+        do
+        {
+            var run = await GetJsonAsync($"/synckit/api/runs/{Host.Runs["orders-1"]}?limit=4{(after is null ? string.Empty : $"&after={after}")}");
+            var audit = run.GetProperty("audit").EnumerateArray().Select(e => e.GetProperty("recordKey").GetString()!).ToList();
+            keys.AddRange(audit);
+            sizes.Add(audit.Count);
+            var next = run.GetProperty("auditNext");
+            after = next.ValueKind == JsonValueKind.Null ? null : next.GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        while (after is not null && sizes.Count < 10);
+
+        sizes.Should().Equal(4, 4, 2);
+        keys.Should().OnlyHaveUniqueItems().And.BeEquivalentTo(Keys(1, 10));
+    }
+
+    [Fact]
+    public async Task RunPage_RunWithMoreRecordsThanItsSample_ShowsEveryAuditEntry()
+    {
+        var html = await GetHtmlAsync($"/synckit/runs/{Host.Runs["orders-1"]}");
+
+        foreach (var key in Keys(1, 10))
+        {
+            html.Should().Contain($"<td><code>{key}</code></td><td>written</td>");
+        }
+
+        html.Should().NotContain("id=\"audit-next\"", "the whole trail fits the default page");
+    }
+
+    [Fact]
+    public async Task RunPage_TrailLongerThanAPage_LinksPageByPageToEveryEntry()
+    {
+        await using var host = await DashboardHost.StartAsync(configureHost: b => b.Services.Configure<SyncKitDashboardOptions>(o => o.RunAuditPageSize = 6));
+        using var client = host.CreateClient();
+
+        var first = WebUtility.HtmlDecode(await client.GetStringAsync($"/synckit/runs/{host.Runs["orders-1"]}"));
+        var next = System.Text.RegularExpressions.Regex.Match(first, "id=\"audit-next\" href=\"([^\"#]+)#audit\"").Groups[1].Value;
+        var second = WebUtility.HtmlDecode(await client.GetStringAsync(next));
+
+        next.Should().StartWith($"/synckit/runs/{host.Runs["orders-1"]}?after=");
+        var onFirst = Keys(1, 10).Where(k => first.Contains($"<td><code>{k}</code></td>", StringComparison.Ordinal)).ToList();
+        var onSecond = Keys(1, 10).Where(k => second.Contains($"<td><code>{k}</code></td>", StringComparison.Ordinal)).ToList();
+        onFirst.Should().HaveCount(6);
+        onSecond.Should().HaveCount(4).And.NotIntersectWith(onFirst);
+        second.Should().NotContain("id=\"audit-next\"").And.Contain("First entries");
+    }
+
+    [Fact]
     public async Task RunPage_OperatorAction_ShowsActorAndCursors()
     {
         var html = await GetHtmlAsync($"/synckit/runs/{Host.Runs["reset"]}");
@@ -226,6 +290,9 @@ public sealed class ReadEndpointTests(DashboardFixture fixture) : IClassFixture<
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
+
+    private static IEnumerable<string> Keys(int first, int last) =>
+        Enumerable.Range(first, last - first + 1).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private async Task<JsonElement> GetJsonAsync(string path)
     {

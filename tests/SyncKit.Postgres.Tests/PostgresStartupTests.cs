@@ -82,6 +82,41 @@ public sealed class PostgresStartupTests : PostgresTestBase
     }
 
     [Fact]
+    public async Task StartAsync_SchemaAtVersion3WithAudit_IndexesEachRunsTrailAndKeepsEveryEntry()
+    {
+        var schema = Schema + "_v3";
+        await ExecuteAsync($"CREATE SCHEMA \"{schema}\"; CREATE TABLE \"{schema}\".schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+        for (var version = 1; version <= 3; version++)
+        {
+            await ExecuteAsync(PostgresSchema.Migrations[version - 1].Replace("{schema}", $"\"{schema}\"", StringComparison.Ordinal) + $";INSERT INTO \"{schema}\".schema_version VALUES ({version})");
+        }
+
+        var position = CursorJson.Write(Cursor.FromSequence(1));
+        await ExecuteAsync($"""
+            INSERT INTO "{schema}".audit (run_id, tenant, stream, record_key, position, action, at) VALUES
+                ('run-1', 't', 's', 'a', '{position}', 'written', now()), ('run-2', 't', 's', 'a', '{position}', 'written', now()),
+                ('run-1', 't', 's', 'b', '{position}', 'skipped', now()), ('run-1', 't', 's', 'c', '{position}', 'written', now());
+            """);
+
+        try
+        {
+            var store = Track(new PostgresSyncStateStore(DataSource, new PostgresSyncStateStoreOptions { Schema = schema }, Time));
+            await store.StartAsync(default);
+
+            (await ScalarAsync<long>($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'audit_run_id'")).Should().Be(1);
+            (await ScalarAsync<long>($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'audit_run'")).Should().Be(0, "(run_id, id) serves every lookup by run");
+            var first = await store.Runs.GetRunAuditAsync(new RunAuditQuery("run-1") { Limit = 2 }, default);
+            var last = await store.Runs.GetRunAuditAsync(new RunAuditQuery("run-1") { After = first.Next, Limit = 2 }, default);
+            first.Entries.Concat(last.Entries).Select(e => e.RecordKey).Should().Equal("a", "b", "c");
+            last.Next.Should().BeNull();
+        }
+        finally
+        {
+            await ExecuteAsync($"DROP SCHEMA \"{schema}\" CASCADE");
+        }
+    }
+
+    [Fact]
     public async Task StartAsync_UnreachableServer_RetriesThenNamesHostPortAndDatabaseButNotThePassword()
     {
         var port = FreePort();

@@ -142,6 +142,29 @@ public sealed class SqliteStoreOpeningTests : IDisposable
     }
 
     [Fact]
+    public async Task Runs_RunAuditPageQuery_IsOneRangeOfTheRunIndexWithoutASort()
+    {
+        using (var store = _database.OpenStore())
+        {
+            await store.InitializeAsync();
+        }
+
+        // The shape of the page query of GetRunAuditAsync: synckit_audit_run (run_id) holds the rowid (seq) in order.
+        using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM synckit_audit WHERE run_id = 'run-1' AND seq > 10 ORDER BY seq LIMIT 11";
+        using var reader = command.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        plan.Should().ContainSingle().Which.Should().Contain("USING INDEX synckit_audit_run").And.Contain("run_id=?").And.NotContain("TEMP B-TREE");
+    }
+
+    [Fact]
     public async Task Runs_KindAndReport_RoundTripAndFilter()
     {
         using var store = _database.OpenStore();

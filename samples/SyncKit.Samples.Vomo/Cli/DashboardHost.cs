@@ -9,7 +9,7 @@ using SyncKit.AspNetCore;
 namespace SyncKit.Samples.Vomo.Cli;
 
 /// <summary>
-/// <c>--dashboard URL</c>: the watch host as a web application on that loopback address only, serving SyncKit's
+/// <c>--dashboard URL</c>: the host of <c>sync --watch</c> or <c>demo</c> as a web application on that loopback address only, serving SyncKit's
 /// operations dashboard under the URL's path and the <c>SyncKit</c> meter as a Prometheus scrape at <c>/metrics</c>.
 /// </summary>
 internal static class DashboardHost
@@ -65,6 +65,10 @@ internal static class DashboardHost
         app.MapPrometheusScrapingEndpoint();
         return app;
     }
+
+    /// <summary>Tells where the dashboard and the scrape endpoint are.</summary>
+    public static Task WriteAddressAsync(TextWriter output, Uri dashboard) =>
+        output.WriteLineAsync($"Dashboard at {dashboard} (local requests only); Prometheus metrics at {MetricsUrl(dashboard)}.");
 
     /// <summary>The scrape endpoint's address next to the dashboard's.</summary>
     public static Uri MetricsUrl(Uri dashboard) => new(dashboard, "/metrics");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using SyncKit.Samples.Vomo.Simulator;
 
 namespace SyncKit.Samples.Vomo.Cli;
@@ -5,7 +6,9 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// <summary>
 /// <c>demo</c> (and no command at all): the built-in VOMO simulator on loopback with three tenants, faults and live
 /// changes, synced into <c>./vomo-sync.db</c> with live progress, then the run summary and each tenant's health.
-/// Ctrl+C stops gracefully; a re-run resumes from the checkpoints.
+/// Ctrl+C stops gracefully; a re-run resumes from the checkpoints. With <c>--dashboard URL</c> the jobs run on a
+/// <see cref="DashboardHost"/>'s engine, which serves the dashboard and <c>/metrics</c> while the demo runs and after,
+/// until Ctrl+C.
 /// </summary>
 internal static class DemoCommand
 {
@@ -36,17 +39,13 @@ internal static class DemoCommand
         RetryBaseDelay = TimeSpan.FromMilliseconds(100),
     };
 
-    public static async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
-    {
-        if (line.Value("dashboard") is not null)
-        {
-            // The demo drives its engine directly rather than through the Generic Host the dashboard is served from.
-            throw new UsageException("'--dashboard' is served by 'sync --watch'; 'demo' does not serve it yet.");
-        }
+    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
+        RunAsync(line, SyncCommand.Configuration(), TimeProvider.System, Console.Out, cancellationToken);
 
-        var configuration = SyncCommand.Configuration();
+    public static async Task<int> RunAsync(CommandLine line, IConfiguration configuration, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
+    {
         var settings = SampleSettings.Resolve(line, configuration);
-        var output = Console.Out;
+        var dashboard = line.Value("dashboard") is { } value ? DashboardHost.Parse(value) : null;
         await using var simulator = settings.VomoUrl is null ? await VomoSimulator.StartAsync(SimulatorOptions, cancellationToken: cancellationToken) : null;
         var (url, tokens, tenants, tuning) = simulator is null
             ? (settings.VomoUrl!, settings.Tokens, settings.Tenants, ConnectionTuning.From(configuration))
@@ -58,9 +57,15 @@ internal static class DemoCommand
         }
 
         await output.WriteLineAsync($"Syncing into {settings.SqlitePath ?? "PostgreSQL"} (Ctrl+C stops; run again to resume from the checkpoints).");
-        await using var session = await SyncSession.OpenAsync(settings, url, tokens, tenants, tuning, TimeProvider.System, configure: null, cancellationToken);
+        await using var session = await SyncSession.OpenAsync(settings, url, tokens, tenants, tuning, time, configure: null, cancellationToken, dashboard, configuration);
+        if (session.Dashboard is { } served)
+        {
+            await served.StartAsync(cancellationToken);
+            await DashboardHost.WriteAddressAsync(output, served.Url);
+        }
+
         IReadOnlyList<RunRecord> runs;
-        await using (LiveProgress.Start(session.Tenants.SelectMany(t => t.Jobs).Select(j => j.Id), output, TimeProvider.System))
+        await using (LiveProgress.Start(session.Tenants.SelectMany(t => t.Jobs).Select(j => j.Id), output, time))
         {
             runs = await session.RunCycleAsync(cancellationToken);
         }
@@ -70,6 +75,13 @@ internal static class DemoCommand
         await RunReport.WriteRunsAsync(output, runs);
         await output.WriteLineAsync();
         await RunReport.WriteHealthAsync(output, session.Engine, session.Tenants.SelectMany(t => t.Jobs), CancellationToken.None);
+        if (session.Dashboard is { } open && !cancellationToken.IsCancellationRequested)
+        {
+            // The point of the dashboard is to look at what the demo did: it stays up until the person is done.
+            await output.WriteLineAsync($"The dashboard stays at {open.Url} to look around; Ctrl+C stops.");
+            await open.ServeUntilStoppedAsync(cancellationToken);
+        }
+
         return session.Tenants.Select(t => TenantSync.ExitCodeOf(runs.Where(r => r.Job.Tenant == t.Tenant))).DefaultIfEmpty(ExitCodes.Done).Max();
     }
 }

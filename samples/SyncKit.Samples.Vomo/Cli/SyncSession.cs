@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Crm;
 
@@ -12,15 +13,19 @@ internal sealed class SyncSession : IAsyncDisposable
     private readonly CrmDatabase _crm;
     private readonly HttpClient _http;
 
-    private SyncSession(CrmDatabase crm, SyncEngine engine, HttpClient http, IReadOnlyList<TenantSync> tenants)
+    private SyncSession(CrmDatabase crm, SyncEngine engine, HttpClient http, IReadOnlyList<TenantSync> tenants, ServedDashboard? dashboard)
     {
         _crm = crm;
         Engine = engine;
         _http = http;
         Tenants = tenants;
+        Dashboard = dashboard;
     }
 
     public SyncEngine Engine { get; }
+
+    /// <summary>The dashboard the session serves its runs on, when asked for one.</summary>
+    public ServedDashboard? Dashboard { get; }
 
     public IReadOnlyList<TenantSync> Tenants { get; }
 
@@ -42,25 +47,33 @@ internal sealed class SyncSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Opens the database and readies each tenant's jobs.</summary>
+    /// <summary>
+    /// Opens the database and readies each tenant's jobs. With a <paramref name="dashboard"/> URL the jobs run on the
+    /// engine of a dashboard host (not started yet) that serves them, configured from <paramref name="configuration"/>.
+    /// </summary>
     public static async Task<SyncSession> OpenAsync(
         SampleSettings settings,
         Uri vomoUrl,
         IReadOnlyDictionary<string, string> tokens,
-        IEnumerable<string> tenants,
+        IReadOnlyList<string> tenants,
         ConnectionTuning tuning,
         TimeProvider time,
         Action<SyncJobOptions>? configure,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Uri? dashboard = null,
+        IConfiguration? configuration = null)
     {
         var crm = await OpenDatabaseAsync(settings, time, cancellationToken);
         var http = new HttpClient();
-        var engine = new SyncEngine(crm.Store, time);
+        var served = dashboard is null
+            ? null
+            : new ServedDashboard(dashboard, new HostedTenants(crm, http, vomoUrl, tokens, tenants, tuning, configuration ?? new ConfigurationManager(), time));
+        var engine = served?.Engine ?? new SyncEngine(crm.Store, time);
         crm.Webhook = CommandContext.WebhookSender(settings, http, time);
         var syncs = tenants
             .Select(t => new TenantSync(engine, crm, t, new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time), time, configure, tuning))
             .ToList();
-        return new SyncSession(crm, engine, http, syncs);
+        return new SyncSession(crm, engine, http, syncs, served);
     }
 
     /// <summary>Runs one poll cycle per tenant and resource, tenants side by side.</summary>
@@ -73,6 +86,11 @@ internal sealed class SyncSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Dashboard is not null)
+        {
+            await Dashboard.DisposeAsync();
+        }
+
         foreach (var tenant in Tenants)
         {
             tenant.Dispose();

@@ -22,8 +22,8 @@ internal static class ApiEndpoints
             await queries.LagAsync(tenant, ct).ConfigureAwait(false) is { } lag ? Json(lag) : NoTenant(tenant));
         api.MapGet("/tenants/{tenant}/runs", async (string tenant, string? stream, RunKind? kind, RunOutcome? outcome, DateTimeOffset? from, DateTimeOffset? before, int? limit, [FromServices] DashboardQueries queries, CancellationToken ct) =>
             Json(await queries.RunsAsync(new RunQuery { Tenant = tenant, Stream = stream, Kind = kind, Outcome = outcome, StartedFrom = from, StartedBefore = before, Limit = Math.Clamp(limit ?? queries.Options.RecentRuns, 1, 10_000) }, ct).ConfigureAwait(false)));
-        api.MapGet("/runs/{runId}", async (string runId, [FromServices] DashboardQueries queries, CancellationToken ct) =>
-            await queries.RunAsync(runId, ct).ConfigureAwait(false) is { } run ? Json(run) : Results.Problem(statusCode: 404, title: $"No run '{runId}'."));
+        api.MapGet("/runs/{runId}", async (string runId, long? after, int? limit, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+            await queries.RunAsync(runId, after, limit, ct).ConfigureAwait(false) is { } run ? Json(run) : Results.Problem(statusCode: 404, title: $"No run '{runId}'."));
         api.MapGet("/dead-letters", async (string? tenant, string? stream, DeadLetterStatus? status, [FromServices] DashboardQueries queries, CancellationToken ct) =>
             Json(await queries.DeadLettersAsync(tenant, stream, status, ct).ConfigureAwait(false)));
         api.MapGet("/checkpoints/{tenant}/{stream}", async (string tenant, string stream, [FromServices] DashboardQueries queries, CancellationToken ct) =>

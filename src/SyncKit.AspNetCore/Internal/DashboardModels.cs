@@ -41,5 +41,8 @@ internal sealed record LagPoint(DateTimeOffset At, double LagSeconds, string Run
 /// <summary>A stored reconciliation report with the run that holds it.</summary>
 internal sealed record ReconciliationEntry(string RunId, JobId Job, ReconciliationReport Report);
 
-/// <summary>One run with what it recorded: the operator action, the reconciliation report and its audit entries.</summary>
-internal sealed record RunDetail(RunRecord Run, OperatorAction? Action, ReconciliationReport? Report, IReadOnlyList<AuditEntry> Audit);
+/// <summary>
+/// One run with what it recorded: the operator action, the reconciliation report and one page of its audit trail,
+/// with where the next page starts (<see langword="null"/> on the last).
+/// </summary>
+internal sealed record RunDetail(RunRecord Run, OperatorAction? Action, ReconciliationReport? Report, IReadOnlyList<AuditEntry> Audit, long? AuditNext);

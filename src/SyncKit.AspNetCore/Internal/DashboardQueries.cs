@@ -73,10 +73,10 @@ internal sealed class DashboardQueries(
         Tenants().FirstOrDefault(g => g.Key == tenant) is { } jobs ? await LagSeriesAsync(jobs, cancellationToken).ConfigureAwait(false) : null;
 
     /// <summary>
-    /// One run and its audit trail: the audit entries this run left for the records it names (its sample keys and
-    /// the operator action's keys), since the audit log is kept per record.
+    /// One run and a page of its audit trail, in the order the run wrote it: <paramref name="limit"/> entries (the
+    /// options' page size when <see langword="null"/>) after <paramref name="after"/>, a previous page's next.
     /// </summary>
-    public async Task<RunDetail?> RunAsync(string runId, CancellationToken cancellationToken)
+    public async Task<RunDetail?> RunAsync(string runId, long? after, int? limit, CancellationToken cancellationToken)
     {
         var run = await _history.GetAsync(runId, cancellationToken).ConfigureAwait(false);
         if (run is null)
@@ -84,16 +84,9 @@ internal sealed class DashboardQueries(
             return null;
         }
 
-        var action = OperatorAction.FromRun(run);
-        var keys = run.SampleRecordKeys.Concat(action?.RecordKeys ?? []).Distinct(StringComparer.Ordinal);
-        var audit = new List<AuditEntry>();
-        foreach (var key in keys)
-        {
-            var touches = await _history.WhichRunsTouchedAsync(run.Job, key, cancellationToken).ConfigureAwait(false);
-            audit.AddRange(touches.Select(t => t.Entry).Where(e => e.RunId == runId));
-        }
-
-        return new RunDetail(run, action, ReconciliationReport.FromRun(run), [.. audit.OrderBy(e => e.At).ThenBy(e => e.RecordKey, StringComparer.Ordinal)]);
+        var query = new RunAuditQuery(runId) { After = after, Limit = Math.Clamp(limit ?? _options.RunAuditPageSize, 1, 100_000) };
+        var audit = await _history.GetAuditTrailAsync(query, cancellationToken).ConfigureAwait(false);
+        return new RunDetail(run, OperatorAction.FromRun(run), ReconciliationReport.FromRun(run), audit.Entries, audit.Next);
     }
 
     public Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string? tenant, string? stream, DeadLetterStatus? status, CancellationToken cancellationToken) =>

@@ -23,11 +23,11 @@ internal static class PageEndpoints
                 : Page(Pages.NotFound(queries.Options.Title, links, $"No job is registered for tenant '{tenant}'."), StatusCodes.Status404NotFound);
         });
 
-        group.MapGet("/runs/{runId}", async (string runId, HttpContext context, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+        group.MapGet("/runs/{runId}", async (string runId, long? after, HttpContext context, [FromServices] DashboardQueries queries, CancellationToken ct) =>
         {
             var links = LinksFor(context, prefix);
-            return await queries.RunAsync(runId, ct).ConfigureAwait(false) is { } run
-                ? Page(Pages.Run(queries.Options.Title, links, run))
+            return await queries.RunAsync(runId, after, null, ct).ConfigureAwait(false) is { } run
+                ? Page(Pages.Run(queries.Options.Title, links, run, first: after is null))
                 : Page(Pages.NotFound(queries.Options.Title, links, $"No run '{runId}' in run history."), StatusCodes.Status404NotFound);
         });
 

@@ -132,6 +132,12 @@ internal static class PostgresSchema
                     p_tenant, p_stream, coalesce(current_owner, 'nobody'), coalesce(current_token::text, 'none'), p_token, p_owner);
         END $$;
         """,
+        """
+        -- A run's audit trail is read a page at a time in append order: (run_id, id) makes each page one index range.
+        -- It serves every run_id lookup, so it replaces audit_run.
+        CREATE INDEX audit_run_id ON {schema}.audit (run_id, id);
+        DROP INDEX {schema}.audit_run;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -160,6 +160,12 @@ internal sealed class PostgresSql(string schema)
         WHERE tenant = $1 AND stream = $2 AND record_key = $3 ORDER BY id
         """;
 
+    // $1 run id, $2 after this id, $3 limit. Keyset paging on audit_run_id: each page is an index range, however deep.
+    public string GetRunAudit { get; } = $"""
+        SELECT id, tenant, stream, record_key, position::text, action, at FROM {schema}.audit
+        WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT $3
+        """;
+
     // $1 ended before.
     public string PurgeRuns { get; } = $"""
         WITH old AS (DELETE FROM {schema}.runs WHERE ended_at < $1 RETURNING run_id),

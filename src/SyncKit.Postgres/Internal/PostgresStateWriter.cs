@@ -277,6 +277,37 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
         return entries;
     }
 
+    public async ValueTask<RunAuditPage> GetRunAuditAsync(RunAuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var entries = new List<AuditEntry>();
+        var ids = new List<long>();
+        var command = await commands.CommandAsync(_sql.GetRunAudit, cancellationToken).ConfigureAwait(false);
+        await using (command.ConfigureAwait(false))
+        {
+            // One row past the page tells whether another page follows.
+            var reader = await command.With(query.RunId).With(query.After ?? 0).With(query.Limit + 1).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    ids.Add(reader.GetInt64(0));
+                    entries.Add(new AuditEntry(
+                        query.RunId,
+                        new JobId(reader.GetString(1), reader.GetString(2)),
+                        reader.GetString(3),
+                        CursorJson.Read(reader.GetString(4))!,
+                        reader.GetString(5),
+                        reader.GetFieldValue<DateTimeOffset>(6)));
+                }
+            }
+        }
+
+        return entries.Count > query.Limit
+            ? new RunAuditPage(entries[..query.Limit], ids[query.Limit - 1])
+            : new RunAuditPage(entries, null);
+    }
+
     async ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
         (int)await ScalarAsync<long>(_sql.PurgeRuns, c => c.With(endedBefore.Utc()), cancellationToken).ConfigureAwait(false);
 

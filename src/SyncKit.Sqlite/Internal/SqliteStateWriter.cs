@@ -336,17 +336,35 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
             var entries = new List<AuditEntry>();
             while (reader.Read())
             {
-                entries.Add(new AuditEntry(
-                    reader.GetString(0),
-                    new JobId(reader.GetString(1), reader.GetString(2)),
-                    reader.GetString(3),
-                    SqliteValues.Cursor(reader, 4)!,
-                    reader.GetString(8),
-                    SqliteValues.Instant(reader, 9)));
+                entries.Add(ReadAudit(reader, 0));
             }
 
             return (IReadOnlyList<AuditEntry>)entries;
         }, cancellationToken);
+
+    public ValueTask<RunAuditPage> GetRunAuditAsync(RunAuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return session.ReadAsync(query, static (connection, query) =>
+        {
+            // Keyset paging on synckit_audit_run, whose entries hold seq (the rowid) in order after run_id: each page is
+            // one index range, however deep. One row past the page tells whether another page follows.
+            using var reader = connection.Command($"SELECT seq, {AuditColumns} FROM synckit_audit WHERE run_id = $run_id AND seq > $after ORDER BY seq LIMIT $limit")
+                .Bind("$run_id", query.RunId)
+                .Bind("$after", query.After ?? 0)
+                .Bind("$limit", query.Limit + 1)
+                .ExecuteReader();
+            var entries = new List<AuditEntry>();
+            var last = 0L;
+            while (entries.Count < query.Limit && reader.Read())
+            {
+                last = reader.GetInt64(0);
+                entries.Add(ReadAudit(reader, 1));
+            }
+
+            return entries.Count == query.Limit && reader.Read() ? new RunAuditPage(entries, last) : new RunAuditPage(entries, null);
+        }, cancellationToken);
+    }
 
     ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
         session.WriteAsync(endedBefore, static (connection, endedBefore) =>
@@ -357,6 +375,15 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
                 .ExecuteNonQuery();
             return connection.Command("DELETE FROM synckit_runs WHERE ended_at < $before").Bind("$before", before).ExecuteNonQuery();
         }, cancellationToken);
+
+    /// <summary>An audit entry from <see cref="AuditColumns"/> starting at column <paramref name="first"/>.</summary>
+    private static AuditEntry ReadAudit(SqliteDataReader reader, int first) => new(
+        reader.GetString(first),
+        new JobId(reader.GetString(first + 1), reader.GetString(first + 2)),
+        reader.GetString(first + 3),
+        SqliteValues.Cursor(reader, first + 4)!,
+        reader.GetString(first + 8),
+        SqliteValues.Instant(reader, first + 9));
 
     private ValueTask<IReadOnlyList<RunRecord>> QueryRunsAsync(RunQuery query, string? runId, CancellationToken cancellationToken) =>
         session.ReadAsync((Query: query, RunId: runId), static (connection, s) =>

@@ -157,6 +157,71 @@ public abstract partial class StateStoreConformanceTests
         Assert.Empty(await Store.Runs.GetAuditAsync(JobC, "42", CancellationToken.None));
     }
 
+    /// <summary>
+    /// A run's whole audit trail, read page by page: every entry of the run, in append order, across appends
+    /// interleaved with other runs' and across jobs, and no other run's.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_GetRunAuditAsync_ManyEntries_PagesThroughTheWholeRunInAppendOrder()
+    {
+        var expected = new List<AuditEntry>();
+        for (var batch = 0; batch < 3; batch++)
+        {
+            var entries = Enumerable.Range(batch * 9, 9)
+                .Select(i => new AuditEntry("run-1", i % 2 == 0 ? JobA : JobB, $"key-{(i * 7) % 25}", At(i), i % 3 == 0 ? AuditActions.Skipped : AuditActions.Written, T0.AddSeconds(i)))
+                .ToList();
+            expected.AddRange(entries);
+            await Store.Runs.AppendAuditAsync(entries, CancellationToken.None);
+            await Store.Runs.AppendAuditAsync([new AuditEntry("run-2", JobA, "key-1", At(batch), AuditActions.Written, T0)], CancellationToken.None);
+        }
+
+        var pages = new List<RunAuditPage>();
+        long? after = null;
+        do
+        {
+            var page = await Store.Runs.GetRunAuditAsync(new RunAuditQuery("run-1") { After = after, Limit = 10 }, CancellationToken.None);
+            pages.Add(page);
+            after = page.Next;
+        }
+        while (after is not null && pages.Count < 10);
+
+        Assert.Equal([10, 10, 7], pages.Select(p => p.Entries.Count));
+        Assert.Equal(expected, pages.SelectMany(p => p.Entries));
+        AssertSameCursor(expected[^1].Position, pages[^1].Entries[^1].Position);
+    }
+
+    /// <summary>A run whose entries fill its last page exactly says so: no further, empty page is promised.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_GetRunAuditAsync_EntriesFillTheLastPage_HasNoNext()
+    {
+        await Store.Runs.AppendAuditAsync([.. Enumerable.Range(0, 4).Select(i => new AuditEntry("run-1", JobA, $"{i}", At(i), AuditActions.Written, T0))], CancellationToken.None);
+
+        var first = await Store.Runs.GetRunAuditAsync(new RunAuditQuery("run-1") { Limit = 2 }, CancellationToken.None);
+        var last = await Store.Runs.GetRunAuditAsync(new RunAuditQuery("run-1") { After = first.Next, Limit = 2 }, CancellationToken.None);
+        var whole = await Store.Runs.GetRunAuditAsync(new RunAuditQuery("run-1") { Limit = 4 }, CancellationToken.None);
+
+        Assert.NotNull(first.Next);
+        Assert.Equal(["2", "3"], last.Entries.Select(e => e.RecordKey));
+        Assert.Null(last.Next);
+        Assert.Equal(4, whole.Entries.Count);
+        Assert.Null(whole.Next);
+    }
+
+    /// <summary>A run without audit entries (unknown, or its job keeps no audit log) has an empty trail.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_GetRunAuditAsync_RunWithoutEntries_ReturnsAnEmptyLastPage()
+    {
+        await Store.Runs.AppendAuditAsync([new AuditEntry("run-1", JobA, "42", At(1), AuditActions.Written, T0)], CancellationToken.None);
+
+        var page = await Store.Runs.GetRunAuditAsync(new RunAuditQuery("run-2"), CancellationToken.None);
+
+        Assert.Empty(page.Entries);
+        Assert.Null(page.Next);
+    }
+
     /// <summary>Purging deletes runs that ended before the limit with their audit entries, and keeps running and recent runs.</summary>
     /// <returns>The test.</returns>
     [Fact]
@@ -174,5 +239,6 @@ public abstract partial class StateStoreConformanceTests
         Assert.Null(await Store.Runs.GetRunAsync("old", CancellationToken.None));
         Assert.Equal(["recent", "stuck"], (await Store.Runs.QueryRunsAsync(new RunQuery(), CancellationToken.None)).Select(r => r.RunId));
         Assert.Equal(["stuck", "recent"], (await Store.Runs.GetAuditAsync(JobA, "42", CancellationToken.None)).Select(a => a.RunId));
+        Assert.Empty((await Store.Runs.GetRunAuditAsync(new RunAuditQuery("old"), CancellationToken.None)).Entries);
     }
 }

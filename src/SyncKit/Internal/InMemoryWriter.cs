@@ -159,6 +159,18 @@ internal sealed class InMemoryWriter(InMemoryState state, Action<IReadOnlyList<A
     public ValueTask<IReadOnlyList<AuditEntry>> GetAuditAsync(JobId job, string recordKey, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IReadOnlyList<AuditEntry>>(Read(s => s.Audit.Where(a => a.Job == job && a.RecordKey == recordKey).ToList()));
 
+    public ValueTask<RunAuditPage> GetRunAuditAsync(RunAuditQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+
+        // A run's entries are only ever appended, and purged with the run, so how many were read marks the next page.
+        var read = (int)Math.Min(query.After ?? 0, int.MaxValue);
+        var entries = Read(s => s.Audit.Where(a => a.RunId == query.RunId).Skip(read).Take(query.Limit + 1).ToList());
+        return ValueTask.FromResult(entries.Count > query.Limit
+            ? new RunAuditPage(entries[..query.Limit], read + query.Limit)
+            : new RunAuditPage(entries, null));
+    }
+
     ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
     {
         lock (state.Sync)

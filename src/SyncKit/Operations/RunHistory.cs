@@ -34,6 +34,19 @@ public sealed class RunHistory
     }
 
     /// <summary>
+    /// Reads one page of a run's audit trail: what the run did to each record, in the order it did it. Regular runs
+    /// write audit entries only for jobs with <see cref="SyncJobOptions.AuditLog"/> on.
+    /// </summary>
+    /// <param name="query">The run and the page (pass each page's <see cref="RunAuditPage.Next"/> on to read the next).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page.</returns>
+    public Task<RunAuditPage> GetAuditTrailAsync(RunAuditQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return _runs.GetRunAuditAsync(query, cancellationToken).AsTask();
+    }
+
+    /// <summary>
     /// Lists what each run did to one record, oldest first, from the audit log. Regular runs write audit entries only
     /// for jobs with <see cref="SyncJobOptions.AuditLog"/> on; reconciliation deletions and discarded dead letters
     /// always do.

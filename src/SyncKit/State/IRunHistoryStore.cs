@@ -34,6 +34,15 @@ public interface IRunHistoryStore
     /// <returns>The entries.</returns>
     ValueTask<IReadOnlyList<AuditEntry>> GetAuditAsync(JobId job, string recordKey, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Lists one page of the audit entries a run wrote, in the order they were appended: a run's whole audit trail,
+    /// however many records it touched, read page by page.
+    /// </summary>
+    /// <param name="query">The run and the page.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page, with where the next one starts.</returns>
+    ValueTask<RunAuditPage> GetRunAuditAsync(RunAuditQuery query, CancellationToken cancellationToken);
+
     /// <summary>Deletes runs that ended before an instant, with their audit entries.</summary>
     /// <param name="endedBefore">The retention limit.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
@@ -197,3 +206,39 @@ public sealed record RunQuery
 /// <param name="Action">What happened: <c>written</c>, <c>skipped</c>, <c>deduplicated</c>, <c>dead-lettered</c>, ...</param>
 /// <param name="At">When.</param>
 public sealed record AuditEntry(string RunId, JobId Job, string RecordKey, Cursor Position, string Action, DateTimeOffset At);
+
+/// <summary>Asks for one page of a run's audit trail.</summary>
+/// <param name="RunId">The run.</param>
+public sealed record RunAuditQuery(string RunId)
+{
+    private readonly int _limit = 1_000;
+
+    /// <summary>
+    /// Where the page starts: the <see cref="RunAuditPage.Next"/> of the page before, or <see langword="null"/> for the
+    /// first page. The value is the store's own and means nothing elsewhere.
+    /// </summary>
+    /// <value>Default <see langword="null"/>.</value>
+    public long? After { get; init; }
+
+    /// <summary>At most this many entries, from 1 to 100,000: a page is held in memory whole.</summary>
+    /// <value>Default 1,000.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above 100,000.</exception>
+    public int Limit
+    {
+        get => _limit;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 100_000);
+            _limit = value;
+        }
+    }
+}
+
+/// <summary>One page of a run's audit trail.</summary>
+/// <param name="Entries">The entries, in the order they were appended.</param>
+/// <param name="Next">
+/// Where the next page starts (pass it as <see cref="RunAuditQuery.After"/>), or <see langword="null"/> when this page
+/// holds the last entry.
+/// </param>
+public sealed record RunAuditPage(IReadOnlyList<AuditEntry> Entries, long? Next);

@@ -8,7 +8,8 @@ internal sealed record Links(string Root)
 
     public string Tenant(string tenant) => $"{Root}/tenants/{Uri.EscapeDataString(tenant)}";
 
-    public string Run(string runId) => $"{Root}/runs/{Uri.EscapeDataString(runId)}";
+    public string Run(string runId, long? auditAfter = null) =>
+        $"{Root}/runs/{Uri.EscapeDataString(runId)}" + Query(("after", auditAfter?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public string DeadLetters(string? tenant = null, string? stream = null) =>
         Root + "/dead-letters" + Query(("tenant", tenant), ("stream", stream));

@@ -58,7 +58,8 @@ internal static class Pages
             WriteCheckpointReset(html, links, tenant, tokens);
         });
 
-    public static string Run(string title, Links links, RunDetail detail) =>
+    /// <summary>A run and one page of its audit trail; <paramref name="first"/> when the page is the trail's first.</summary>
+    public static string Run(string title, Links links, RunDetail detail, bool first) =>
         Layout.Page(title, $"Run {detail.Run.RunId}", links, html =>
         {
             var run = detail.Run;
@@ -91,8 +92,21 @@ internal static class Pages
             html.Write($"<h2 id=\"audit\">Audit trail</h2>");
             if (detail.Audit.Count == 0)
             {
-                html.Write($"<p class=\"muted\">No audit entries for this run's records (regular runs write them only for jobs with the audit log on).</p>");
+                if (first)
+                {
+                    html.Write($"<p class=\"muted\">No audit entries for this run (regular runs write them only for jobs with the audit log on).</p>");
+                }
+                else
+                {
+                    html.Write($"<p class=\"muted\">No further audit entries. <a href=\"{links.Run(run.RunId)}#audit\">Back to the first</a>.</p>");
+                }
+
                 return;
+            }
+
+            if (!first)
+            {
+                html.Write($"<p><a href=\"{links.Run(run.RunId)}#audit\">First entries</a></p>");
             }
 
             html.Write($"<table><thead><tr><th scope=\"col\">At</th><th scope=\"col\">Record</th><th scope=\"col\">Action</th><th scope=\"col\">Position</th></tr></thead><tbody>");
@@ -102,6 +116,10 @@ internal static class Pages
             }
 
             html.Write($"</tbody></table>");
+            if (detail.AuditNext is { } next)
+            {
+                html.Write($"<p><a id=\"audit-next\" href=\"{links.Run(run.RunId, next)}#audit\">Next entries</a></p>");
+            }
         });
 
     public static string DeadLetters(string title, Links links, string? tenant, string? stream, IReadOnlyList<DeadLetter> entries, string? notice, AntiforgeryTokenSet tokens) =>
