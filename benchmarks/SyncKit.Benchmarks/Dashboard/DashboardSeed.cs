@@ -148,7 +148,12 @@ internal static class DashboardSeed
             await deadLetters.CompleteAsync();
         }
 
-        await database.ExecuteAsync("ANALYZE {schema}.runs; ANALYZE {schema}.checkpoints; ANALYZE {schema}.dead_letters;");
+        // VACUUM too, not only ANALYZE: it sets the visibility map and hint bits that the first reads after a bulk load
+        // would otherwise write, so no measured request pays for them.
+        foreach (var table in (string[])["runs", "checkpoints", "dead_letters"])
+        {
+            await database.ExecuteAsync($"VACUUM ANALYZE {{schema}}.{table}");
+        }
     }
 
     private static readonly string[] SampleKeys = ["a", "b"];
