@@ -111,7 +111,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await again.InitializeAsync();
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3");
         Query("PRAGMA journal_mode").Should().Be("wal");
     }
 
@@ -126,6 +126,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
 
         // What a version 1 file looks like: no run kind or report.
         Execute("""
+            DROP INDEX synckit_runs_job_kind;
             ALTER TABLE synckit_runs DROP COLUMN kind;
             ALTER TABLE synckit_runs DROP COLUMN report;
             DELETE FROM synckit_schema_version WHERE version > 1;
@@ -138,7 +139,32 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             (await upgraded.Runs.GetRunAsync("run-1", default))!.Kind.Should().Be(RunKind.Backfill);
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3");
+    }
+
+    [Fact]
+    public async Task InitializeAsync_Version2File_AddsTheJobKindIndexThatRunQueriesUse()
+    {
+        var run = new RunRecord("run-1", Job, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, RunOutcome.Succeeded, null, null, new RunCounts(5, 4, 1, 0, 0, 0), new Dictionary<ErrorClass, long>(), [], null);
+        using (var store = _database.OpenStore())
+        {
+            await store.Runs.SaveRunAsync(run, default);
+        }
+
+        Execute("""
+            DROP INDEX synckit_runs_job_kind;
+            DELETE FROM synckit_schema_version WHERE version > 2;
+            """);
+
+        using (var upgraded = _database.OpenStore())
+        {
+            (await upgraded.Runs.SumCountsByKindAsync(RunQuery.ForJob(Job), default)).Should().ContainSingle()
+                .Which.Should().Be(new KeyValuePair<RunKind, RunCounts>(RunKind.Sync, run.Counts), "the runs saved before version 3 are kept");
+        }
+
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3");
+        QueryPlan("SELECT run_id FROM synckit_runs WHERE tenant = 'acme' AND stream = 'orders' AND kind = 'FullReconciliation' ORDER BY started_at DESC LIMIT 1")
+            .Should().Contain("synckit_runs_job_kind", "the latest run of a kind is found without walking the job's other kinds");
     }
 
     [Fact]
@@ -252,6 +278,22 @@ public sealed class SqliteStoreOpeningTests : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
+    }
+
+    private string QueryPlan(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        using var reader = command.ExecuteReader();
+        var steps = new List<string>();
+        while (reader.Read())
+        {
+            steps.Add(reader.GetString(3));
+        }
+
+        return string.Join("; ", steps);
     }
 
     /// <summary>Sets the immutable attribute (which stops root too) until disposed.</summary>

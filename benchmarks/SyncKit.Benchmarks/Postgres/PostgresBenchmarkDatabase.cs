@@ -21,6 +21,9 @@ internal sealed class PostgresBenchmarkDatabase : IAsyncDisposable
 
     public PostgresSyncStateStore Store { get; }
 
+    /// <summary>The schema's name, unquoted.</summary>
+    public string Schema => _schema;
+
     public static async Task<PostgresBenchmarkDatabase> CreateAsync()
     {
         var connectionString = Environment.GetEnvironmentVariable("SYNCKIT_TEST_POSTGRES")

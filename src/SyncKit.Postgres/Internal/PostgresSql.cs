@@ -148,6 +148,16 @@ internal sealed class PostgresSql(string schema)
         LIMIT $7
         """;
 
+    // The same filter as QueryRuns: $1 tenant?, $2 stream?, $3 started from?, $4 started before?, $5 outcome?, $6 kind?.
+    public string SumRunCountsByKind { get; } = $"""
+        SELECT kind, sum(read)::bigint, sum(written)::bigint, sum(skipped)::bigint, sum(deduplicated)::bigint, sum(retried)::bigint, sum(dead_lettered)::bigint
+        FROM {schema}.runs
+        WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR stream = $2)
+          AND ($3::timestamptz IS NULL OR started_at >= $3) AND ($4::timestamptz IS NULL OR started_at < $4)
+          AND ($5::text IS NULL OR outcome = $5) AND ($6::text IS NULL OR kind = $6)
+        GROUP BY kind
+        """;
+
     // One array per column.
     public string AppendAudit { get; } = $"""
         INSERT INTO {schema}.audit (run_id, tenant, stream, record_key, position, action, at)

@@ -230,11 +230,28 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
     public async ValueTask<IReadOnlyList<RunRecord>> QueryRunsAsync(RunQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await ReadRunsAsync(
-            _sql.QueryRuns,
-            c => c.With(query.Tenant).With(query.Stream).With(query.StartedFrom.Utc()).With(query.StartedBefore.Utc())
-                .With(query.Outcome?.ToString()).With(query.Kind?.ToString()).With(query.Limit),
-            cancellationToken).ConfigureAwait(false);
+        return await ReadRunsAsync(_sql.QueryRuns, c => WithRunFilter(c, query).With(query.Limit), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<IReadOnlyDictionary<RunKind, RunCounts>> SumCountsByKindAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sums = new Dictionary<RunKind, RunCounts>();
+        var command = await commands.CommandAsync(_sql.SumRunCountsByKind, cancellationToken).ConfigureAwait(false);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await WithRunFilter(command, query).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    sums[Enum.Parse<RunKind>(reader.GetString(0))] =
+                        new RunCounts(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6));
+                }
+            }
+        }
+
+        return sums;
     }
 
     public ValueTask AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
@@ -310,6 +327,11 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
 
     async ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
         (int)await ScalarAsync<long>(_sql.PurgeRuns, c => c.With(endedBefore.Utc()), cancellationToken).ConfigureAwait(false);
+
+    // $1..$6 of QueryRuns and SumRunCountsByKind.
+    private static NpgsqlCommand WithRunFilter(NpgsqlCommand command, RunQuery query) =>
+        command.With(query.Tenant).With(query.Stream).With(query.StartedFrom.Utc()).With(query.StartedBefore.Utc())
+            .With(query.Outcome?.ToString()).With(query.Kind?.ToString());
 
     private async ValueTask<List<RunRecord>> ReadRunsAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
     {

@@ -105,6 +105,11 @@ internal static class SqliteSchema
         ALTER TABLE synckit_runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'Sync';
         ALTER TABLE synckit_runs ADD COLUMN report TEXT;
         """,
+        """
+        -- Version 3: a job's runs of one kind, newest first (the latest sync or reconciliation pass, a kind's totals
+        -- over a window) without walking past the job's other kinds.
+        CREATE INDEX synckit_runs_job_kind ON synckit_runs (tenant, stream, kind, started_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

@@ -385,27 +385,34 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
         reader.GetString(first + 8),
         SqliteValues.Instant(reader, first + 9));
 
+    public ValueTask<IReadOnlyDictionary<RunKind, RunCounts>> SumCountsByKindAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return session.ReadAsync(query, static (connection, query) =>
+        {
+            using var reader = connection.Command($"""
+                    SELECT kind, sum(read_count), sum(written_count), sum(skipped_count), sum(deduplicated_count), sum(retried_count), sum(dead_lettered_count)
+                    FROM synckit_runs{RunFilter(query, runId: null)} GROUP BY kind
+                    """)
+                .BindRunFilter(query, runId: null)
+                .ExecuteReader();
+            var sums = new Dictionary<RunKind, RunCounts>();
+            while (reader.Read())
+            {
+                sums[SqliteValues.Parse<RunKind>(reader, 0)] =
+                    new RunCounts(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6));
+            }
+
+            return (IReadOnlyDictionary<RunKind, RunCounts>)sums;
+        }, cancellationToken);
+    }
+
     private ValueTask<IReadOnlyList<RunRecord>> QueryRunsAsync(RunQuery query, string? runId, CancellationToken cancellationToken) =>
         session.ReadAsync((Query: query, RunId: runId), static (connection, s) =>
         {
-            var query = s.Query;
-            var filter = new SqlFilter()
-                .Where(s.RunId is not null, "run_id = $run_id")
-                .Where(query.Tenant is not null, "tenant = $tenant")
-                .Where(query.Stream is not null, "stream = $stream")
-                .Where(query.StartedFrom is not null, "started_at >= $started_from")
-                .Where(query.StartedBefore is not null, "started_at < $started_before")
-                .Where(query.Outcome is not null, "outcome = $outcome")
-                .Where(query.Kind is not null, "kind = $kind");
-            using var reader = connection.Command($"SELECT {RunColumns} FROM synckit_runs{filter} ORDER BY started_at DESC, run_id DESC LIMIT $limit")
-                .Bind("$run_id", s.RunId)
-                .Bind("$tenant", query.Tenant)
-                .Bind("$stream", query.Stream)
-                .Bind("$started_from", SqliteValues.Ticks(query.StartedFrom))
-                .Bind("$started_before", SqliteValues.Ticks(query.StartedBefore))
-                .Bind("$outcome", query.Outcome is { } outcome ? SqliteValues.Name(outcome) : null)
-                .Bind("$kind", query.Kind is { } kind ? SqliteValues.Name(kind) : null)
-                .Bind("$limit", Math.Max(0, query.Limit))
+            using var reader = connection.Command($"SELECT {RunColumns} FROM synckit_runs{RunFilter(s.Query, s.RunId)} ORDER BY started_at DESC, run_id DESC LIMIT $limit")
+                .BindRunFilter(s.Query, s.RunId)
+                .Bind("$limit", Math.Max(0, s.Query.Limit))
                 .ExecuteReader();
             var runs = new List<RunRecord>();
             while (reader.Read())
@@ -415,6 +422,15 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
 
             return (IReadOnlyList<RunRecord>)runs;
         }, cancellationToken);
+
+    private static SqlFilter RunFilter(RunQuery query, string? runId) => new SqlFilter()
+        .Where(runId is not null, "run_id = $run_id")
+        .Where(query.Tenant is not null, "tenant = $tenant")
+        .Where(query.Stream is not null, "stream = $stream")
+        .Where(query.StartedFrom is not null, "started_at >= $started_from")
+        .Where(query.StartedBefore is not null, "started_at < $started_before")
+        .Where(query.Outcome is not null, "outcome = $outcome")
+        .Where(query.Kind is not null, "kind = $kind");
 
     private static RunRecord ReadRun(SqliteDataReader reader) => new(
         reader.GetString(0),
@@ -458,4 +474,15 @@ internal static class JobBinding
 {
     public static SqliteCommand BindJob(this SqliteCommand command, JobId job) =>
         command.Bind("$tenant", job.Tenant).Bind("$stream", job.Stream);
+
+    /// <summary>Binds the parameters of a run query's filter (unused ones are ignored by the statement).</summary>
+    public static SqliteCommand BindRunFilter(this SqliteCommand command, RunQuery query, string? runId) =>
+        command
+            .Bind("$run_id", runId)
+            .Bind("$tenant", query.Tenant)
+            .Bind("$stream", query.Stream)
+            .Bind("$started_from", SqliteValues.Ticks(query.StartedFrom))
+            .Bind("$started_before", SqliteValues.Ticks(query.StartedBefore))
+            .Bind("$outcome", query.Outcome is { } outcome ? SqliteValues.Name(outcome) : null)
+            .Bind("$kind", query.Kind is { } kind ? SqliteValues.Name(kind) : null);
 }

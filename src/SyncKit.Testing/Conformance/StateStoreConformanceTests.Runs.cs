@@ -123,6 +123,37 @@ public abstract partial class StateStoreConformanceTests
         Assert.Equal(["a10"], await IdsAsync(new RunQuery { Tenant = "tenant-a", Stream = "invoices", Outcome = RunOutcome.Failed }));
     }
 
+    /// <summary>
+    /// Counts are summed per kind over every run the filter matches — past any limit — and kinds without a
+    /// matching run are absent.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_SumCountsByKindAsync_Filters_SumsEachKindOfTheMatchingRuns()
+    {
+        static RunRecord Counted(RunRecord run, long n) => run with { Counts = new RunCounts(n, n + 1, n + 2, n + 3, n + 4, n + 5) };
+        foreach (var run in new[]
+        {
+            Counted(NewRun("a0", JobA, 0), 10), Counted(NewRun("a10", JobA, 10, RunOutcome.CompletedWithDeadLetters), 100),
+            Counted(NewRun("a20", JobA, 20), 1_000), Counted(NewRun("a30", JobA, 30) with { Kind = RunKind.Backfill }, 10_000),
+            Counted(NewRun("a40", JobA, 40) with { Kind = RunKind.IncrementalReconciliation }, 20_000),
+            Counted(NewRun("b10", JobB, 10), 100_000),
+        })
+        {
+            await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+        }
+
+        var sums = await Store.Runs.SumCountsByKindAsync(RunQuery.ForJob(JobA) with { StartedFrom = T0.AddMinutes(10), StartedBefore = T0.AddMinutes(40), Limit = 1 }, CancellationToken.None);
+        var failedSyncs = await Store.Runs.SumCountsByKindAsync(RunQuery.ForJob(JobA) with { Outcome = RunOutcome.CompletedWithDeadLetters }, CancellationToken.None);
+        var none = await Store.Runs.SumCountsByKindAsync(new RunQuery { Tenant = "nobody" }, CancellationToken.None);
+
+        Assert.Equal(2, sums.Count);
+        Assert.Equal(new RunCounts(1_100, 1_102, 1_104, 1_106, 1_108, 1_110), sums[RunKind.Sync]);
+        Assert.Equal(new RunCounts(10_000, 10_001, 10_002, 10_003, 10_004, 10_005), sums[RunKind.Backfill]);
+        Assert.Equal(new RunCounts(100, 101, 102, 103, 104, 105), Assert.Single(failedSyncs).Value);
+        Assert.Empty(none);
+    }
+
     /// <summary>Runs come newest first (ties by run id, descending), cut at the limit.</summary>
     /// <returns>The test.</returns>
     [Fact]

@@ -43,7 +43,7 @@ public sealed class SyncHealthMonitor
         var succeeded = await LatestAsync(runs with { Kind = RunKind.Sync, Outcome = RunOutcome.Succeeded }, cancellationToken).ConfigureAwait(false);
         var withDeadLetters = await LatestAsync(runs with { Kind = RunKind.Sync, Outcome = RunOutcome.CompletedWithDeadLetters }, cancellationToken).ConfigureAwait(false);
         var lastSuccess = new[] { succeeded, withDeadLetters }.Where(r => r is not null).MaxBy(r => r!.StartedAt);
-        var recent = await store.Runs.QueryRunsAsync(runs with { StartedFrom = now - _options.ErrorBudgetWindow, Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false);
+        var recent = await store.Runs.SumCountsByKindAsync(runs with { StartedFrom = now - _options.ErrorBudgetWindow }, cancellationToken).ConfigureAwait(false);
         var deadLetters = await store.DeadLetters.CountAsync(id, cancellationToken).ConfigureAwait(false);
         var parked = await store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(id) with { Status = DeadLetterStatus.Parked, Limit = 1 }, cancellationToken).ConfigureAwait(false);
         var paused = await PausedReconciliationAsync(runs, cancellationToken).ConfigureAwait(false);
@@ -134,15 +134,17 @@ public sealed class SyncHealthMonitor
         return runs.Count > 0 ? runs[0] : null;
     }
 
-    private static double FailedShare(IReadOnlyList<RunRecord> runs)
+    private static double FailedShare(IReadOnlyDictionary<RunKind, RunCounts> countsByKind)
     {
         long processed = 0;
         long failed = 0;
-        foreach (var run in runs.Where(r => WritingKinds.Contains(r.Kind)))
+        foreach (var kind in WritingKinds)
         {
-            var counts = run.Counts;
-            processed += counts.Written + counts.Skipped + counts.Deduplicated + counts.DeadLettered;
-            failed += counts.DeadLettered;
+            if (countsByKind.TryGetValue(kind, out var counts))
+            {
+                processed += counts.Written + counts.Skipped + counts.Deduplicated + counts.DeadLettered;
+                failed += counts.DeadLettered;
+            }
         }
 
         return processed == 0 ? 0 : failed / (double)processed;

@@ -150,6 +150,12 @@ internal sealed class InMemoryWriter(InMemoryState state, Action<IReadOnlyList<A
             .ToList()));
     }
 
+    public ValueTask<IReadOnlyDictionary<RunKind, RunCounts>> SumCountsByKindAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ValueTask.FromResult(Read(s => RunCounts.SumByKind(s.Runs.Values.Where(query.Matches))));
+    }
+
     public ValueTask AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
         var added = entries.ToArray();

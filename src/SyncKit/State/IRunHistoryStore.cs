@@ -21,6 +21,25 @@ public interface IRunHistoryStore
     /// <returns>The runs.</returns>
     ValueTask<IReadOnlyList<RunRecord>> QueryRunsAsync(RunQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sums the counts of the runs matching a query, per kind, without reading the runs themselves: what a health
+    /// check needs over a window of a busy job's history. <see cref="RunQuery.Limit"/> does not apply: every
+    /// matching run counts. Kinds with no matching run are absent.
+    /// </summary>
+    /// <remarks>
+    /// The default reads the matching runs through <see cref="QueryRunsAsync"/> and adds them up; stores override it
+    /// with one aggregate query.
+    /// </remarks>
+    /// <param name="query">The filter.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The summed counts of each kind that has matching runs.</returns>
+    async ValueTask<IReadOnlyDictionary<RunKind, RunCounts>> SumCountsByKindAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var runs = await QueryRunsAsync(query with { Limit = int.MaxValue }, cancellationToken).ConfigureAwait(false);
+        return RunCounts.SumByKind(runs);
+    }
+
     /// <summary>Appends audit entries.</summary>
     /// <param name="entries">The entries.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
@@ -114,6 +133,25 @@ public sealed record RunCounts(long Read, long Written, long Skipped, long Dedup
 {
     /// <summary>All zero.</summary>
     public static RunCounts Zero { get; } = new(0, 0, 0, 0, 0, 0);
+
+    internal static RunCounts Sum(RunCounts left, RunCounts right) => new(
+        left.Read + right.Read,
+        left.Written + right.Written,
+        left.Skipped + right.Skipped,
+        left.Deduplicated + right.Deduplicated,
+        left.Retried + right.Retried,
+        left.DeadLettered + right.DeadLettered);
+
+    internal static IReadOnlyDictionary<RunKind, RunCounts> SumByKind(IEnumerable<RunRecord> runs)
+    {
+        var sums = new Dictionary<RunKind, RunCounts>();
+        foreach (var run in runs)
+        {
+            sums[run.Kind] = sums.TryGetValue(run.Kind, out var sum) ? Sum(sum, run.Counts) : run.Counts;
+        }
+
+        return sums;
+    }
 }
 
 /// <summary>The evidence one run leaves.</summary>
