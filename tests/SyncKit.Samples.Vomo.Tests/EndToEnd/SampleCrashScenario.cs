@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using SyncKit.CrashHost;
@@ -32,6 +33,22 @@ public abstract class SampleCrashScenario(ITestOutputHelper output) : IAsyncLife
 
     /// <summary>The rows <paramref name="sql"/> selects from the CRM, as the database returns the values.</summary>
     protected abstract Task<List<object?[]>> QueryAsync(string sql);
+
+    /// <summary>Every row <paramref name="command"/> selects.</summary>
+    protected static async Task<List<object?[]>> ReadAllAsync(DbCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            reader.GetValues(row!);
+            rows.Add(row);
+        }
+
+        return rows;
+    }
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 

@@ -16,16 +16,7 @@ public sealed class SqliteSampleCrashTests(ITestOutputHelper output) : SampleCra
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            reader.GetValues(row!);
-            rows.Add(row);
-        }
-
-        return rows;
+        return await ReadAllAsync(command);
     }
 
     public override Task DisposeAsync()
