@@ -84,7 +84,9 @@ public abstract class SampleCrashScenario(ITestOutputHelper output) : IAsyncLife
         for (var start = 0; killed < Kills; start++)
         {
             start.Should().BeLessThan(4 * Kills, $"the sample should run long enough to be killed (seed {seed})");
-            var killAfter = random.Next(1, 5);
+            // Progress lines come once a second; up to eight lets a process get past start-up and its first reads into
+            // the writes (and their welcomes) more often than not.
+            var killAfter = random.Next(1, 9);
             var run = await RunSampleAsync(sync, killAfter);
             if (run.Killed)
             {
