@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace SyncKit.Benchmarks.Engine;
 
 /// <summary>
@@ -15,9 +13,21 @@ public class EngineOverheadBenchmarks
     private const int PageSize = 1_000;
     private static readonly JobId Job = new("tenant", "rows");
     private SourceRecord<Row>[] _records = [];
+    private EngineInstrumentation _instrumentation = null!;
+
+    /// <summary>4 is the default; 1 shows what parallel writes into the one shared dictionary cost on this machine.</summary>
+    [Params(4, 1)]
+    public int Partitions { get; set; }
 
     [GlobalSetup]
-    public void Setup() => _records = ArraySource.Create(RecordCount);
+    public void Setup()
+    {
+        _records = ArraySource.Create(RecordCount);
+        _instrumentation = new EngineInstrumentation();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _instrumentation.Dispose();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = RecordCount)]
     public async Task<Cursor?> HandWrittenLoop()
@@ -51,10 +61,10 @@ public class EngineOverheadBenchmarks
     [Benchmark(OperationsPerInvoke = RecordCount)]
     public async Task<RunRecord> SyncEngine()
     {
-        var engine = new SyncEngine(new InMemorySyncStateStore(), loggerFactory: NullLoggerFactory.Instance);
+        var engine = new SyncEngine(new InMemorySyncStateStore(), loggerFactory: _instrumentation.LoggerFactory);
         var job = new SyncJob<Row>(Job, new ArraySource(_records), new DictionaryDestination(), new JsonRecordSerializer<Row>())
         {
-            Options = new SyncJobOptions { PageSize = PageSize, BatchSize = PageSize },
+            Options = new SyncJobOptions { PageSize = PageSize, BatchSize = PageSize, Partitions = Partitions },
         };
         return await engine.RunAsync(job);
     }

@@ -37,8 +37,6 @@ public sealed class ArraySource(SourceRecord<Row>[] records, TimeSpan delayPerPa
 /// <summary>Upserts each record into a dictionary with a version check (pattern C), optionally after a simulated I/O delay per batch.</summary>
 public sealed class DictionaryDestination(TimeSpan delayPerBatch = default) : IDestination<Row>
 {
-    private static readonly RecordOutcome[] Empty = [];
-
     public ConcurrentDictionary<long, Row> Rows { get; } = new();
 
     public async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<Row> batch, CancellationToken cancellationToken)
@@ -48,13 +46,19 @@ public sealed class DictionaryDestination(TimeSpan delayPerBatch = default) : ID
             await Task.Delay(delayPerBatch, cancellationToken);
         }
 
-        var outcomes = batch.Records.Count == 0 ? Empty : new RecordOutcome[batch.Records.Count];
-        for (var i = 0; i < outcomes.Length; i++)
+        // Most batches are written whole: an array is built only once a record differs (RecordOutcomes.All's pattern).
+        var records = batch.Records;
+        RecordOutcome[]? outcomes = null;
+        for (var i = 0; i < records.Count; i++)
         {
-            outcomes[i] = Upsert(batch.Records[i].Value) ? RecordOutcome.Written : RecordOutcome.Skipped;
+            if (!Upsert(records[i].Value))
+            {
+                outcomes ??= [.. RecordOutcomes.All(RecordOutcome.Written, records.Count)];
+                outcomes[i] = RecordOutcome.Skipped;
+            }
         }
 
-        return outcomes;
+        return outcomes ?? RecordOutcomes.All(RecordOutcome.Written, records.Count);
     }
 
     public bool Upsert(Row row)

@@ -60,22 +60,23 @@ public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDes
             throw fault;
         }
 
-        var outcomes = new RecordOutcome[batch.Records.Count];
-        var writes = new List<SourceRecord<T>>(batch.Records.Count);
-        for (var i = 0; i < outcomes.Length; i++)
+        // An outcome array is built only once a record is not written, as RecordOutcomes.All suggests.
+        var count = batch.Records.Count;
+        RecordOutcome[]? outcomes = null;
+        var writes = new List<SourceRecord<T>>(count);
+        for (var i = 0; i < count; i++)
         {
             var record = batch.Records[i];
-            if (Fail?.Invoke(record) is { } failure)
+            RecordOutcome? notWritten = Fail?.Invoke(record) is { } failure
+                ? failure
+                : _rows.TryGetValue(record.Key, out var existing) && _version(existing) >= _version(record.Value) ? RecordOutcome.Skipped : null;
+            if (notWritten is { } outcome)
             {
-                outcomes[i] = failure;
-            }
-            else if (_rows.TryGetValue(record.Key, out var existing) && _version(existing) >= _version(record.Value))
-            {
-                outcomes[i] = RecordOutcome.Skipped;
+                outcomes ??= [.. RecordOutcomes.All(RecordOutcome.Written, count)];
+                outcomes[i] = outcome;
             }
             else
             {
-                outcomes[i] = RecordOutcome.Written;
                 writes.Add(record);
             }
         }
@@ -89,7 +90,7 @@ public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDes
             Apply(writes);
         }
 
-        return outcomes;
+        return outcomes ?? RecordOutcomes.All(RecordOutcome.Written, count);
     }
 
     /// <inheritdoc />

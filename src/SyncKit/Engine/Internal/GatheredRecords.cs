@@ -14,17 +14,26 @@ internal sealed class GatheredRecords<T>(IReadOnlyList<SourceRecord<T>>[] pages,
 {
     public int Count => indexes.Length;
 
+    // The chunk the last lookup found: destinations mostly read in order, so the next record is usually in it.
+    // A stale value from another thread only costs a scan; every lookup checks the bounds itself.
+    private int _lastChunk;
+
     public SourceRecord<T> this[int index]
     {
         get
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)indexes.Length, nameof(index));
-
-            // A batch gathers a few chunks, so a scan finds the page.
-            var chunk = 0;
-            while (index >= ends[chunk])
+            var chunk = _lastChunk;
+            if (index >= ends[chunk] || (chunk > 0 && index < ends[chunk - 1]))
             {
-                chunk++;
+                // A batch gathers a few chunks, so a scan finds the page.
+                chunk = 0;
+                while (index >= ends[chunk])
+                {
+                    chunk++;
+                }
+
+                _lastChunk = chunk;
             }
 
             return pages[chunk][indexes[index]];

@@ -4,6 +4,7 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Polly;
 using SyncKit.Diagnostics.Internal;
+using SyncKit.Internal;
 
 namespace SyncKit.Engine.Internal;
 
@@ -272,7 +273,7 @@ internal sealed class SyncRun<T>
         var open = new Chunk<T>?[_partitions.Length];
         for (var i = 0; i < records.Count; i++)
         {
-            var p = (int)((uint)StringComparer.Ordinal.GetHashCode(records[i].Key) % (uint)_partitions.Length);
+            var p = (int)(StableHash.Of(records[i].Key) % (uint)_partitions.Length);
             var chunk = open[p] ??= Chunk<T>.Rent(records, firstSequence, Math.Min(batchSize, records.Count - i));
             if (chunk.Add(i) == batchSize)
             {
