@@ -14,7 +14,7 @@ internal sealed record CommandEnvironment(IConfiguration Configuration, TimeProv
 
 /// <summary>
 /// What a command works with once its settings are resolved: the store (SyncKit's state and the CRM tables in one
-/// SQLite file), the engine, and, for commands that talk to VOMO, each tenant's jobs.
+/// database, SQLite or PostgreSQL), the engine, and, for commands that talk to VOMO, each tenant's jobs.
 /// </summary>
 internal sealed class CommandContext : IAsyncDisposable
 {
@@ -54,18 +54,12 @@ internal sealed class CommandContext : IAsyncDisposable
     public bool Json => Line.Flag("json");
 
     /// <summary>Resolves the settings and opens the store. A command that talks to VOMO needs its URL and a token per tenant.</summary>
-    /// <remarks>A command with <paramref name="needsSqlite"/> uses what this build has on SQLite only.</remarks>
-    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken, bool needsSqlite = false)
+    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken)
     {
         var settings = SampleSettings.Resolve(line, environment.Configuration, tenantNeedsToken: talksToVomo);
         if (talksToVomo && (settings.VomoUrl is null || settings.Tenants.Count == 0))
         {
             throw new UsageException($"'{line.Command.Name}' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
-        }
-
-        if (settings.PostgresConnectionString is not null && (needsSqlite || settings.Webhook is not null))
-        {
-            throw new UsageException($"'{(needsSqlite ? line.Command.Name : "--webhook")}' is not available with '--store postgres:...' in this build; use sqlite:PATH.");
         }
 
         var tuning = ConnectionTuning.From(environment.Configuration);
@@ -102,17 +96,8 @@ internal sealed class CommandContext : IAsyncDisposable
     }
 
     /// <summary>The webhook welcomes go to (<c>--webhook</c>), or <see langword="null"/> for <c>crm_outbox</c>.</summary>
-    public static IWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time)
-    {
-        if (settings.Webhook is not { } url)
-        {
-            return null;
-        }
-
-        return settings.PostgresConnectionString is null
-            ? new WebhookWelcomeSender(http, url, time)
-            : throw new UsageException("'--webhook' is not available with '--store postgres:...' in this build; use sqlite:PATH.");
-    }
+    public static IWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time) =>
+        settings.Webhook is { } url ? new WebhookWelcomeSender(http, url, time) : null;
 
     /// <summary>The one tenant a command acts on: <c>--tenant</c>, required.</summary>
     public string RequiredTenant() =>
@@ -125,10 +110,6 @@ internal sealed class CommandContext : IAsyncDisposable
         var resource = Arguments.Resource(Line);
         return Tenants().Single(t => t.Tenant == tenant).Jobs.Single(j => j.Id.Stream == resource);
     }
-
-    /// <summary>The SQLite connection string of a context opened with <c>needsSqlite</c>.</summary>
-    public string SqliteConnectionString =>
-        Crm.SqliteConnectionString ?? throw new InvalidOperationException("The context was opened without needsSqlite.");
 
     public async ValueTask DisposeAsync()
     {

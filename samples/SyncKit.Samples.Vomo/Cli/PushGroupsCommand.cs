@@ -19,9 +19,9 @@ internal static class PushGroupsCommand
     public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
     {
         var groups = await ReadFileAsync(line.Value("file") ?? throw new UsageException("'push-groups' needs --file groups.json."), cancellationToken);
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken, needsSqlite: true);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
         var tenant = context.RequiredTenant();
-        var pusher = new GroupPusher(context.Client(tenant), new GroupPushLog(context.SqliteConnectionString), context.Time, context.Tuning.ReplicaLag, context.Output);
+        var pusher = new GroupPusher(context.Client(tenant), new GroupPushLog(context.Crm), context.Time, context.Tuning.ReplicaLag, context.Output);
         try
         {
             var result = await pusher.PushAsync(tenant, groups, cancellationToken);

@@ -21,7 +21,7 @@ internal static class ReconcileCommand
             "full" => true,
             var other => throw new UsageException($"'--mode' must be incremental or full, not '{other}'."),
         };
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken, needsSqlite: true);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
         var reconciler = new SyncReconciler(context.Engine);
         var results = await Task.WhenAll(context.Tenants().Select(async tenant =>
         {

@@ -53,12 +53,10 @@ internal sealed class SyncSession : IAsyncDisposable
         Action<SyncJobOptions>? configure,
         CancellationToken cancellationToken)
     {
-        // Settings are checked before the database is opened: a refused combination must not wait on a server first.
-        var http = new HttpClient();
-        var webhook = CommandContext.WebhookSender(settings, http, time);
         var crm = await OpenDatabaseAsync(settings, time, cancellationToken);
+        var http = new HttpClient();
         var engine = new SyncEngine(crm.Store, time);
-        crm.Webhook = webhook;
+        crm.Webhook = CommandContext.WebhookSender(settings, http, time);
         var syncs = tenants
             .Select(t => new TenantSync(engine, crm, t, new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time), time, configure, tuning))
             .ToList();

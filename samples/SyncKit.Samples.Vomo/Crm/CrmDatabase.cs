@@ -1,4 +1,7 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using SyncKit.Samples.Vomo.Crm.Internal;
 using SyncKit.Postgres;
 using SyncKit.Sqlite;
 
@@ -34,28 +37,33 @@ internal abstract class CrmDatabase : IAsyncDisposable
     /// <summary>Connects to the PostgreSQL database (migrating the store's schema and creating the CRM's tables).</summary>
     public static async Task<CrmDatabase> OpenPostgresAsync(string connectionString, TimeProvider time, CancellationToken cancellationToken)
     {
-        var store = PostgresSyncStateStore.Create(new PostgresSyncStateStoreOptions { ConnectionString = connectionString }, time);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = new PostgresSyncStateStore(dataSource, timeProvider: time);
         try
         {
             await store.StartAsync(cancellationToken).ConfigureAwait(false);
             await PostgresCrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
-            return new Postgres(store);
+            return new Postgres(store, dataSource);
         }
         catch
         {
             await store.DisposeAsync().ConfigureAwait(false);
+            await dataSource.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>The SQLite connection string, or <see langword="null"/> on PostgreSQL.</summary>
-    public virtual string? SqliteConnectionString => null;
+    /// <summary>How this database spells what the shared statements leave open.</summary>
+    public abstract CrmDialect Dialect { get; }
 
-    /// <summary>Where welcome notifications go instead of <c>crm_outbox</c> (<c>--webhook</c>; SQLite only in this build).</summary>
+    /// <summary>Where welcome notifications go instead of <c>crm_outbox</c> (<c>--webhook</c>).</summary>
     public IWelcomeSender? Webhook { get; set; }
 
     /// <summary>The CRM destination for <paramref name="table"/> on this database.</summary>
     public abstract IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time);
+
+    /// <summary>An open connection of its own, outside any sync's transaction (the groups push's log).</summary>
+    public abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
 
@@ -63,10 +71,25 @@ internal abstract class CrmDatabase : IAsyncDisposable
     {
         public override ISyncStateStore Store => store;
 
-        public override string SqliteConnectionString => connectionString;
+        public override CrmDialect Dialect => CrmDialect.Sqlite;
+
+        public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        {
+            var connection = new SqliteConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
 
         public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
-            new SqliteCrmDestination<T>(table, welcome, time) { ConnectionString = connectionString, Welcomes = Webhook ?? new OutboxWelcomeSender(time) };
+            new SqliteCrmDestination<T>(table, welcome, time) { ConnectionString = connectionString, Welcomes = Webhook ?? new OutboxWelcomeSender(CrmDialect.Sqlite, time) };
 
         public override ValueTask DisposeAsync()
         {
@@ -75,15 +98,22 @@ internal abstract class CrmDatabase : IAsyncDisposable
         }
     }
 
-    private sealed class Postgres(PostgresSyncStateStore store) : CrmDatabase
+    private sealed class Postgres(PostgresSyncStateStore store, NpgsqlDataSource dataSource) : CrmDatabase
     {
         public override ISyncStateStore Store => store;
 
-        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
-            Webhook is null
-                ? new PostgresCrmDestination<T>(table, welcome, time)
-                : throw new NotSupportedException("Welcome webhooks are not available on PostgreSQL in this build.");
+        public override CrmDialect Dialect => CrmDialect.Postgres;
 
-        public override ValueTask DisposeAsync() => store.DisposeAsync();
+        public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+            await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
+            new PostgresCrmDestination<T>(table, welcome, time) { DataSource = dataSource, Welcomes = Webhook ?? new OutboxWelcomeSender(CrmDialect.Postgres, time) };
+
+        public override async ValueTask DisposeAsync()
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -35,4 +35,10 @@ public static class CrmFormat
     /// <returns>The timestamp, in UTC.</returns>
     public static DateTimeOffset ParseSourceTime(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>The record key of a row (the VOMO id in decimal, as the sources key records) from its external id.</summary>
+    internal static string KeyOf(string externalId) => IdOf(externalId).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The external id of a row from its record key.</summary>
+    internal static string ExternalIdOfKey(string key) => ExternalId(Connector.VomoResources.IdOf(key));
 }

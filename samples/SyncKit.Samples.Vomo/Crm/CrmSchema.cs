@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
-/// <summary>The customer's CRM tables (SAMPLE.md), created beside SyncKit's state in the same SQLite file.</summary>
+/// <summary>
+/// The customer's CRM tables (SAMPLE.md), created beside SyncKit's state in the same SQLite file, and the groups
+/// push's own <c>vomo_group_push</c>.
+/// </summary>
 public static class CrmSchema
 {
     private const string Sql = """
@@ -20,6 +23,9 @@ public static class CrmSchema
             deleted_at TEXT NULL, PRIMARY KEY (tenant, external_id));
         CREATE TABLE IF NOT EXISTS crm_outbox (
             idempotency_key TEXT PRIMARY KEY, tenant TEXT NOT NULL, payload TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS vomo_group_push (
+            tenant TEXT NOT NULL, name TEXT NOT NULL, first_attempt_at TEXT NOT NULL, group_id INTEGER NULL,
+            PRIMARY KEY (tenant, name));
         """;
 
     /// <summary>Creates the tables that do not exist yet.</summary>

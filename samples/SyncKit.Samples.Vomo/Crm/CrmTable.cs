@@ -1,6 +1,10 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
@@ -25,10 +29,10 @@ public sealed class CrmTable<T> : IFieldComparer<T>
         _values = values;
         _read = read;
 
-        // A version is the change time, plus any column whose changes do not move it (a group's members).
+        // A version is the change time, plus any column whose changes do not move it (a group's members). The time
+        // is cut to the microseconds PostgreSQL's timestamptz keeps, so a row read back equals the record it holds.
         var extra = versionExtra is null ? -1 : Array.IndexOf(columns, versionExtra);
-        VersionSql = extra < 0 ? "source_updated_at" : $"source_updated_at || ' ' || {versionExtra}";
-        _version = extra < 0 ? r => CrmFormat.SourceTime(updatedAt(r)) : r => $"{CrmFormat.SourceTime(updatedAt(r))} {values(r)[extra]}";
+        _version = extra < 0 ? r => VersionTime(updatedAt(r)) : r => $"{VersionTime(updatedAt(r))} {values(r)[extra]}";
     }
 
     /// <summary>The table.</summary>
@@ -41,24 +45,31 @@ public sealed class CrmTable<T> : IFieldComparer<T>
 
     internal Func<T, DateTimeOffset> UpdatedAtOf { get; }
 
-    /// <summary>The SQL expression of a row's version, matching <see cref="VersionOf"/>.</summary>
-    internal string VersionSql { get; }
-
     internal object?[] ValuesOf(T record) => _values(record);
 
     /// <summary>The version a row holds once it has <paramref name="record"/>.</summary>
     internal string VersionOf(T record) => _version(record);
 
-    /// <summary>Maps a row (<c>external_id, source_updated_at,</c> then <see cref="Columns"/>) back to a record, as far as the CRM keeps it.</summary>
-    internal T Read(SqliteDataReader row)
-    {
-        var values = new object?[Columns.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = row.IsDBNull(i + 2) ? null : row.GetValue(i + 2);
-        }
+    /// <summary>The query of the rows a tenant holds, not deleted, in the shape <see cref="ReadRowsAsync"/> reads.</summary>
+    /// <param name="tenant">The SQL expression of the tenant.</param>
+    /// <param name="keysFilter">A further condition on <c>external_id</c>, or <see langword="null"/> for every row.</param>
+    internal string SelectSql(string tenant, string? keysFilter = null) =>
+        $"SELECT external_id, source_updated_at, {string.Join(", ", Columns)} FROM {Name} WHERE tenant = {tenant} AND deleted_at IS NULL{(keysFilter is null ? string.Empty : $" AND {keysFilter}")}";
 
-        return _read(CrmFormat.IdOf(row.GetString(0)), CrmFormat.ParseSourceTime(row.GetString(1)), values);
+    /// <summary>Maps the rows of <see cref="SelectSql"/> back to records, as far as the CRM keeps them, each with its key and version.</summary>
+    internal async IAsyncEnumerable<DestinationRow<T>> ReadRowsAsync(DbDataReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var values = new object?[Columns.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.IsDBNull(i + 2) ? null : reader.GetValue(i + 2);
+            }
+
+            var record = _read(CrmFormat.IdOf(reader.GetString(0)), CrmDialect.ReadTime(reader, 1), values);
+            yield return new DestinationRow<T>(CrmFormat.KeyOf(reader.GetString(0)), VersionOf(record), record);
+        }
     }
 
     /// <inheritdoc />
@@ -93,7 +104,7 @@ public sealed class CrmTable<T> : IFieldComparer<T>
         p => [p.Name, p.Description, p.ProjectType, p.Published, p.Active],
         (id, updatedAt, v) => new VomoProject
         {
-            Id = id, Name = (string?)v[0], Description = (string?)v[1], ProjectType = (string?)v[2], Published = (long?)v[3] == 1, Active = (long?)v[4] == 1,
+            Id = id, Name = (string?)v[0], Description = (string?)v[1], ProjectType = (string?)v[2], Published = Flag(v[3]), Active = Flag(v[4]),
             CreatedAt = updatedAt, UpdatedAt = updatedAt,
         });
 
@@ -112,6 +123,11 @@ public sealed class CrmTable<T> : IFieldComparer<T>
             },
             [.. JsonSerializer.Deserialize((string)v[3]!, CrmJsonContext.Default.StringArray)!.Select(CrmFormat.IdOf).Order()]),
         versionExtra: "member_external_ids");
+
+    private static string VersionTime(DateTimeOffset value) => CrmFormat.SourceTime(value.AddTicks(-(value.Ticks % 10)));
+
+    /// <summary>A flag as stored: <c>boolean</c> on PostgreSQL, 0/1 on SQLite.</summary>
+    private static bool Flag(object? value) => value is bool flag ? flag : value is not null && Convert.ToInt64(value, CultureInfo.InvariantCulture) == 1;
 
     private static string MemberIds(IEnumerable<long> ids) =>
         JsonSerializer.Serialize(ids.Select(CrmFormat.ExternalId).Order(StringComparer.Ordinal).ToArray(), CrmJsonContext.Default.StringArray);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using SyncKit.Samples.Vomo.Connector;
 
@@ -20,10 +21,12 @@ internal static class CrmWelcomes
     }
 
     /// <summary>
-    /// Reserves each welcome in the dedup store, puts the ones this batch holds in the outbox, and completes them.
-    /// The caller's outbox write is in the state transaction, so a welcome is recorded exactly once.
+    /// Pattern B: reserves each welcome in the dedup store, delivers the ones this batch holds, and completes them,
+    /// all in the batch's transaction. A failed delivery fails its record (retried or dead-lettered by the engine)
+    /// and releases the reservation, so the retry delivers it.
     /// </summary>
-    public static async Task RecordAsync(IDedupStore dedup, string tenant, List<WelcomeNotification> welcomes, Func<List<WelcomeNotification>, Task> addToOutbox, CancellationToken cancellationToken)
+    /// <param name="welcomes">The welcomes of the batch's written records, each with its record's index in <paramref name="outcomes"/>.</param>
+    public static async Task SendAsync(IDedupStore dedup, IWelcomeSender sender, DbTransaction transaction, string tenant, List<(int Index, WelcomeNotification Welcome)> welcomes, RecordOutcome[] outcomes, CancellationToken cancellationToken)
     {
         if (welcomes.Count == 0)
         {
@@ -31,14 +34,37 @@ internal static class CrmWelcomes
         }
 
         var scope = Scope(tenant);
-        var reservations = await dedup.ReserveAsync(scope, welcomes.ConvertAll(w => w.IdempotencyKey), Hold, cancellationToken).ConfigureAwait(false);
-        var held = welcomes.Where((_, i) => reservations[i].IsHeld).ToList();
-        if (held.Count == 0)
+        var reservations = await dedup.ReserveAsync(scope, welcomes.ConvertAll(w => w.Welcome.IdempotencyKey), Hold, cancellationToken).ConfigureAwait(false);
+        var sent = new List<string>();
+        var failed = new List<string>();
+        for (var i = 0; i < welcomes.Count; i++)
         {
-            return;
+            if (!reservations[i].IsHeld)
+            {
+                continue;
+            }
+
+            var (index, welcome) = welcomes[i];
+            try
+            {
+                await sender.SendAsync(welcome, transaction, cancellationToken).ConfigureAwait(false);
+                sent.Add(welcome.IdempotencyKey);
+            }
+            catch (SyncException ex)
+            {
+                outcomes[index] = RecordOutcome.Failed(ex.ErrorClass, ex.Message, ex.RetryAfter);
+                failed.Add(welcome.IdempotencyKey);
+            }
         }
 
-        await addToOutbox(held).ConfigureAwait(false);
-        await dedup.CompleteAsync(scope, held.ConvertAll(w => w.IdempotencyKey), cancellationToken).ConfigureAwait(false);
+        if (sent.Count > 0)
+        {
+            await dedup.CompleteAsync(scope, sent, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (failed.Count > 0)
+        {
+            await dedup.ReleaseAsync(scope, failed, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -1,26 +1,41 @@
+using System.Data.Common;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
+using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
-/// <summary>Puts welcome notifications in the <c>crm_outbox</c> table, in the batch's transaction: exactly once.</summary>
-/// <param name="timeProvider">The clock for <c>created_at</c>.</param>
-public sealed class OutboxWelcomeSender(TimeProvider? timeProvider = null) : IWelcomeSender
+/// <summary>
+/// Puts welcome notifications in the <c>crm_outbox</c> table, in the batch's transaction: exactly once. Each CRM
+/// destination starts with the one for its database.
+/// </summary>
+public sealed class OutboxWelcomeSender : IWelcomeSender
 {
-    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly string _sql;
+    private readonly CrmDialect _dialect;
+    private readonly TimeProvider _time;
+
+    internal OutboxWelcomeSender(CrmDialect dialect, TimeProvider? timeProvider = null)
+    {
+        _dialect = dialect;
+        _time = timeProvider ?? TimeProvider.System;
+        _sql = $"""
+            INSERT INTO crm_outbox (idempotency_key, tenant, payload, created_at) VALUES (@key, @tenant, @payload{dialect.JsonCast}, @created_at)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """;
+    }
 
     /// <inheritdoc />
-    public async Task SendAsync(WelcomeNotification welcome, SqliteTransaction transaction, CancellationToken cancellationToken)
+    public async Task SendAsync(WelcomeNotification welcome, DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(welcome);
         ArgumentNullException.ThrowIfNull(transaction);
         await using var insert = transaction.Connection!.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO crm_outbox (idempotency_key, tenant, payload, created_at) VALUES ($key, $tenant, $payload, $created_at)";
-        insert.Parameters.AddWithValue("$key", welcome.IdempotencyKey);
-        insert.Parameters.AddWithValue("$tenant", welcome.Tenant);
-        insert.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(welcome, CrmJsonContext.Default.WelcomeNotification));
-        insert.Parameters.AddWithValue("$created_at", CrmFormat.SourceTime(_time.GetUtcNow()));
+        insert.CommandText = _sql;
+        CrmDialect.Add(insert, "@key", welcome.IdempotencyKey);
+        CrmDialect.Add(insert, "@tenant", welcome.Tenant);
+        CrmDialect.Add(insert, "@payload", JsonSerializer.Serialize(welcome, CrmJsonContext.Default.WelcomeNotification));
+        _dialect.AddTime(insert, "@created_at", _time.GetUtcNow());
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
-using System.Text.Json;
+using System.Data.Common;
 using Npgsql;
+using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
@@ -8,32 +9,39 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// the store's transaction: the rows, the welcome notifications and the checkpoint commit together or not at all
 /// (and, when the job is leased, only while this instance still holds the lease). Rows are upserted by
 /// <c>(tenant, external_id)</c> in one round trip per batch, and a write older than the stored row is skipped.
+/// For reconciliation it lists what it holds and soft-deletes (<c>deleted_at</c>) records gone at the source,
+/// on connections of its own from <see cref="DataSource"/>.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class PostgresCrmDestination<T> : IDestination<T>
+public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDestination<T>
 {
-    private const string OutboxSql = """
-        INSERT INTO crm_outbox (idempotency_key, tenant, payload, created_at)
-        SELECT key, $2, payload::jsonb, $4 FROM unnest($1::text[], $3::text[]) AS w(key, payload)
-        ON CONFLICT (idempotency_key) DO NOTHING
-        """;
-
     private readonly CrmTable<T> _table;
     private readonly Func<string, T, WelcomeNotification?>? _welcome;
     private readonly TimeProvider _time;
     private readonly string _upsert;
+    private readonly CrmRows<T> _rows;
 
     /// <summary>Creates the destination.</summary>
     /// <param name="table">The table and its mapping, e.g. <see cref="CrmTable{T}.Contacts"/>.</param>
     /// <param name="welcome">The one-time notification a record calls for, if any (given the tenant).</param>
-    /// <param name="timeProvider">The clock for the outbox's <c>created_at</c>.</param>
+    /// <param name="timeProvider">The clock for the outbox's <c>created_at</c> and <c>deleted_at</c>.</param>
     public PostgresCrmDestination(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome = null, TimeProvider? timeProvider = null)
     {
         _table = table ?? throw new ArgumentNullException(nameof(table));
         _welcome = welcome;
         _time = timeProvider ?? TimeProvider.System;
         _upsert = PostgresCrmSchema.UpsertSql(table);
+        _rows = new CrmRows<T>(table, CrmDialect.Postgres, OpenAsync, _time);
+        Welcomes = new OutboxWelcomeSender(CrmDialect.Postgres, _time);
     }
+
+    /// <summary>Where welcome notifications go.</summary>
+    /// <value>Default the <c>crm_outbox</c> table (<see cref="OutboxWelcomeSender"/>).</value>
+    public IWelcomeSender Welcomes { get; init; }
+
+    /// <summary>The state store's database, for reconciliation's reads and soft deletes.</summary>
+    /// <value>Default <see langword="null"/>: the destination cannot be reconciled.</value>
+    public NpgsqlDataSource? DataSource { get; init; }
 
     /// <inheritdoc />
     public bool WritesInStateTransaction => true;
@@ -55,21 +63,38 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>
 
             await upserts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             var outcomes = new RecordOutcome[batch.Records.Count];
-            var welcomes = new List<WelcomeNotification>();
+            var welcomes = new List<(int Index, WelcomeNotification Welcome)>();
             for (var i = 0; i < outcomes.Length; i++)
             {
                 var written = upserts.BatchCommands[i].RecordsAffected == 1;
                 outcomes[i] = written ? RecordOutcome.Written : RecordOutcome.Skipped;
                 if (written && _welcome?.Invoke(tenant, batch.Records[i].Value) is { } welcome)
                 {
-                    welcomes.Add(welcome);
+                    welcomes.Add((i, welcome));
                 }
             }
 
-            await CrmWelcomes.RecordAsync(batch.Dedup, tenant, welcomes, held => AddToOutboxAsync(transaction, tenant, held, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
             return outcomes;
         }
     }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<DestinationKey> ListKeysAsync(JobId job, CancellationToken cancellationToken) => _rows.ListKeysAsync(job, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<DestinationRow<T>>> GetAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.GetAsync(job, keys, cancellationToken);
+
+    /// <inheritdoc />
+    public string VersionOf(SourceRecord<T> record) => _table.VersionOf(record.Value);
+
+    /// <summary>Soft-deletes: sets <c>deleted_at</c> on rows not deleted yet, so a repeated delete keeps the first time.</summary>
+    /// <inheritdoc />
+    public ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.DeleteAsync(job, keys, cancellationToken);
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await (DataSource ?? throw new InvalidOperationException($"Reconciling {_table.Name} reads the CRM outside a sync's transaction: set {nameof(DataSource)}."))
+            .OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     private NpgsqlBatchCommand Upsert(string tenant, T record)
     {
@@ -83,15 +108,5 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>
 
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = _table.UpdatedAtOf(record).ToUniversalTime() });
         return command;
-    }
-
-    private async Task AddToOutboxAsync(NpgsqlTransaction transaction, string tenant, List<WelcomeNotification> welcomes, CancellationToken cancellationToken)
-    {
-        await using var insert = new NpgsqlCommand(OutboxSql, transaction.Connection, transaction);
-        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. welcomes.Select(w => w.IdempotencyKey)] });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. welcomes.Select(w => JsonSerializer.Serialize(w, CrmJsonContext.Default.WelcomeNotification))] });
-        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = _time.GetUtcNow() });
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -4,8 +4,8 @@ namespace SyncKit.Samples.Vomo.Crm;
 
 /// <summary>
 /// The customer's CRM tables (SAMPLE.md) on PostgreSQL, beside SyncKit's state in the same database, with native
-/// types: <c>timestamptz</c> times, <c>boolean</c> flags, <c>jsonb</c> member lists and payloads. They are created
-/// in the connection's default schema (its <c>search_path</c>).
+/// types: <c>timestamptz</c> times, <c>boolean</c> flags, <c>jsonb</c> member lists and payloads; and the groups
+/// push's own <c>vomo_group_push</c>. They are created in the connection's default schema (its <c>search_path</c>).
 /// </summary>
 public static class PostgresCrmSchema
 {
@@ -25,6 +25,9 @@ public static class PostgresCrmSchema
             deleted_at timestamptz NULL, PRIMARY KEY (tenant, external_id));
         CREATE TABLE IF NOT EXISTS crm_outbox (
             idempotency_key text PRIMARY KEY, tenant text NOT NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL);
+        CREATE TABLE IF NOT EXISTS vomo_group_push (
+            tenant text NOT NULL, name text NOT NULL, first_attempt_at timestamptz NOT NULL, group_id bigint NULL,
+            PRIMARY KEY (tenant, name));
         """;
 
     /// <summary>Creates the tables that do not exist yet; instances starting together wait for each other.</summary>

@@ -1,7 +1,7 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
@@ -18,6 +18,7 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
     private readonly CrmTable<T> _table;
     private readonly Func<string, T, WelcomeNotification?>? _welcome;
     private readonly TimeProvider _time;
+    private readonly CrmRows<T> _rows;
 
     /// <summary>Creates the destination.</summary>
     /// <param name="table">The table and its mapping, e.g. <see cref="CrmTable{T}.Contacts"/>.</param>
@@ -28,7 +29,8 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
         _table = table ?? throw new ArgumentNullException(nameof(table));
         _welcome = welcome;
         _time = timeProvider ?? TimeProvider.System;
-        Welcomes = new OutboxWelcomeSender(_time);
+        Welcomes = new OutboxWelcomeSender(CrmDialect.Sqlite, _time);
+        _rows = new CrmRows<T>(table, CrmDialect.Sqlite, OpenAsync, _time);
     }
 
     /// <summary>The connection string of the CRM's SQLite file, for reconciliation's reads and soft deletes.</summary>
@@ -72,136 +74,28 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
             }
         }
 
-        await SendWelcomesAsync(batch.Dedup, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
+        await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<DestinationKey> ListKeysAsync(JobId job, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var select = connection.CreateCommand();
-        select.CommandText = $"SELECT external_id, {_table.VersionSql} FROM {_table.Name} WHERE tenant = $tenant AND deleted_at IS NULL";
-        select.Parameters.AddWithValue("$tenant", job.Tenant);
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return new DestinationKey(KeyOf(reader.GetString(0)), reader.GetString(1));
-        }
-    }
+    public IAsyncEnumerable<DestinationKey> ListKeysAsync(JobId job, CancellationToken cancellationToken) => _rows.ListKeysAsync(job, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<DestinationRow<T>>> GetAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Count == 0)
-        {
-            return [];
-        }
-
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var select = connection.CreateCommand();
-        select.CommandText = $"""
-            SELECT external_id, source_updated_at, {string.Join(", ", _table.Columns)} FROM {_table.Name}
-            WHERE tenant = $tenant AND deleted_at IS NULL AND external_id IN ({BindKeys(select, job, keys)})
-            """;
-        var rows = new List<DestinationRow<T>>(keys.Count);
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var record = _table.Read(reader);
-            rows.Add(new DestinationRow<T>(KeyOf(reader.GetString(0)), _table.VersionOf(record), record));
-        }
-
-        return rows;
-    }
+    public ValueTask<IReadOnlyList<DestinationRow<T>>> GetAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.GetAsync(job, keys, cancellationToken);
 
     /// <inheritdoc />
     public string VersionOf(SourceRecord<T> record) => _table.VersionOf(record.Value);
 
     /// <summary>Soft-deletes: sets <c>deleted_at</c> on rows not deleted yet, so a repeated delete keeps the first time.</summary>
     /// <inheritdoc />
-    public async ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Count == 0)
-        {
-            return;
-        }
+    public ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.DeleteAsync(job, keys, cancellationToken);
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var update = connection.CreateCommand();
-        update.CommandText = $"UPDATE {_table.Name} SET deleted_at = $now WHERE tenant = $tenant AND deleted_at IS NULL AND external_id IN ({BindKeys(update, job, keys)})";
-        update.Parameters.AddWithValue("$now", CrmFormat.SourceTime(_time.GetUtcNow()));
-        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A record key is the VOMO id in decimal; the row's key is its external id.</summary>
-    private static string KeyOf(string externalId) => CrmFormat.IdOf(externalId).ToString(CultureInfo.InvariantCulture);
-
-    private static string BindKeys(SqliteCommand command, JobId job, IReadOnlyList<string> keys)
-    {
-        command.Parameters.AddWithValue("$tenant", job.Tenant);
-        for (var i = 0; i < keys.Count; i++)
-        {
-            command.Parameters.AddWithValue($"$k{i}", CrmFormat.ExternalId(VomoResources.IdOf(keys[i])));
-        }
-
-        return string.Join(", ", keys.Select((_, i) => $"$k{i}"));
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(ConnectionString
             ?? throw new InvalidOperationException($"Reconciling {_table.Name} reads the CRM outside a sync's transaction: set {nameof(ConnectionString)}."));
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         return connection;
-    }
-
-    /// <summary>
-    /// Pattern B: reserve each welcome in the dedup store, deliver it, complete it, all in the state transaction.
-    /// A failed delivery fails its record (retried or dead-lettered by the engine) and releases the reservation,
-    /// so the retry delivers it.
-    /// </summary>
-    private async Task SendWelcomesAsync(IDedupStore dedup, SqliteTransaction transaction, string tenant, List<(int Index, WelcomeNotification Welcome)> welcomes, RecordOutcome[] outcomes, CancellationToken cancellationToken)
-    {
-        if (welcomes.Count == 0)
-        {
-            return;
-        }
-
-        var scope = CrmWelcomes.Scope(tenant);
-        var reservations = await dedup.ReserveAsync(scope, welcomes.ConvertAll(w => w.Welcome.IdempotencyKey), CrmWelcomes.Hold, cancellationToken).ConfigureAwait(false);
-        var sent = new List<string>();
-        var failed = new List<string>();
-        for (var i = 0; i < welcomes.Count; i++)
-        {
-            if (!reservations[i].IsHeld)
-            {
-                continue;
-            }
-
-            var (index, welcome) = welcomes[i];
-            try
-            {
-                await Welcomes.SendAsync(welcome, transaction, cancellationToken).ConfigureAwait(false);
-                sent.Add(welcome.IdempotencyKey);
-            }
-            catch (SyncException ex)
-            {
-                outcomes[index] = RecordOutcome.Failed(ex.ErrorClass, ex.Message, ex.RetryAfter);
-                failed.Add(welcome.IdempotencyKey);
-            }
-        }
-
-        if (sent.Count > 0)
-        {
-            await dedup.CompleteAsync(scope, sent, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (failed.Count > 0)
-        {
-            await dedup.ReleaseAsync(scope, failed, cancellationToken).ConfigureAwait(false);
-        }
     }
 }

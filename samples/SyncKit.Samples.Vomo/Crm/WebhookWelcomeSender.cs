@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Net.Http.Json;
-using Microsoft.Data.Sqlite;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
@@ -30,7 +30,7 @@ public sealed class WebhookWelcomeSender : IWelcomeSender
     }
 
     /// <inheritdoc />
-    public async Task SendAsync(WelcomeNotification welcome, SqliteTransaction transaction, CancellationToken cancellationToken)
+    public async Task SendAsync(WelcomeNotification welcome, DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(welcome);
         using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = JsonContent.Create(welcome, CrmJsonContext.Default.WelcomeNotification) };

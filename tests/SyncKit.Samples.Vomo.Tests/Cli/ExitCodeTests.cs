@@ -58,8 +58,6 @@ public sealed class ExitCodeTests
     [InlineData(new[] { "runs", "list", "--limit", "0" }, "'--limit' must be a whole number from 1")]
     [InlineData(new[] { "sync", "--webhook", "mailto:x@y" }, "'--webhook' must be an absolute http(s) URL")]
     [InlineData(new[] { "push-groups", "--tenant", "acme" }, "'push-groups' needs --file")]
-    [InlineData(new[] { "reconcile", "--store", "postgres:Host=127.0.0.1;Password=hunter2" }, "'reconcile' is not available with '--store postgres:...'")]
-    [InlineData(new[] { "sync", "--webhook", "http://127.0.0.1:9/hook", "--store", "postgres:Host=127.0.0.1;Password=hunter2" }, "'--webhook' is not available with '--store postgres:...'")]
     [InlineData(new[] { "push-groups", "--tenant", "acme", "--file", "/nonexistent/groups.json" }, "'--file /nonexistent/groups.json' cannot be read")]
     public async Task Commands_BadOptions_ThrowUsageNamingTheOption(string[] args, string message)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using SyncKit.Samples.Vomo.Cli;
 using SyncKit.Samples.Vomo.Simulator;
 using SyncKit.Samples.Vomo.Tests.Support;
@@ -12,12 +11,13 @@ namespace SyncKit.Samples.Vomo.Tests.Cli;
 public sealed class PushGroupsCommandTests(ITestOutputHelper log) : IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"vomo-groups-{Guid.NewGuid():N}.json");
-    private readonly string _store = Path.Combine(Path.GetTempPath(), $"vomo-push-{Guid.NewGuid():N}.db");
 
-    [Fact]
-    public async Task PushGroups_ThirtyPercentLostAnswersRunTwice_CreatesEachNameExactlyOnce()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task PushGroups_ThirtyPercentLostAnswersRunTwice_CreatesEachNameExactlyOnce(StoreKind store)
     {
-        await using var cli = await CliHarness.StartAsync(users: 5, projects: 1, groups: 2, faults: new FaultOptions { LostCreateResponses = 0.3 });
+        await using var cli = await CliHarness.StartAsync(users: 5, projects: 1, groups: 2, faults: new FaultOptions { LostCreateResponses = 0.3 }, store: store);
         var names = WriteFile(40);
         var lag = new Dictionary<string, string?> { ["Vomo:ReplicaLag"] = "00:00:01" };
         await using var pump = new ClockPump(cli.Sim.Time, TimeSpan.FromMilliseconds(100));
@@ -31,8 +31,10 @@ public sealed class PushGroupsCommandTests(ITestOutputHelper log) : IDisposable
         CountByName(cli.Sim.Simulator.Tenant("acme"), names).Should().OnlyContain(c => c == 1);
     }
 
-    [Fact]
-    public async Task PushGroups_HundredGroupsLostAnswersAndSigkills_LeavesExactlyOneGroupPerName()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task PushGroups_HundredGroupsLostAnswersAndSigkills_LeavesExactlyOneGroupPerName(StoreKind store)
     {
         var seed = Environment.GetEnvironmentVariable("VOMO_PUSH_SEED") is { } fixedSeed ? int.Parse(fixedSeed, CultureInfo.InvariantCulture) : Random.Shared.Next();
         log.WriteLine($"seed {seed} (set VOMO_PUSH_SEED to replay)");
@@ -45,9 +47,10 @@ public sealed class PushGroupsCommandTests(ITestOutputHelper log) : IDisposable
             Faults = new FaultOptions { LostCreateResponses = 0.3 },
             Changes = new ChangeOptions { StartImmediately = false },
         });
+        await using var database = await CliStore.CreateAsync(store);
         var tenant = simulator.Tenant("acme");
         var names = WriteFile(100);
-        string[] arguments = ["push-groups", "--tenant", "acme", "--file", _file, "--vomo-url", simulator.BaseUrl.ToString(), "--token", $"acme={tenant.Token}", "--store", $"sqlite:{_store}"];
+        string[] arguments = ["push-groups", "--tenant", "acme", "--file", _file, "--vomo-url", simulator.BaseUrl.ToString(), "--token", $"acme={tenant.Token}", "--store", database.Argument];
         var environment = new Dictionary<string, string> { ["Vomo__ReplicaLag"] = "00:00:01" };
 
         for (var kill = 1; ; kill++)
@@ -82,14 +85,7 @@ public sealed class PushGroupsCommandTests(ITestOutputHelper log) : IDisposable
         thrown.Which.Message.Should().Contain(message).And.Contain(_file);
     }
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _file, _store, _store + "-wal", _store + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => File.Delete(_file);
 
     private static List<int> CountByName(SimulatedTenant tenant, string[] names)
     {

@@ -8,10 +8,12 @@ namespace SyncKit.Samples.Vomo.Tests.Cli;
 /// <summary>Welcome notifications through <c>--webhook</c>, and the dead-letter queue commands with a webhook that rejects them.</summary>
 public sealed class WelcomeAndDeadLetterCommandTests
 {
-    [Fact]
-    public async Task Sync_WithWebhook_PostsEachAcceptedUserOnceWithItsIdempotencyKeyAndNothingToTheOutbox()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task Sync_WithWebhook_PostsEachAcceptedUserOnceWithItsIdempotencyKeyAndNothingToTheOutbox(StoreKind store)
     {
-        await using var cli = await CliHarness.StartAsync(users: 30, projects: 1, groups: 1);
+        await using var cli = await CliHarness.StartAsync(users: 30, projects: 1, groups: 1, store: store);
         await using var webhook = await WebhookReceiver.StartAsync();
         var accepted = cli.Sim.Tenant.Users().Where(u => u.MembershipStatus == "ACCEPTED").ToList();
         accepted.Should().NotBeEmpty();
@@ -29,10 +31,12 @@ public sealed class WelcomeAndDeadLetterCommandTests
         cli.Scalar("SELECT count(*) FROM crm_outbox").Should().Be(0L);
     }
 
-    [Fact]
-    public async Task DlqListAndRetry_WebhookRejectedThenFixed_ListsTheDeadLettersAndRetryDeliversThem()
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task DlqListAndRetry_WebhookRejectedThenFixed_ListsTheDeadLettersAndRetryDeliversThem(StoreKind store)
     {
-        await using var cli = await CliHarness.StartAsync(users: 20, projects: 1, groups: 1);
+        await using var cli = await CliHarness.StartAsync(users: 20, projects: 1, groups: 1, store: store);
         await using var webhook = await WebhookReceiver.StartAsync();
         webhook.Status = 400;
         var accepted = cli.Sim.Tenant.Users().Count(u => u.MembershipStatus == "ACCEPTED");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using SyncKit.Samples.Vomo.Cli;
 using SyncKit.Samples.Vomo.Connector;
@@ -85,6 +86,64 @@ public sealed class PostgresCrmDestinationTests
         var write = async () => await destination.WriteAsync(batch, default);
 
         await write.Should().ThrowAsync<InvalidOperationException>().WithMessage("*PostgreSQL state store*");
+    }
+
+    [Fact]
+    public async Task Reconciliation_GroupsAndProjectsWritten_ListsTheWrittenVersionsReadsRowsBackAndSoftDeletesOnce()
+    {
+        await using var database = await PostgresCrmDatabase.CreateAsync();
+        await using var store = database.NewStore(TimeProvider.System);
+        await store.StartAsync(default);
+        await PostgresCrmSchema.EnsureCreatedAsync(database.ConnectionString, default);
+        var clock = new FakeTimeProvider(SimulatorHarness.T0.AddHours(1));
+        var groups = new PostgresCrmDestination<VomoGroupRecord>(CrmTable<VomoGroupRecord>.Groups, timeProvider: clock) { DataSource = database.DataSource };
+        var projects = new PostgresCrmDestination<VomoProject>(CrmTable<VomoProject>.Projects, timeProvider: clock) { DataSource = database.DataSource };
+        var groupJob = new JobId("acme", "groups");
+        var projectJob = new JobId("acme", "projects");
+        SourceRecord<VomoGroupRecord> Group(long id, params long[] members) =>
+            Record(id, new VomoGroupRecord(new VomoGroup { Id = id, Name = $"g{id}", ParentId = id == 1 ? null : 1, CreatedAt = SimulatorHarness.T0, UpdatedAt = SimulatorHarness.T0.AddSeconds(id).AddTicks(1_234_567 * id) }, members));
+        var written = new[] { Group(1, 12, 3, 100), Group(2), Group(3, 5) };
+        var project = Record(7, new VomoProject { Id = 7, Name = "Beach", ProjectType = "dated", Published = true, Active = false, CreatedAt = SimulatorHarness.T0, UpdatedAt = SimulatorHarness.T0 });
+        await WriteAsync(store, groupJob, groups, written);
+        await WriteAsync(store, projectJob, projects, project);
+
+        var keys = await ListAsync(groups.ListKeysAsync(groupJob, default));
+        var rows = await groups.GetAsync(groupJob, ["1", "3", "99"], default);
+        var projectRow = (await projects.GetAsync(projectJob, ["7"], default)).Single();
+        await groups.DeleteAsync(groupJob, ["1"], default);
+        var deletedAt = (await database.QueryRowAsync("SELECT deleted_at FROM crm_groups WHERE external_id = 'vomo-1'"))[0];
+        clock.Advance(TimeSpan.FromHours(1));
+        await groups.DeleteAsync(groupJob, ["1", "99"], default);
+        var afterDelete = await ListAsync(groups.ListKeysAsync(groupJob, default));
+
+        keys.Should().BeEquivalentTo(written.Select(r => new DestinationKey(r.Key, groups.VersionOf(r))), "a group's version (its members as jsonb, its change time to the microsecond) reads back as it was written");
+        rows.Select(r => r.Key).Should().BeEquivalentTo(["1", "3"]);
+        rows.Should().OnlyContain(r => CrmTable<VomoGroupRecord>.Groups.Compare(written.Single(w => w.Key == r.Key).Value, r.Value).Count == 0);
+        CrmTable<VomoProject>.Projects.Compare(project.Value, projectRow.Value).Should().BeEmpty("booleans read back from PostgreSQL's boolean columns");
+        projectRow.Version.Should().Be(projects.VersionOf(project));
+        deletedAt.Should().Be(SimulatorHarness.T0.AddHours(1).UtcDateTime);
+        (await database.QueryRowAsync("SELECT deleted_at FROM crm_groups WHERE external_id = 'vomo-1'"))[0].Should().Be(deletedAt, "a repeated delete keeps the first time");
+        afterDelete.Select(k => k.Key).Should().BeEquivalentTo(["2", "3"]);
+    }
+
+    private static SourceRecord<T> Record<T>(long id, T value) => new(id.ToString(System.Globalization.CultureInfo.InvariantCulture), Cursor.FromSequence(id), value);
+
+    private static async Task WriteAsync<T>(ISyncStateStore store, JobId job, IDestination<T> destination, params SourceRecord<T>[] records)
+    {
+        await using var transaction = await store.BeginTransactionAsync(job, default);
+        await destination.WriteAsync(new DestinationBatch<T>(job, "run", records, transaction, transaction.Dedup), default);
+        await transaction.CommitAsync(default);
+    }
+
+    private static async Task<List<DestinationKey>> ListAsync(IAsyncEnumerable<DestinationKey> keys)
+    {
+        var list = new List<DestinationKey>();
+        await foreach (var key in keys)
+        {
+            list.Add(key);
+        }
+
+        return list;
     }
 
     private static async Task<RecordOutcomeKind[]> WriteAsync(ISyncStateStore store, IDestination<VomoUser> destination, bool commit, params VomoUser[] users)

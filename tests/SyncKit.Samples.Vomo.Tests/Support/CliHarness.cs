@@ -1,23 +1,33 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using SyncKit.Samples.Vomo.Cli;
 using SyncKit.Samples.Vomo.Simulator;
 
 namespace SyncKit.Samples.Vomo.Tests.Support;
 
-/// <summary>Runs the sample's commands in-process against a simulator and a temporary SQLite file, capturing their output.</summary>
+/// <summary>
+/// Runs the sample's commands in-process against a simulator and a temporary store (a SQLite file unless asked for
+/// PostgreSQL), capturing their output.
+/// </summary>
 public sealed class CliHarness : IAsyncDisposable
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"vomo-cli-{Guid.NewGuid():N}.db");
+    private readonly CliStore _store;
 
-    private CliHarness(SimulatorHarness sim) => Sim = sim;
+    private CliHarness(SimulatorHarness sim, CliStore store)
+    {
+        Sim = sim;
+        _store = store;
+    }
 
     public SimulatorHarness Sim { get; }
 
-    public string Store => $"sqlite:{_path}";
+    /// <summary>The <c>--store</c> value.</summary>
+    public string Store => _store.Argument;
 
-    public static async Task<CliHarness> StartAsync(int users = 40, int projects = 5, int groups = 4, IReadOnlyList<TenantOptions>? tenants = null, FaultOptions? faults = null, SimulatorHarness? sim = null) =>
-        new(sim ?? await SimulatorHarness.StartAsync(users: users, projects: projects, groups: groups, tenants: tenants, faults: faults));
+    public static async Task<CliHarness> StartAsync(int users = 40, int projects = 5, int groups = 4, IReadOnlyList<TenantOptions>? tenants = null, FaultOptions? faults = null, SimulatorHarness? sim = null, StoreKind store = StoreKind.Sqlite)
+    {
+        var database = await CliStore.CreateAsync(store);
+        return new(sim ?? await SimulatorHarness.StartAsync(users: users, projects: projects, groups: groups, tenants: tenants, faults: faults), database);
+    }
 
     /// <summary>Runs a command with the simulator's URL, every tenant's token and the store, then <paramref name="args"/>.</summary>
     public Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunRawAsync([.. args, .. CommonArguments()]);
@@ -50,43 +60,16 @@ public sealed class CliHarness : IAsyncDisposable
         return (exitCode, output.ToString());
     }
 
-    /// <summary>Reads one query's rows from the store file.</summary>
-    public List<object?[]> Rows(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={_path};Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            reader.GetValues(row!);
-            rows.Add([.. row.Select(v => v is DBNull ? null : v)]);
-        }
-
-        return rows;
-    }
+    /// <summary>Reads one query's rows from the store.</summary>
+    public List<object?[]> Rows(string sql) => _store.Rows(sql);
 
     public object? Scalar(string sql) => Rows(sql)[0][0];
 
-    public void Execute(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={_path};Pooling=false");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    public void Execute(string sql) => _store.Execute(sql);
 
     public async ValueTask DisposeAsync()
     {
         await Sim.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            File.Delete(file);
-        }
+        await _store.DisposeAsync();
     }
 }

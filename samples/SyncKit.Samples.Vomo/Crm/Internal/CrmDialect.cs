@@ -1,0 +1,44 @@
+using System.Data.Common;
+
+namespace SyncKit.Samples.Vomo.Crm.Internal;
+
+/// <summary>
+/// What differs between the CRM's two databases in the statements they share: how a time is stored (SQLite keeps
+/// text, PostgreSQL <c>timestamptz</c>) and how JSON text becomes a JSON column (<c>jsonb</c> on PostgreSQL).
+/// Both accept <c>@name</c> parameters and <c>ON CONFLICT ... DO NOTHING</c>, so the rest is written once.
+/// </summary>
+internal sealed class CrmDialect
+{
+    private readonly Func<DateTimeOffset, object> _time;
+
+    private CrmDialect(Func<DateTimeOffset, object> time, string jsonCast)
+    {
+        _time = time;
+        JsonCast = jsonCast;
+    }
+
+    public static CrmDialect Sqlite { get; } = new(t => CrmFormat.SourceTime(t), string.Empty);
+
+    public static CrmDialect Postgres { get; } = new(t => t.ToUniversalTime(), "::jsonb");
+
+    /// <summary>What follows a parameter that holds JSON text written to a JSON column.</summary>
+    public string JsonCast { get; }
+
+    /// <summary>Adds a parameter holding <paramref name="value"/>.</summary>
+    public static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+
+    /// <summary>Reads a time back: PostgreSQL's <c>timestamptz</c> arrives in UTC, SQLite's text as written.</summary>
+    public static DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
+        reader.GetValue(ordinal) is DateTime utc
+            ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc))
+            : CrmFormat.ParseSourceTime(reader.GetString(ordinal));
+
+    /// <summary>Adds a parameter holding a time, as this database stores times.</summary>
+    public void AddTime(DbCommand command, string name, DateTimeOffset value) => Add(command, name, _time(value));
+}
