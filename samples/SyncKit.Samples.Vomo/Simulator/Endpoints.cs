@@ -28,26 +28,24 @@ internal static class Endpoints
     private static Task ListUsersAsync(HttpContext context) =>
         ListAsync(
             context,
-            tenant => tenant.VisibleUsers(),
-            (query, u) => query.InTime(u.CreatedAt, u.UpdatedAt) && ListRequest.Like(u.Email, query.EmailLike) && ListRequest.Like($"{u.FirstName} {u.LastName}", query.NameLike),
-            u => (u.UpdatedAt, u.Id),
+            tenant => tenant.ListedUsers(),
+            (query, u) => query.InTime(u.CreatedAt, u.UpdatedAt) && ListRequest.Like(u.Email, query.EmailLike)
+                && (query.NameLike is null || ListRequest.Like($"{u.FirstName} {u.LastName}", query.NameLike)),
             (_, w, u) => SimJson.User(w, u, single: false));
 
     private static Task ListProjectsAsync(HttpContext context) =>
         ListAsync(
             context,
-            tenant => tenant.VisibleProjects(),
+            tenant => tenant.ListedProjects(),
             (query, p) => query.InTime(p.CreatedAt, p.UpdatedAt) && ListRequest.Like(p.Name, query.NameLike)
                 && (query.Active is not { } active || p.Active == active) && (query.Published is not { } published || p.Published == published),
-            p => (p.UpdatedAt, p.Id),
             (_, w, p) => SimJson.Project(w, p, single: false));
 
     private static Task ListGroupsAsync(HttpContext context) =>
         ListAsync(
             context,
-            tenant => tenant.VisibleGroups(),
+            tenant => tenant.ListedGroups(),
             (query, g) => query.InTime(g.CreatedAt, g.UpdatedAt),
-            g => (g.UpdatedAt, g.Id),
             (tenant, w, g) => SimJson.Group(w, g, tenant.HasSubgroups(g.Id), single: false));
 
     private static async Task ListMembersAsync(HttpContext context)
@@ -60,8 +58,8 @@ internal static class Endpoints
         }
 
         var query = ListRequest.Parse(context.Request);
-        var rows = members.OrderBy(u => u.Id).ToList();
-        await SimResponse.WriteAsync(context, StatusCodes.Status200OK, Envelope.Render(context.Request, rows, query.Page, (w, u) => SimJson.User(w, u, single: false)));
+        var page = members.OrderBy(u => u.Id).Skip((query.Page - 1) * Envelope.PageSize).Take(Envelope.PageSize).ToList();
+        await SimResponse.WriteAsync(context, StatusCodes.Status200OK, Envelope.Render(context.Request, page, members.Count, query.Page, (w, u) => SimJson.User(w, u, single: false)));
     }
 
     /// <summary>
@@ -72,7 +70,6 @@ internal static class Endpoints
         HttpContext context,
         Func<SimulatedTenant, IReadOnlyList<T>> rows,
         Func<ListRequest, T, bool> filter,
-        Func<T, (DateTimeOffset, long)> order,
         Action<SimulatedTenant, System.Text.Json.Utf8JsonWriter, T> write)
     {
         var tenant = SimRequest.Of(context).Tenant;
@@ -83,8 +80,24 @@ internal static class Endpoints
             return;
         }
 
-        var matching = rows(tenant).Where(r => filter(query, r)).OrderBy(order).ToList();
-        await SimResponse.WriteAsync(context, StatusCodes.Status200OK, Envelope.Render(context.Request, matching, query.Page, (w, r) => write(tenant, w, r)));
+        // One pass over the ordered rows: count what matches, keep only the requested page.
+        var from = (query.Page - 1L) * Envelope.PageSize;
+        var page = new List<T>(Envelope.PageSize);
+        var total = 0;
+        foreach (var row in rows(tenant))
+        {
+            if (filter(query, row))
+            {
+                if (total >= from && page.Count < Envelope.PageSize)
+                {
+                    page.Add(row);
+                }
+
+                total++;
+            }
+        }
+
+        await SimResponse.WriteAsync(context, StatusCodes.Status200OK, Envelope.Render(context.Request, page, total, query.Page, (w, r) => write(tenant, w, r)));
     }
 
     private static Task GetUserAsync(HttpContext context) =>
