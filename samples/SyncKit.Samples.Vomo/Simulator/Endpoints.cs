@@ -29,6 +29,7 @@ internal static class Endpoints
         ListAsync(
             context,
             tenant => tenant.ListedUsers(),
+            u => u.UpdatedAt,
             (query, u) => query.InTime(u.CreatedAt, u.UpdatedAt) && ListRequest.Like(u.Email, query.EmailLike)
                 && (query.NameLike is null || ListRequest.Like($"{u.FirstName} {u.LastName}", query.NameLike)),
             (_, w, u) => SimJson.User(w, u, single: false));
@@ -37,6 +38,7 @@ internal static class Endpoints
         ListAsync(
             context,
             tenant => tenant.ListedProjects(),
+            p => p.UpdatedAt,
             (query, p) => query.InTime(p.CreatedAt, p.UpdatedAt) && ListRequest.Like(p.Name, query.NameLike)
                 && (query.Active is not { } active || p.Active == active) && (query.Published is not { } published || p.Published == published),
             (_, w, p) => SimJson.Project(w, p, single: false));
@@ -45,6 +47,7 @@ internal static class Endpoints
         ListAsync(
             context,
             tenant => tenant.ListedGroups(),
+            g => g.UpdatedAt,
             (query, g) => query.InTime(g.CreatedAt, g.UpdatedAt),
             (tenant, w, g) => SimJson.Group(w, g, tenant.HasSubgroups(g.Id), single: false));
 
@@ -69,6 +72,7 @@ internal static class Endpoints
     private static async Task ListAsync<T>(
         HttpContext context,
         Func<SimulatedTenant, IReadOnlyList<T>> rows,
+        Func<T, DateTimeOffset> updatedAt,
         Func<ListRequest, T, bool> filter,
         Action<SimulatedTenant, System.Text.Json.Utf8JsonWriter, T> write)
     {
@@ -80,24 +84,50 @@ internal static class Endpoints
             return;
         }
 
-        // One pass over the ordered rows: count what matches, keep only the requested page.
+        var ordered = rows(tenant);
         var from = (query.Page - 1L) * Envelope.PageSize;
         var page = new List<T>(Envelope.PageSize);
         var total = 0;
-        foreach (var row in rows(tenant))
+        if (query.FiltersOnlyUpdatedAfter)
         {
-            if (filter(query, row))
+            // Rows are ordered by updated_at first, so what matches is the run from the first row on or after the bound.
+            var start = query.UpdatedAfter is { } after ? FirstOnOrAfter(ordered, updatedAt, after) : 0;
+            total = ordered.Count - start;
+            for (var i = start + from; i >= start && i < ordered.Count && page.Count < Envelope.PageSize; i++)
             {
-                if (total >= from && page.Count < Envelope.PageSize)
+                page.Add(ordered[(int)i]);
+            }
+        }
+        else
+        {
+            // One pass over the ordered rows: count what matches, keep only the requested page.
+            foreach (var row in ordered)
+            {
+                if (filter(query, row))
                 {
-                    page.Add(row);
-                }
+                    if (total >= from && page.Count < Envelope.PageSize)
+                    {
+                        page.Add(row);
+                    }
 
-                total++;
+                    total++;
+                }
             }
         }
 
         await SimResponse.WriteAsync(context, StatusCodes.Status200OK, Envelope.Render(context.Request, page, total, query.Page, (w, r) => write(tenant, w, r)));
+    }
+
+    private static int FirstOnOrAfter<T>(IReadOnlyList<T> ordered, Func<T, DateTimeOffset> updatedAt, DateTimeOffset bound)
+    {
+        var (low, high) = (0, ordered.Count);
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            (low, high) = updatedAt(ordered[middle]) < bound ? (middle + 1, high) : (low, middle);
+        }
+
+        return low;
     }
 
     private static Task GetUserAsync(HttpContext context) =>

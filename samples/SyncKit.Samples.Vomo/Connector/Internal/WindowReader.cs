@@ -42,7 +42,8 @@ internal sealed class WindowReader<T>(VomoClient client, VomoResource<T> resourc
         var start = after ?? session.Position.Opening();
         var page = await session.Pages.ReadAsync(session.Page, cancellationToken).ConfigureAwait(false);
         var endsPass = page.Links.Next is null || page.Data.Count == 0;
-        var heldStill = endsPass && session.ProvableSince(page) is { } servedAt && await HeldStillAsync(session, servedAt, cancellationToken).ConfigureAwait(false);
+        var heldStill = endsPass && session.ProvableSince(page) is { } servedAt
+            && await HeldStillAsync(session, servedAt - Max(context.Lookback, options.ReplicaLag), cancellationToken).ConfigureAwait(false);
 
         // Nothing above may change the session: a failed read is retried from the same state.
         var records = session.Take(page, resource);
@@ -87,11 +88,16 @@ internal sealed class WindowReader<T>(VomoClient client, VomoResource<T> resourc
     /// row in the window updated or created since the pass began. A change that showed while the pass read was
     /// written at most the replica lag before it showed, and its <c>updated_at</c> is that write's second; the pass
     /// began after its first page's request was sent, which the server's clock places no earlier than its
-    /// <c>Date</c> minus the request timeout. Only the server's clock is compared with its timestamps.
+    /// <c>Date</c> minus the request timeout. Only the server's clock is compared with its timestamps, and the
+    /// window's lookback (at least the replica lag) stands in for the lag, so it also absorbs a server whose
+    /// <c>Date</c> runs a little ahead of the clock that stamps its rows.
     /// </summary>
+    /// <param name="session">The window.</param>
+    /// <param name="servedAt">The first page's <c>Date</c>, less the window's lookback.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
     private async Task<bool> HeldStillAsync(WindowSession<T> session, DateTimeOffset servedAt, CancellationToken cancellationToken)
     {
-        var since = servedAt - client.Connection.RequestTimeout - options.ReplicaLag - TimeSpan.FromSeconds(1);
+        var since = servedAt - client.Connection.RequestTimeout - TimeSpan.FromSeconds(1);
         var changed = await client.ListAsync(resource, new VomoListQuery(UpdatedAfter: session.LowerBound is { } lower && lower > since ? lower : since), 1, cancellationToken).ConfigureAwait(false);
         return changed.Meta.Total == 0 && changed.Data.Count == 0;
     }
