@@ -51,7 +51,7 @@ public sealed class VomoClient
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
-        return SendAsync(HttpMethod.Get, resource.Path + query.ToQueryString(page), null, resource.PageInfo, cancellationToken)!;
+        return ListAsync(resource.Path + query.ToQueryString(page), resource.PageInfo, cancellationToken);
     }
 
     /// <summary>Reads one page of a group's members (<c>GET /groups/{id}/members?page=N</c>).</summary>
@@ -62,7 +62,7 @@ public sealed class VomoClient
     public Task<VomoPage<VomoUser>> ListGroupMembersAsync(long groupId, int page, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
-        return SendAsync(HttpMethod.Get, $"groups/{Id(groupId)}/members{VomoListQuery.All.ToQueryString(page)}", null, VomoJsonContext.Default.VomoPageVomoUser, cancellationToken)!;
+        return ListAsync($"groups/{Id(groupId)}/members{VomoListQuery.All.ToQueryString(page)}", VomoJsonContext.Default.VomoPageVomoUser, cancellationToken);
     }
 
     /// <summary>Looks one record up (<c>GET /{resource}/{id}</c>).</summary>
@@ -160,7 +160,18 @@ public sealed class VomoClient
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
+    private async Task<VomoPage<T>> ListAsync<T>(string relative, JsonTypeInfo<VomoPage<T>> info, CancellationToken cancellationToken)
+    {
+        var (page, servedAt) = await ExchangeAsync(HttpMethod.Get, relative, null, info, cancellationToken).ConfigureAwait(false);
+        return page! with { ServedAt = servedAt };
+    }
+
     private async Task<TResult?> SendAsync<TResult>(HttpMethod method, string relative, HttpContent? content, JsonTypeInfo<TResult>? result, CancellationToken cancellationToken)
+        where TResult : class =>
+        (await ExchangeAsync(method, relative, content, result, cancellationToken).ConfigureAwait(false)).Body;
+
+    /// <summary>Sends one request; returns the body and the server's <c>Date</c>, or throws a classified failure.</summary>
+    private async Task<(TResult? Body, DateTimeOffset? Date)> ExchangeAsync<TResult>(HttpMethod method, string relative, HttpContent? content, JsonTypeInfo<TResult>? result, CancellationToken cancellationToken)
         where TResult : class
     {
         var call = $"{method} /{relative}";
@@ -207,12 +218,12 @@ public sealed class VomoClient
 
             if (result is null || body.Length == 0)
             {
-                return null;
+                return (null, response.Headers.Date);
             }
 
             try
             {
-                return JsonSerializer.Deserialize(body, result) ?? throw new JsonException("The body is null.");
+                return (JsonSerializer.Deserialize(body, result) ?? throw new JsonException("The body is null."), response.Headers.Date);
             }
             catch (JsonException ex)
             {

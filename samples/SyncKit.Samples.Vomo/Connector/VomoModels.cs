@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SyncKit.Samples.Vomo.Connector;
 
 /// <summary>A VOMO user (a volunteer in the organization). Status fields keep whatever value VOMO sends.</summary>
@@ -133,6 +135,10 @@ public sealed record VomoPage<T>
 
     /// <summary>Paging metadata.</summary>
     public required VomoMeta Meta { get; init; }
+
+    /// <summary>When the server answered, by its own clock (the response's <c>Date</c> header), if it said.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? ServedAt { get; init; }
 }
 
 /// <summary>A list's navigation links (absolute URLs that keep the query).</summary>

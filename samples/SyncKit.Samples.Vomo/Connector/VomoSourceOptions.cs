@@ -16,7 +16,8 @@ public sealed class VomoSourceOptions
 
     /// <summary>
     /// The most complete passes over one window. A pass can skip a row when rows before it move or vanish while
-    /// the run pages; the window is re-read until a pass finds no settled change that earlier passes missed.
+    /// the run pages; the window is re-read until a pass finds no settled change that earlier passes missed. A first
+    /// pass that shows the list held still while it read (one extra request) needs no second.
     /// </summary>
     /// <value>Default 5.</value>
     [Range(1, 100)]

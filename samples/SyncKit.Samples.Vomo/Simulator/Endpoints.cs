@@ -28,26 +28,27 @@ internal static class Endpoints
     private static Task ListUsersAsync(HttpContext context) =>
         ListAsync(
             context,
-            tenant => tenant.VisibleUsers(),
-            (query, u) => query.InTime(u.CreatedAt, u.UpdatedAt) && ListRequest.Like(u.Email, query.EmailLike) && ListRequest.Like($"{u.FirstName} {u.LastName}", query.NameLike),
-            u => (u.UpdatedAt, u.Id),
+            tenant => tenant.ListedUsers(),
+            u => u.UpdatedAt,
+            (query, u) => query.InTime(u.CreatedAt, u.UpdatedAt) && ListRequest.Like(u.Email, query.EmailLike)
+                && (query.NameLike is null || ListRequest.Like($"{u.FirstName} {u.LastName}", query.NameLike)),
             (_, w, u) => SimJson.User(w, u, single: false));
 
     private static Task ListProjectsAsync(HttpContext context) =>
         ListAsync(
             context,
-            tenant => tenant.VisibleProjects(),
+            tenant => tenant.ListedProjects(),
+            p => p.UpdatedAt,
             (query, p) => query.InTime(p.CreatedAt, p.UpdatedAt) && ListRequest.Like(p.Name, query.NameLike)
                 && (query.Active is not { } active || p.Active == active) && (query.Published is not { } published || p.Published == published),
-            p => (p.UpdatedAt, p.Id),
             (_, w, p) => SimJson.Project(w, p, single: false));
 
     private static Task ListGroupsAsync(HttpContext context) =>
         ListAsync(
             context,
-            tenant => tenant.VisibleGroups(),
+            tenant => tenant.ListedGroups(),
+            g => g.UpdatedAt,
             (query, g) => query.InTime(g.CreatedAt, g.UpdatedAt),
-            g => (g.UpdatedAt, g.Id),
             (tenant, w, g) => SimJson.Group(w, g, tenant.HasSubgroups(g.Id), single: false));
 
     private static async Task ListMembersAsync(HttpContext context)
@@ -60,8 +61,8 @@ internal static class Endpoints
         }
 
         var query = ListRequest.Parse(context.Request);
-        var rows = members.OrderBy(u => u.Id).ToList();
-        await SimResponse.WriteAsync(context, StatusCodes.Status200OK, Envelope.Render(context.Request, rows, query.Page, (w, u) => SimJson.User(w, u, single: false)));
+        var page = members.OrderBy(u => u.Id).Skip((query.Page - 1) * Envelope.PageSize).Take(Envelope.PageSize).ToList();
+        await SimResponse.WriteAsync(context, StatusCodes.Status200OK, Envelope.Render(context.Request, page, members.Count, query.Page, (w, u) => SimJson.User(w, u, single: false)));
     }
 
     /// <summary>
@@ -71,8 +72,8 @@ internal static class Endpoints
     private static async Task ListAsync<T>(
         HttpContext context,
         Func<SimulatedTenant, IReadOnlyList<T>> rows,
+        Func<T, DateTimeOffset> updatedAt,
         Func<ListRequest, T, bool> filter,
-        Func<T, (DateTimeOffset, long)> order,
         Action<SimulatedTenant, System.Text.Json.Utf8JsonWriter, T> write)
     {
         var tenant = SimRequest.Of(context).Tenant;
@@ -83,8 +84,50 @@ internal static class Endpoints
             return;
         }
 
-        var matching = rows(tenant).Where(r => filter(query, r)).OrderBy(order).ToList();
-        await SimResponse.WriteAsync(context, StatusCodes.Status200OK, Envelope.Render(context.Request, matching, query.Page, (w, r) => write(tenant, w, r)));
+        var ordered = rows(tenant);
+        var from = (query.Page - 1L) * Envelope.PageSize;
+        var page = new List<T>(Envelope.PageSize);
+        var total = 0;
+        if (query.FiltersOnlyUpdatedAfter)
+        {
+            // Rows are ordered by updated_at first, so what matches is the run from the first row on or after the bound.
+            var start = query.UpdatedAfter is { } after ? FirstOnOrAfter(ordered, updatedAt, after) : 0;
+            total = ordered.Count - start;
+            for (var i = start + from; i >= start && i < ordered.Count && page.Count < Envelope.PageSize; i++)
+            {
+                page.Add(ordered[(int)i]);
+            }
+        }
+        else
+        {
+            // One pass over the ordered rows: count what matches, keep only the requested page.
+            foreach (var row in ordered)
+            {
+                if (filter(query, row))
+                {
+                    if (total >= from && page.Count < Envelope.PageSize)
+                    {
+                        page.Add(row);
+                    }
+
+                    total++;
+                }
+            }
+        }
+
+        await SimResponse.WriteAsync(context, StatusCodes.Status200OK, Envelope.Render(context.Request, page, total, query.Page, (w, r) => write(tenant, w, r)));
+    }
+
+    private static int FirstOnOrAfter<T>(IReadOnlyList<T> ordered, Func<T, DateTimeOffset> updatedAt, DateTimeOffset bound)
+    {
+        var (low, high) = (0, ordered.Count);
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            (low, high) = updatedAt(ordered[middle]) < bound ? (middle + 1, high) : (low, middle);
+        }
+
+        return low;
     }
 
     private static Task GetUserAsync(HttpContext context) =>

@@ -10,11 +10,11 @@ internal static class Envelope
 {
     public const int PageSize = 15;
 
-    public static byte[] Render<T>(HttpRequest request, IReadOnlyList<T> rows, int page, Action<Utf8JsonWriter, T> writeItem)
+    /// <summary>Renders page <paramref name="page"/>, holding <paramref name="pageRows"/>, of a list of <paramref name="total"/> rows.</summary>
+    public static byte[] Render<T>(HttpRequest request, IReadOnlyList<T> pageRows, int total, int page, Action<Utf8JsonWriter, T> writeItem)
     {
-        var lastPage = Math.Max(1, (rows.Count + PageSize - 1) / PageSize);
+        var lastPage = Math.Max(1, (total + PageSize - 1) / PageSize);
         var from = (page - 1) * PageSize;
-        var pageRows = from < rows.Count ? rows.Skip(from).Take(PageSize).ToList() : [];
         var path = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}";
         return SimJson.Write(w =>
         {
@@ -48,7 +48,7 @@ internal static class Envelope
             w.WriteNumber("last_page", lastPage);
             w.WriteString("path", path);
             w.WriteNumber("per_page", PageSize);
-            w.WriteNumber("total", rows.Count);
+            w.WriteNumber("total", total);
             w.WriteEndObject();
             w.WriteEndObject();
         });

@@ -39,6 +39,10 @@ internal sealed class ListRequest
 
     public bool? Published { get; }
 
+    /// <summary>Whether <see cref="UpdatedAfter"/> is the only filter (if any): the rows that match are a run of the list's order.</summary>
+    public bool FiltersOnlyUpdatedAfter =>
+        UpdatedBefore is null && CreatedAfter is null && CreatedBefore is null && EmailLike is null && NameLike is null && Active is null && Published is null;
+
     /// <summary>Validation errors by parameter (a <c>422</c>), empty when the request is valid.</summary>
     public IReadOnlyDictionary<string, string> Errors => _errors;
 

@@ -204,11 +204,14 @@ public sealed class SimulatedTenant
         return true;
     });
 
-    internal IReadOnlyList<SimUser> VisibleUsers() => Locked(() => _users.VisibleRows(Now().Instant).ToList());
+    /// <summary>The users a replica shows, in list order <c>(updated_at, id)</c>.</summary>
+    internal IReadOnlyList<SimUser> ListedUsers() => Locked(() => _users.Listed(Now().Instant, u => (u.UpdatedAt, u.Id)));
 
-    internal IReadOnlyList<SimProject> VisibleProjects() => Locked(() => _projects.VisibleRows(Now().Instant).ToList());
+    /// <summary>The projects a replica shows, in list order <c>(updated_at, id)</c>.</summary>
+    internal IReadOnlyList<SimProject> ListedProjects() => Locked(() => _projects.Listed(Now().Instant, p => (p.UpdatedAt, p.Id)));
 
-    internal IReadOnlyList<SimGroup> VisibleGroups() => Locked(() => _groups.VisibleRows(Now().Instant).ToList());
+    /// <summary>The groups a replica shows, in list order <c>(updated_at, id)</c>.</summary>
+    internal IReadOnlyList<SimGroup> ListedGroups() => Locked(() => _groups.Listed(Now().Instant, g => (g.UpdatedAt, g.Id)));
 
     internal SimUser? VisibleUser(long id) => Locked(() => _users.Visible(id, Now().Instant));
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
 namespace SyncKit.Samples.Vomo.Simulator;
@@ -14,6 +15,8 @@ internal sealed class SimulatorMiddleware(
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
+        // The server's clock is the simulator's, as its timestamps are: clients may compare the two.
+        context.Response.Headers.Date = time.GetUtcNow().ToString("R", CultureInfo.InvariantCulture);
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;
         if (token is null || !tenantsByToken.TryGetValue(token, out var tenant) || tenant.TokenState == TokenState.Revoked)

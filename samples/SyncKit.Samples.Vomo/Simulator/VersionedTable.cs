@@ -9,6 +9,8 @@ internal sealed class VersionedTable<T>
     where T : class
 {
     private readonly Dictionary<long, List<(T? Value, DateTimeOffset VisibleAt)>> _rows = [];
+    private long _writes;
+    private Listing? _listing;
 
     /// <summary>The ids that have, or had, a row.</summary>
     public IEnumerable<long> Ids => _rows.Keys;
@@ -22,6 +24,7 @@ internal sealed class VersionedTable<T>
         }
 
         versions.Add((value, visibleAt));
+        _writes++;
     }
 
     /// <summary>The latest written version: what the primary holds.</summary>
@@ -49,6 +52,41 @@ internal sealed class VersionedTable<T>
         }
     }
 
+    /// <summary>
+    /// Every row a replica shows at <paramref name="now"/>, ordered by <paramref name="order"/>. Lists read this on
+    /// every request, so it is kept until a write or a pending version showing can change it: sorting every row per
+    /// request would make the simulator, not the client under test, the cost of paging.
+    /// </summary>
+    public IReadOnlyList<T> Listed<TKey>(DateTimeOffset now, Func<T, TKey> order)
+    {
+        if (_listing is { } listing && listing.Writes == _writes && now < listing.Until)
+        {
+            return listing.Rows;
+        }
+
+        var rows = new List<T>(_rows.Count);
+        var until = DateTimeOffset.MaxValue;
+        foreach (var versions in _rows.Values)
+        {
+            if (VisibleVersion(versions, now) is { } value)
+            {
+                rows.Add(value);
+            }
+
+            foreach (var (_, visibleAt) in versions)
+            {
+                if (visibleAt > now && visibleAt < until)
+                {
+                    until = visibleAt;
+                }
+            }
+        }
+
+        var ordered = rows.OrderBy(order).ToArray();
+        _listing = new Listing(ordered, _writes, until);
+        return ordered;
+    }
+
     private static T? VisibleVersion(List<(T? Value, DateTimeOffset VisibleAt)> versions, DateTimeOffset now)
     {
         for (var i = versions.Count - 1; i >= 0; i--)
@@ -67,4 +105,7 @@ internal sealed class VersionedTable<T>
 
         return null;
     }
+
+    /// <summary>An ordered listing, valid while no write was made and until the first pending version shows.</summary>
+    private sealed record Listing(IReadOnlyList<T> Rows, long Writes, DateTimeOffset Until);
 }

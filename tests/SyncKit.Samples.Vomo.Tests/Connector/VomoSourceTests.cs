@@ -54,6 +54,52 @@ public sealed class VomoSourceTests
     }
 
     [Fact]
+    public async Task RunAsync_ListHoldsStillWhilePaging_ReadsEachPageOnceAndChecksForChangesOnceInsteadOfASecondPass()
+    {
+        var recorder = new RecordingHandler();
+        await using var sim = await SimulatorHarness.StartAsync(users: 60, bulkImportShare: 0, handler: recorder);
+        var (engine, store, crm) = Setup(sim.Time);
+
+        var run = await engine.RunAsync(UsersJob(UsersSource(sim), crm));
+
+        // The check asks for changes since the first page's Date (the simulator's clock) less the 30 s request timeout and a second.
+        var since = new VomoListQuery(UpdatedAfter: sim.Time.GetUtcNow() - TimeSpan.FromSeconds(31)).ToQueryString(1);
+        run.Outcome.Should().Be(RunOutcome.Succeeded);
+        recorder.Calls.Select(c => c.PathAndQuery).Should().Equal("/v1/users?page=1", "/v1/users?page=2", "/v1/users?page=3", "/v1/users?page=4", "/v1/users" + since);
+        crm.Rows.Should().HaveCount(60);
+        (await store.Checkpoints.GetAsync(Users, default)).Should().Be(new Cursor(sim.Tenant.Users().Max(u => u.UpdatedAt), string.Empty, "0000000001"));
+    }
+
+    [Fact]
+    public async Task RunAsync_RowVanishesAndOneIsCreatedWhilePaging_TotalsHoldButTheCheckSendsTheWindowToASecondPass()
+    {
+        var recorder = new RecordingHandler();
+        await using var sim = await SimulatorHarness.StartAsync(users: 60, bulkImportShare: 0, handler: recorder);
+        var (engine, _, crm) = Setup(sim.Time);
+        var changed = false;
+        recorder.AfterResponse = call =>
+        {
+            if (!changed && call == "/v1/users?page=1")
+            {
+                changed = true;
+                sim.Time.Advance(TimeSpan.FromSeconds(1));
+                sim.Tenant.RemoveUser(recorder.Calls[0].Ids[2]);
+                sim.Tenant.ImportUsers(1);
+            }
+        };
+
+        var run = await engine.RunAsync(UsersJob(UsersSource(sim), crm));
+
+        run.Outcome.Should().Be(RunOutcome.Succeeded);
+        var firstPass = recorder.Calls.Take(4).SelectMany(c => c.Ids).ToHashSet();
+        var truth = sim.Tenant.Users().Select(u => u.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        truth.Select(long.Parse).Except(firstPass).Should().ContainSingle("the vanished row shifts one onto page 1, while every page still reports 60 rows");
+        firstPass.Should().HaveCount(60, "counting the rows seen cannot tell this pass from a complete one");
+        recorder.Calls.Count(c => c.PathAndQuery == "/v1/users?page=1").Should().BeGreaterThanOrEqualTo(2, "the check finds the new row, so the window is read again");
+        crm.Rows.Keys.Should().Contain(truth);
+    }
+
+    [Fact]
     public async Task RunAsync_StoppedMidWindow_NextRunResumesAtTheCommittedPageInsteadOfPageOne()
     {
         var recorder = new RecordingHandler();
@@ -150,7 +196,7 @@ public sealed class VomoSourceTests
         run.Outcome.Should().Be(RunOutcome.Succeeded);
         run.ErrorsByClass.Should().BeEmpty();
         crm.Rows.Should().HaveCount(60);
-        recorder.Calls.Count(c => c.PathAndQuery == "/v1/users?page=3").Should().Be(2, "read again on its turn in the first pass, then once in the second");
+        recorder.Calls.Count(c => c.PathAndQuery == "/v1/users?page=3").Should().Be(1, "read again on its turn; the list held still, so there is no second pass");
     }
 
     [Fact]
@@ -167,7 +213,7 @@ public sealed class VomoSourceTests
         record.Outcome.Should().Be(RunOutcome.Succeeded);
         record.ErrorsByClass.Should().ContainKey(ErrorClass.RateLimited);
         crm.Rows.Should().HaveCount(60);
-        (sim.Time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(2), "eight requests at two a second, two of them from the burst");
+        (sim.Time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1.5), "four pages and the check that the list held still at two a second, two of them from the burst");
     }
 
     /// <summary>Answers the first request for one path and query with a <c>500</c> before it reaches the server.</summary>

@@ -97,6 +97,18 @@ public sealed class SimulatorListTests
     }
 
     [Fact]
+    public async Task ListUsers_AnyAnswer_CarriesTheSimulatorsClockAsItsDate()
+    {
+        await using var sim = await SimulatorHarness.StartAsync(users: 3);
+        sim.Time.Advance(TimeSpan.FromHours(5));
+        var now = sim.Time.GetUtcNow();
+
+        var (response, _) = await sim.GetAsync("users");
+
+        response.Headers.Date.Should().Be(new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task RemoveUser_VanishesFromListsAndItsLookupAnswers404()
     {
         await using var sim = await SimulatorHarness.StartAsync(users: 10);

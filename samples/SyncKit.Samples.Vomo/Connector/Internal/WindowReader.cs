@@ -16,7 +16,9 @@ internal sealed record WindowPage<T>(IReadOnlyList<SourceRecord<T>> Records, Cur
 /// when rows before it move or vanish while the run pages; the window is therefore read again until a pass finds
 /// no <em>settled</em> change (older than the window's newest timestamp minus the replica lag) that earlier passes
 /// missed. Changes newer than that are left to the next window, which opens at the newest timestamp minus the
-/// lookback. A pass of a single page is one snapshot and needs no second look.
+/// lookback. A pass of a single page is one snapshot and needs no second look; nor does a first pass that proves
+/// the list held still while it read (see <see cref="HeldStillAsync"/>), which is what a backfill of data nobody
+/// is changing meets, page after page.
 /// </summary>
 internal sealed class WindowReader<T>(VomoClient client, VomoResource<T> resource, VomoSourceOptions options, ILogger logger)
     where T : class
@@ -39,16 +41,19 @@ internal sealed class WindowReader<T>(VomoClient client, VomoResource<T> resourc
 
         var start = after ?? session.Position.Opening();
         var page = await session.Pages.ReadAsync(session.Page, cancellationToken).ConfigureAwait(false);
+        var endsPass = page.Links.Next is null || page.Data.Count == 0;
+        var heldStill = endsPass && session.ProvableSince(page) is { } servedAt
+            && await HeldStillAsync(session, servedAt - Max(context.Lookback, options.ReplicaLag), cancellationToken).ConfigureAwait(false);
 
         // Nothing above may change the session: a failed read is retried from the same state.
-        var records = session.Take(page.Data, resource);
+        var records = session.Take(page, resource);
         Cursor next;
         var hasMore = true;
-        if (page.Links.Next is not null && page.Data.Count > 0)
+        if (!endsPass)
         {
             next = session.NextPage();
         }
-        else if (session.EndPass(options.ReplicaLag) is { } verdict && (verdict.Settled || session.CompletePasses >= options.MaxPasses))
+        else if (session.EndPass(options.ReplicaLag, heldStill) is { } verdict && (verdict.Settled || session.CompletePasses >= options.MaxPasses))
         {
             if (!verdict.Settled)
             {
@@ -75,6 +80,26 @@ internal sealed class WindowReader<T>(VomoClient client, VomoResource<T> resourc
         }
 
         return new WindowPage<T>(records, start, next, hasMore);
+    }
+
+    /// <summary>
+    /// Whether the window's list held still while the first pass read it, so no offset can have shifted under it:
+    /// every page reported the same total (no row vanished without another showing), and one more request finds no
+    /// row in the window updated or created since the pass began. A change that showed while the pass read was
+    /// written at most the replica lag before it showed, and its <c>updated_at</c> is that write's second; the pass
+    /// began after its first page's request was sent, which the server's clock places no earlier than its
+    /// <c>Date</c> minus the request timeout. Only the server's clock is compared with its timestamps, and the
+    /// window's lookback (at least the replica lag) stands in for the lag, so it also absorbs a server whose
+    /// <c>Date</c> runs a little ahead of the clock that stamps its rows.
+    /// </summary>
+    /// <param name="session">The window.</param>
+    /// <param name="servedAt">The first page's <c>Date</c>, less the window's lookback.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    private async Task<bool> HeldStillAsync(WindowSession<T> session, DateTimeOffset servedAt, CancellationToken cancellationToken)
+    {
+        var since = servedAt - client.Connection.RequestTimeout - TimeSpan.FromSeconds(1);
+        var changed = await client.ListAsync(resource, new VomoListQuery(UpdatedAfter: session.LowerBound is { } lower && lower > since ? lower : since), 1, cancellationToken).ConfigureAwait(false);
+        return changed.Meta.Total == 0 && changed.Data.Count == 0;
     }
 
     private static TimeSpan Max(TimeSpan left, TimeSpan right) => left > right ? left : right;
@@ -127,15 +152,43 @@ internal sealed class WindowSession<T>
 
     private int PagesInPass { get; set; }
 
+    /// <summary>The server's <c>Date</c> on this pass's first page, if it sent one.</summary>
+    private DateTimeOffset? PassServedAt { get; set; }
+
+    /// <summary>The total this pass's first page reported.</summary>
+    private long PassTotal { get; set; }
+
+    /// <summary>Whether every page of this pass so far reported <see cref="PassTotal"/>.</summary>
+    private bool TotalsAgree { get; set; }
+
     public static WindowSession<T> Open(Cursor? after, TimeSpan lookback, Func<DateTimeOffset?, PageReadAhead<T>> pages)
     {
         var (position, midPass) = WindowPosition.Parse(after);
         return new WindowSession<T>(position, midPass, lookback, pages);
     }
 
+    /// <summary>
+    /// When <paramref name="last"/> ends a first complete pass of more than one page whose pages all reported the
+    /// same total, the server's time on the pass's first page: the pass may prove the list held still since.
+    /// </summary>
+    public DateTimeOffset? ProvableSince(VomoPage<T> last) =>
+        !MidPass && Horizon is null && PagesInPass > 0 && TotalsAgree && last.Meta.Total == PassTotal ? PassServedAt : null;
+
     /// <summary>Takes a page's items: returns those not already handed on, and notes what the pass learned.</summary>
-    public List<SourceRecord<T>> Take(IReadOnlyList<T> items, VomoResource<T> resource)
+    public List<SourceRecord<T>> Take(VomoPage<T> page, VomoResource<T> resource)
     {
+        if (PagesInPass == 0)
+        {
+            PassServedAt = page.ServedAt;
+            PassTotal = page.Meta.Total;
+            TotalsAgree = true;
+        }
+        else
+        {
+            TotalsAgree &= page.Meta.Total == PassTotal;
+        }
+
+        var items = page.Data;
         var records = new List<SourceRecord<T>>(items.Count);
         var firstCompletePass = !MidPass && Horizon is null;
         for (var i = 0; i < items.Count; i++)
@@ -169,7 +222,9 @@ internal sealed class WindowSession<T>
     public Cursor NextPage() => Position.AfterPage(Pass, Page++);
 
     /// <summary>Ends the pass; returns whether the window is settled, or <see langword="null"/> when the pass was partial.</summary>
-    public (bool Settled, bool First)? EndPass(TimeSpan replicaLag)
+    /// <param name="replicaLag">How long a change may take to show.</param>
+    /// <param name="heldStill">Whether the list was shown to hold still while this (first) pass read it.</param>
+    public (bool Settled, bool First)? EndPass(TimeSpan replicaLag, bool heldStill)
     {
         if (MidPass)
         {
@@ -183,8 +238,10 @@ internal sealed class WindowSession<T>
             Horizon = (Anchor() ?? DateTimeOffset.MinValue + replicaLag) - replicaLag;
         }
 
-        // One page is one snapshot: nothing can have moved between reads.
-        return (PagesInPass == 1 || (!first && !FoundSettledChange), first);
+        // One page is one snapshot, and a list that held still with every row seen once is another: nothing can
+        // have moved between reads. Otherwise a later pass must find nothing settled that earlier ones missed.
+        var snapshot = PagesInPass == 1 || (first && heldStill && Seen.Count == PassTotal);
+        return (snapshot || (!first && !FoundSettledChange), first);
     }
 
     public Cursor NextPass()
