@@ -22,8 +22,10 @@ internal static class CrmWelcomes
 
     /// <summary>
     /// Pattern B: reserves each welcome in the dedup store, delivers the ones this batch holds, and completes them,
-    /// all in the batch's transaction. A failed delivery fails its record (retried or dead-lettered by the engine)
-    /// and releases the reservation, so the retry delivers it.
+    /// all in the batch's transaction. Only an already completed welcome is skipped. A welcome held by another
+    /// attempt fails its record with <see cref="ErrorClass.Conflict"/>, and a failed delivery fails its record and
+    /// releases the reservation: either way the engine retries or dead-letters the record, and its retry delivers
+    /// the welcome.
     /// </summary>
     /// <param name="welcomes">The welcomes of the batch's written records, each with its record's index in <paramref name="outcomes"/>.</param>
     public static async Task SendAsync(IDedupStore dedup, IWelcomeSender sender, DbTransaction transaction, string tenant, List<(int Index, WelcomeNotification Welcome)> welcomes, RecordOutcome[] outcomes, CancellationToken cancellationToken)
@@ -39,12 +41,21 @@ internal static class CrmWelcomes
         var failed = new List<string>();
         for (var i = 0; i < welcomes.Count; i++)
         {
-            if (!reservations[i].IsHeld)
+            var (index, welcome) = welcomes[i];
+            if (reservations[i].Status == DedupStatus.AlreadyCompleted)
             {
                 continue;
             }
 
-            var (index, welcome) = welcomes[i];
+            // Another attempt holds the welcome, maybe a process that died before completing it: skipping it would
+            // lose it, since the user is not read again. The record fails instead, so the engine dead-letters it and
+            // a later re-drive reserves the welcome again, Reacquired once the hold expires.
+            if (!reservations[i].IsHeld)
+            {
+                outcomes[index] = RecordOutcome.Failed(ErrorClass.Conflict, $"The welcome of user {welcome.UserId} in tenant {tenant} is held by another attempt; retried when its hold expires.", Hold);
+                continue;
+            }
+
             try
             {
                 await sender.SendAsync(welcome, transaction, cancellationToken).ConfigureAwait(false);

@@ -78,6 +78,19 @@ public sealed class PostgresCrmDestinationTests
     }
 
     [Fact]
+    public async Task RunAsync_WelcomeHeldByAnotherAttempt_DeadLettersTheUserAndTheRedriveAfterTheHoldWelcomesOnce()
+    {
+        await using var database = await PostgresCrmDatabase.CreateAsync();
+        var time = new FakeTimeProvider(SimulatorHarness.T0.AddHours(1));
+        await using var store = database.NewStore(time);
+        await store.StartAsync(default);
+        await PostgresCrmSchema.EnsureCreatedAsync(database.ConnectionString, default);
+        var destination = new PostgresCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts, CrmWelcomes.Accepted, time);
+
+        await WelcomeHeldElsewhereScenario.RunAsync(store, time, destination, async key => (long)(await database.QueryRowAsync($"SELECT count(*) FROM crm_outbox WHERE idempotency_key = '{key}'"))[0]!);
+    }
+
+    [Fact]
     public async Task WriteAsync_WithoutTheStoresTransaction_ThrowsNamingThePostgresStore()
     {
         var destination = new PostgresCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts);

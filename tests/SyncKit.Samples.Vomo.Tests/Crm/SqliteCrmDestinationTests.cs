@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Crm;
 using SyncKit.Samples.Vomo.Tests.Support;
@@ -16,7 +17,7 @@ public sealed class SqliteCrmDestinationTests : IDisposable
     public async Task RunAsync_TenantSyncedIntoSqlite_FillsTheCrmTablesAsSampleMdDescribes()
     {
         await using var sim = await SimulatorHarness.StartAsync(users: 50, projects: 4, groups: 3);
-        using var store = await OpenStoreAsync(sim);
+        using var store = await OpenStoreAsync(sim.Time);
         var engine = new SyncEngine(store, sim.Time);
         var client = sim.Client();
 
@@ -42,7 +43,7 @@ public sealed class SqliteCrmDestinationTests : IDisposable
     public async Task RunAsync_UserAcceptedLaterAndRowsReRead_WelcomesOnceAndSkipsStaleWrites()
     {
         await using var sim = await SimulatorHarness.StartAsync(users: 20);
-        using var store = await OpenStoreAsync(sim);
+        using var store = await OpenStoreAsync(sim.Time);
         var engine = new SyncEngine(store, sim.Time);
         var client = sim.Client();
         var pending = sim.Tenant.Users().First(u => u.MembershipStatus == "PENDING");
@@ -63,6 +64,16 @@ public sealed class SqliteCrmDestinationTests : IDisposable
         Query($"SELECT phone FROM crm_contacts WHERE external_id = 'vomo-{pending.Id}'")[0].Should().Be("+1-555-000-0000");
     }
 
+    [Fact]
+    public async Task RunAsync_WelcomeHeldByAnotherAttempt_DeadLettersTheUserAndTheRedriveAfterTheHoldWelcomesOnce()
+    {
+        var time = new FakeTimeProvider(SimulatorHarness.T0.AddHours(1));
+        using var store = await OpenStoreAsync(time);
+        var destination = new SqliteCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts, SqliteCrmDestination<VomoUser>.WelcomeAccepted, time);
+
+        await WelcomeHeldElsewhereScenario.RunAsync(store, time, destination, key => Task.FromResult((long)Query($"SELECT count(*) FROM crm_outbox WHERE idempotency_key = '{key}'")[0]!));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
@@ -72,9 +83,9 @@ public sealed class SqliteCrmDestinationTests : IDisposable
         }
     }
 
-    private async Task<SqliteSyncStateStore> OpenStoreAsync(SimulatorHarness sim)
+    private async Task<SqliteSyncStateStore> OpenStoreAsync(TimeProvider time)
     {
-        var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = _path }, sim.Time);
+        var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = _path }, time);
         await store.InitializeAsync();
         await CrmSchema.EnsureCreatedAsync($"Data Source={_path}", default);
         return store;
