@@ -39,6 +39,9 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
     /// <value>Default the <c>crm_outbox</c> table (<see cref="OutboxWelcomeSender"/>).</value>
     public IWelcomeSender Welcomes { get; init; }
 
+    /// <summary>Posts the welcomes to a webhook after each batch commits, instead of <see cref="Welcomes"/>.</summary>
+    internal WelcomeRelay? Relay { get; init; }
+
     /// <summary>The state store's database, for reconciliation's reads and soft deletes.</summary>
     /// <value>Default <see langword="null"/>: the destination cannot be reconciled.</value>
     public NpgsqlDataSource? DataSource { get; init; }
@@ -74,7 +77,7 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
                 }
             }
 
-            await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
+            await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, Relay, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
             return outcomes;
         }
     }

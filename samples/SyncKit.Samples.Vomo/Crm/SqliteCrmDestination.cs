@@ -41,6 +41,9 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
     /// <value>Default the <c>crm_outbox</c> table (<see cref="OutboxWelcomeSender"/>).</value>
     public IWelcomeSender Welcomes { get; init; }
 
+    /// <summary>Posts the welcomes to a webhook after each batch commits, instead of <see cref="Welcomes"/>.</summary>
+    internal WelcomeRelay? Relay { get; init; }
+
     /// <summary>A welcome for each user the first time it is seen with <c>membership_status = ACCEPTED</c>.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="user">The user.</param>
@@ -74,7 +77,7 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
             }
         }
 
-        await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
+        await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, Relay, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 
