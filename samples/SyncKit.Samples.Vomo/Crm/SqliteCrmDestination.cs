@@ -7,7 +7,8 @@ namespace SyncKit.Samples.Vomo.Crm;
 
 /// <summary>
 /// Writes VOMO records into the customer's CRM tables in the SQLite file that holds SyncKit's state, inside the
-/// store's transaction: the rows, the welcome notifications and the checkpoint commit together or not at all.
+/// store's transaction: the rows, the welcome notifications (for a webhook, the welcomes due, posted after the
+/// commit) and the checkpoint commit together or not at all.
 /// Rows are upserted by <c>(tenant, external_id)</c>, and a write older than the stored row is skipped.
 /// For reconciliation it lists what it holds and soft-deletes (<c>deleted_at</c>) records gone at the source,
 /// on its own connection (<see cref="ConnectionString"/>).
