@@ -84,12 +84,17 @@ internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
     /// <summary>Delivers what is still due to the webhook, then closes the database.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_relay is not null)
+        try
         {
-            await _relay.DisposeAsync().ConfigureAwait(false);
+            if (_relay is not null)
+            {
+                await _relay.DisposeAsync().ConfigureAwait(false);
+            }
         }
-
-        await CloseAsync().ConfigureAwait(false);
+        finally
+        {
+            await CloseAsync().ConfigureAwait(false);
+        }
     }
 
     private protected TimeProvider Time => time;
