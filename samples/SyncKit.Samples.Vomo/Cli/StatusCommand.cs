@@ -6,9 +6,9 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// <summary>
 /// <c>status</c>: each tenant's and resource's health from the store: lag, last success, dead-letter queue size,
 /// breaker state and error-budget burn, with the reasons a job is degraded or stalled, and for users the welcomes
-/// the webhook has not taken yet (due, or rejected and waiting for an operator). The tenants are the
-/// configured ones (or <c>--tenant</c>), else every tenant in run history. Breakers live in a running process:
-/// a separate <c>status</c> sees them closed.
+/// the webhook has not taken yet (due, or rejected and waiting for an operator) or may have received twice. The
+/// tenants are the configured ones (or <c>--tenant</c>), else every tenant in run history. Breakers live in a
+/// running process: a separate <c>status</c> sees them closed.
 /// </summary>
 internal static class StatusCommand
 {
@@ -31,7 +31,8 @@ internal static class StatusCommand
             var welcomes = job.Stream == "users"
                 ? new WelcomeCounts(
                     await context.Crm.Welcomes.CountDueAsync(connection, job.Tenant, cancellationToken),
-                    (await context.Crm.Welcomes.RejectedAsync(connection, job.Tenant, cancellationToken)).Count)
+                    (await context.Crm.Welcomes.RejectedAsync(connection, job.Tenant, cancellationToken)).Count,
+                    await context.Crm.Welcomes.CountPossiblyRepeatedAsync(connection, job.Tenant, cancellationToken))
                 : null;
             health.Add(HealthView.Of(await monitor.CheckAsync(new MonitoredJob(job, options), cancellationToken), welcomes));
         }

@@ -29,7 +29,8 @@ public static class CrmSchema
             PRIMARY KEY (tenant, name));
         CREATE TABLE IF NOT EXISTS vomo_welcomes (
             idempotency_key TEXT PRIMARY KEY, tenant TEXT NOT NULL, payload TEXT NOT NULL, due_at TEXT NOT NULL,
-            sent_at TEXT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NULL, rejected_at TEXT NULL);
+            sent_at TEXT NULL, started INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NULL,
+            rejected_at TEXT NULL);
         CREATE INDEX IF NOT EXISTS vomo_welcomes_due ON vomo_welcomes (tenant, due_at) WHERE sent_at IS NULL;
         """;
 

@@ -31,7 +31,8 @@ public static class PostgresCrmSchema
             PRIMARY KEY (tenant, name));
         CREATE TABLE IF NOT EXISTS vomo_welcomes (
             idempotency_key text PRIMARY KEY, tenant text NOT NULL, payload jsonb NOT NULL, due_at timestamptz NOT NULL,
-            sent_at timestamptz NULL, attempts integer NOT NULL DEFAULT 0, last_error text NULL, rejected_at timestamptz NULL);
+            sent_at timestamptz NULL, started integer NOT NULL DEFAULT 0, attempts integer NOT NULL DEFAULT 0, last_error text NULL,
+            rejected_at timestamptz NULL);
         CREATE INDEX IF NOT EXISTS vomo_welcomes_due ON vomo_welcomes (tenant, due_at) WHERE sent_at IS NULL;
         """;
 

@@ -7,7 +7,9 @@ namespace SyncKit.Samples.Vomo.Crm.Internal;
 /// <summary>
 /// <c>vomo_welcomes</c>, the webhook's outbox on either database: a row per welcome, written due in its batch's
 /// transaction and marked sent (or rejected) by <see cref="WelcomeRelay"/>. A row is kept once sent, so a batch that
-/// reads the user again finds it and never makes the welcome due a second time.
+/// reads the user again finds it and never makes the welcome due a second time. <c>started</c> counts the posts
+/// begun (committed before each post) and <c>attempts</c> those that ended (committed with their outcome): a sent
+/// welcome with more started than ended was cut short by a crash once, so it may have been posted twice.
 /// </summary>
 internal sealed class WelcomeLedger(CrmDialect dialect, TimeProvider time)
 {
@@ -45,6 +47,15 @@ internal sealed class WelcomeLedger(CrmDialect dialect, TimeProvider time)
         }
 
         return keys;
+    }
+
+    /// <summary>Notes, in a commit of its own, that a post of a due welcome begins; answers whether it is still due.</summary>
+    public async Task<bool> StartAsync(DbConnection connection, string key, CancellationToken cancellationToken)
+    {
+        await using var update = connection.CreateCommand();
+        update.CommandText = $"UPDATE vomo_welcomes SET started = started + 1 WHERE idempotency_key = @key AND {Due}";
+        CrmDialect.Add(update, "@key", key);
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>
@@ -96,10 +107,17 @@ internal sealed class WelcomeLedger(CrmDialect dialect, TimeProvider time)
     }
 
     /// <summary>How many of a tenant's welcomes wait for delivery.</summary>
-    public async Task<long> CountDueAsync(DbConnection connection, string tenant, CancellationToken cancellationToken)
+    public Task<long> CountDueAsync(DbConnection connection, string tenant, CancellationToken cancellationToken) =>
+        CountAsync(connection, tenant, Due, cancellationToken);
+
+    /// <summary>How many of a tenant's sent welcomes a crash cut short once, so that they may have been posted twice.</summary>
+    public Task<long> CountPossiblyRepeatedAsync(DbConnection connection, string tenant, CancellationToken cancellationToken) =>
+        CountAsync(connection, tenant, "sent_at IS NOT NULL AND started > attempts", cancellationToken);
+
+    private static async Task<long> CountAsync(DbConnection connection, string tenant, string condition, CancellationToken cancellationToken)
     {
         await using var select = connection.CreateCommand();
-        select.CommandText = $"SELECT count(*) FROM vomo_welcomes WHERE tenant = @tenant AND {Due}";
+        select.CommandText = $"SELECT count(*) FROM vomo_welcomes WHERE tenant = @tenant AND {condition}";
         CrmDialect.Add(select, "@tenant", tenant);
         return Convert.ToInt64(await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }

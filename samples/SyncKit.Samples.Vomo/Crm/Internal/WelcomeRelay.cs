@@ -9,7 +9,8 @@ namespace SyncKit.Samples.Vomo.Crm.Internal;
 /// makes each welcome due in <c>vomo_welcomes</c> in its own transaction, and the relay then sends them one at a time,
 /// each in a short transaction of its own that claims the row, posts it, and marks it sent and its dedup key completed
 /// before it commits. A kill inside that transaction rolls back only the welcome being posted, which stays due and is
-/// sent again: the one possible repeat. A webhook that is down keeps its welcomes due and pauses the relay with a
+/// sent again: the one possible repeat, reported (<c>status</c>) since each post is noted as begun before it is made
+/// (<see cref="WelcomeLedger.StartAsync"/>). A webhook that is down keeps its welcomes due and pauses the relay with a
 /// growing delay; one that rejects a welcome (any answer but 5xx, 429 or a timeout) marks it rejected for an
 /// operator, who sees it in <c>status</c> and <c>dlq list</c> and re-arms it with <c>dlq retry</c>.
 /// </summary>
@@ -161,6 +162,15 @@ internal sealed class WelcomeRelay : IAsyncDisposable
         await SendWindow.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            var connection = await _open(CancellationToken.None).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                if (!await _ledger.StartAsync(connection, key, CancellationToken.None).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+
             var transaction = await _store.BeginTransactionAsync(job, CancellationToken.None).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
