@@ -76,6 +76,37 @@ public sealed class VomoClientTests
     }
 
     [Fact]
+    public async Task ListAsync_AnswerWithRetryAfter_HoldsEveryLaterRequestOfTheClientUntilItHasPassed()
+    {
+        var time = new FakeTimeProvider();
+        var limited = 1;
+        var handler = new CannedHandler(_ =>
+        {
+            if (Interlocked.Exchange(ref limited, 0) == 0)
+            {
+                return CannedHandler.Json(HttpStatusCode.OK, """{"data": [], "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "per_page": 15, "total": 0}}""");
+            }
+
+            var response = CannedHandler.Json(HttpStatusCode.TooManyRequests, """{"message": "Too Many Attempts."}""");
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(10));
+            return response;
+        });
+        var client = new VomoClient(new HttpClient(handler), new VomoConnection("t", Base), time);
+
+        await FluentActions.Awaiting(() => client.ListAsync(VomoResources.Users, VomoListQuery.All, 1, default)).Should().ThrowAsync<VomoApiException>();
+        var readAhead = client.ListAsync(VomoResources.Users, VomoListQuery.All, 2, default);
+        var members = client.ListGroupMembersAsync(4, 1, default);
+        time.Advance(TimeSpan.FromSeconds(9.9));
+
+        handler.Requests.Should().HaveCount(1, "VOMO's budget is per token: its Retry-After holds every request of the client, not only the one it answered");
+        (readAhead.IsCompleted, members.IsCompleted).Should().Be((false, false));
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        await readAhead;
+        await members;
+        handler.Requests.Should().HaveCount(3);
+    }
+
+    [Fact]
     public async Task ListAsync_MalformedJson_ThrowsPermanentNamingTheCall()
     {
         var handler = new CannedHandler(_ => CannedHandler.Json(HttpStatusCode.OK, """{"data": [{"id": 1, "updated_at": "yesterday"}]"""));
