@@ -47,8 +47,14 @@ internal sealed class TenantJobs
             // Membership changes do not move a group's updated_at, so every reconciliation re-reads every group's
             // members (a group's version includes them), and the drift this finds is expected, not a polling gap.
             Job(new SyncJob<VomoGroupRecord>(new JobId(tenant, "groups"), new VomoGroupSource(client, sourceOptions), Crm(CrmTable<VomoGroupRecord>.Groups), VomoRecordSerializers.Groups)
-                { Options = Options(o => o.Reconciliation = new ReconciliationSettings { DriftSampleRate = 1, GapThreshold = 1 }), FieldComparer = CrmTable<VomoGroupRecord>.Groups }),
+                { Options = Options(CheckEveryGroup), FieldComparer = CrmTable<VomoGroupRecord>.Groups }),
         ]);
+
+        static void CheckEveryGroup(SyncJobOptions options)
+        {
+            options.Reconciliation.DriftSampleRate = 1;
+            options.Reconciliation.GapThreshold = 1;
+        }
     }
 
     /// <summary>A tenant's job options as <see cref="TenantSync"/> sets them: its own breaker, lookback and cadence.</summary>

@@ -1,4 +1,5 @@
 using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Connector.Internal;
 using SyncKit.Samples.Vomo.Crm;
 
 namespace SyncKit.Samples.Vomo.Cli;
@@ -45,6 +46,10 @@ internal sealed class TenantSync
     public static void Configure(SyncJobOptions options, string tenant, ConnectionTuning tuning)
     {
         options.SourceName = $"vomo:{tenant}";
+
+        // A full reconciliation confirms each key missing from the listing (and, for groups, checks every group) with
+        // a lookup; a few at a time hide their round trips, and the client keeps them all to the budget.
+        options.Reconciliation.LookupConcurrency = FullListing.ConcurrentRequests;
         options.Lookback = TimeSpan.FromMinutes(1);
         options.RetryBaseDelay = tuning.RetryBaseDelay;
         options.Cadence = tuning.Cadence;

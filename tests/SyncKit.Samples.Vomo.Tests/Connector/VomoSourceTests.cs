@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Connector.Internal;
 using SyncKit.Samples.Vomo.Simulator;
 using SyncKit.Samples.Vomo.Tests.Support;
 
@@ -264,6 +265,82 @@ public sealed class VomoSourceTests
         record.ErrorsByClass.Should().BeEmpty();
         crm.Rows.Should().HaveCount(150);
         counter.Sent.Should().Be(11, "ten pages read once and the check that the list held still").And.BeLessThanOrEqualTo(PerSecond * (seconds + 1));
+    }
+
+    [Fact]
+    public async Task ListKeysAsync_ManyPages_ReadsAFewPagesAtOnceAndListsEveryKeyOnceInIdOrder()
+    {
+        using var gate = new GatedHandler(opensAt: FullListing.ConcurrentRequests);
+        await using var sim = await SimulatorHarness.StartAsync(users: 150, handler: gate);
+        var source = new VomoSource<VomoUser>(sim.Client(), VomoResources.Users);
+
+        var keys = await source.ListKeysAsync(Users, default).ToListAsync();
+
+        gate.MostInFlight.Should().Be(FullListing.ConcurrentRequests, "after the first page, pages are read that many at a time, never more");
+        keys.Should().Equal(sim.Tenant.Users().Select(u => u.Id).Order().Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task GroupSource_GetAsync_MembersOverManyPages_ReadsThemAFewAtATimeAndAllOfThem()
+    {
+        using var gate = new GatedHandler(opensAt: FullListing.ConcurrentRequests);
+        await using var sim = await SimulatorHarness.StartAsync(users: 120, groups: 1, handler: gate);
+        var group = sim.Tenant.Groups()[0];
+        sim.Tenant.ReplaceMembers(group.Id, sim.Tenant.Users().Select(u => u.Id));
+
+        var record = await new VomoGroupSource(sim.Client()).GetAsync(new JobId("acme", "groups"), group.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), default);
+
+        gate.MostInFlight.Should().Be(FullListing.ConcurrentRequests);
+        record!.Value.Value.MemberIds.Should().Equal(sim.Tenant.Members(group.Id));
+    }
+
+    /// <summary>
+    /// Holds every page request but a first page until <c>opensAt</c> are in flight at once, and counts the most that ever
+    /// were: reads one at a time would never open it (and fail after 30 s rather than hang).
+    /// </summary>
+    private sealed class GatedHandler(int opensAt) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _inFlight;
+        private int _most;
+
+        public int MostInFlight => Volatile.Read(ref _most);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            RaiseMost(now);
+            try
+            {
+                if (now >= opensAt)
+                {
+                    _open.TrySetResult();
+                }
+
+                var query = request.RequestUri!.Query;
+                if (query.Contains("page=", StringComparison.Ordinal) && !query.EndsWith("page=1", StringComparison.Ordinal))
+                {
+                    await _open.Task.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System, cancellationToken);
+                }
+
+                var response = await base.SendAsync(request, cancellationToken);
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                return response;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
+        private void RaiseMost(int value)
+        {
+            var most = Volatile.Read(ref _most);
+            while (value > most && Interlocked.CompareExchange(ref _most, value, most) is var seen && seen != most)
+            {
+                most = seen;
+            }
+        }
     }
 
     /// <summary>Counts the requests that reach the server, and those still waiting for their answer.</summary>
