@@ -33,7 +33,7 @@ internal sealed class TenantClients(HttpClient http, Uri vomoUrl, IReadOnlyDicti
     }
 
     /// <summary>A tenant's request budget, <see cref="ConnectionTuning.RequestsPerSecond"/>.</summary>
-    public static TokenBucketRateLimiter Budget(ConnectionTuning tuning)
+    private static TokenBucketRateLimiter Budget(ConnectionTuning tuning)
     {
         // Refill about ten times a second so the budget stays smooth rather than bursting once a second.
         var tokens = (int)Math.Ceiling(tuning.RequestsPerSecond / 10);

@@ -15,7 +15,9 @@ internal static class FullListing
 {
     /// <summary>
     /// How many requests of one listing (or of one window's groups' members) are in flight at once: enough to hide
-    /// the round trip, few enough that a token's budget is not spent in one burst.
+    /// the round trip, few enough that a token's budget is not spent in one burst. Groups read this many at a time
+    /// each read their member pages this many at a time, so more may wait for a turn at once; the token's budget in
+    /// the client, not this, bounds the request rate.
     /// </summary>
     public const int ConcurrentRequests = 4;
 
