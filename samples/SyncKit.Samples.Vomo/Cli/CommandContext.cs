@@ -20,6 +20,7 @@ internal sealed class CommandContext : IAsyncDisposable
 {
     private readonly HttpClient _http = new();
     private readonly List<TenantJobs> _tenants = [];
+    private readonly TenantClients? _clients;
 
     private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, ConnectionTuning tuning, CrmDatabase crm)
     {
@@ -29,6 +30,7 @@ internal sealed class CommandContext : IAsyncDisposable
         Crm = crm;
         Tuning = tuning;
         Engine = new SyncEngine(crm.Store, environment.Time);
+        _clients = settings.VomoUrl is { } url ? new TenantClients(_http, url, settings.Tokens, tuning, environment.Time) : null;
         crm.Webhook = WebhookSender(settings, _http, environment.Time);
     }
 
@@ -88,12 +90,9 @@ internal sealed class CommandContext : IAsyncDisposable
         return _tenants;
     }
 
-    /// <summary>A client for a tenant's VOMO organization.</summary>
-    public VomoClient Client(string tenant)
-    {
-        var url = Settings.VomoUrl ?? throw new UsageException($"'{Line.Command.Name}' needs --vomo-url URL.");
-        return new VomoClient(_http, new VomoConnection(Settings.Tokens[tenant], url) { RequestTimeout = Tuning.RequestTimeout }, Time);
-    }
+    /// <summary>The client for a tenant's VOMO organization, pacing its requests with the tenant's budget.</summary>
+    public VomoClient Client(string tenant) =>
+        (_clients ?? throw new UsageException($"'{Line.Command.Name}' needs --vomo-url URL."))[tenant];
 
     /// <summary>The webhook welcomes go to (<c>--webhook</c>), or <see langword="null"/> for <c>crm_outbox</c>.</summary>
     public static WebhookWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time) =>
@@ -113,7 +112,7 @@ internal sealed class CommandContext : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _tenants.ForEach(t => t.Dispose());
+        _clients?.Dispose();
         await Crm.DisposeAsync();
         _http.Dispose();
     }

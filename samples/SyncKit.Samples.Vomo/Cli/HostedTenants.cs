@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,28 +10,24 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// <summary>
 /// The tenants' streams registered with a Generic Host (<c>services.AddSyncKit</c>) on the database's own store, so
 /// the CRM rows commit in the store's transaction: what <c>sync --watch</c> polls, and what the dashboard of
-/// <c>sync --watch</c> and <c>demo</c> shows and acts on. Each tenant has its own client, request budget and source
-/// name (so its own circuit breaker).
+/// <c>sync --watch</c> and <c>demo</c> shows and acts on. Each tenant has its own client (which paces its requests
+/// with the tenant's budget) and source name (so its own circuit breaker).
 /// </summary>
-internal sealed class HostedTenants : IDisposable
+internal sealed class HostedTenants
 {
     private readonly CrmDatabase _crm;
     private readonly ConnectionTuning _tuning;
     private readonly IConfiguration _configuration;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, VomoClient> _clients;
-    private readonly Dictionary<string, TokenBucketRateLimiter> _budgets;
 
-    public HostedTenants(CrmDatabase crm, HttpClient http, Uri vomoUrl, IReadOnlyDictionary<string, string> tokens, IEnumerable<string> tenants, ConnectionTuning tuning, IConfiguration configuration, TimeProvider time)
+    public HostedTenants(CrmDatabase crm, TenantClients clients, IEnumerable<string> tenants, ConnectionTuning tuning, IConfiguration configuration, TimeProvider time)
     {
         _crm = crm;
         _tuning = tuning;
         _configuration = configuration;
         _time = time;
-        _clients = tenants.ToDictionary(
-            t => t,
-            t => new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time));
-        _budgets = _clients.Keys.ToDictionary(t => t, _ => TenantSync.Budget(tuning));
+        _clients = tenants.ToDictionary(t => t, t => clients[t]);
     }
 
     /// <summary>Adds the sample's configuration, logging and clock, and SyncKit with every tenant's streams.</summary>
@@ -50,16 +45,8 @@ internal sealed class HostedTenants : IDisposable
             kit.UseStore(_ => _crm.Store).ConfigureScheduler(scheduler);
             foreach (var stream in VomoStreams.All)
             {
-                stream.Register(kit, _crm, _clients, _tuning.SourceOptions(), (tenant, options) => TenantSync.Configure(options, tenant, _budgets[tenant], _tuning));
+                stream.Register(kit, _crm, _clients, _tuning.SourceOptions(), (tenant, options) => TenantSync.Configure(options, tenant, _tuning));
             }
         });
-    }
-
-    public void Dispose()
-    {
-        foreach (var budget in _budgets.Values)
-        {
-            budget.Dispose();
-        }
     }
 }

@@ -12,13 +12,11 @@ namespace SyncKit.Samples.Vomo.Cli;
 internal sealed class ServedDashboard : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly HostedTenants _tenants;
     private bool _running;
 
     public ServedDashboard(Uri url, HostedTenants tenants)
     {
         Url = url;
-        _tenants = tenants;
         _app = DashboardHost.Build(url, builder => tenants.Configure(builder, scheduler => scheduler.Enabled = false));
     }
 
@@ -50,6 +48,5 @@ internal sealed class ServedDashboard : IAsyncDisposable
         }
 
         await _app.DisposeAsync();
-        _tenants.Dispose();
     }
 }

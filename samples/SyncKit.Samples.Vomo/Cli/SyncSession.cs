@@ -12,12 +12,14 @@ internal sealed class SyncSession : IAsyncDisposable
 {
     private readonly CrmDatabase _crm;
     private readonly HttpClient _http;
+    private readonly TenantClients _clients;
 
-    private SyncSession(CrmDatabase crm, SyncEngine engine, HttpClient http, IReadOnlyList<TenantSync> tenants, ServedDashboard? dashboard)
+    private SyncSession(CrmDatabase crm, SyncEngine engine, HttpClient http, TenantClients clients, IReadOnlyList<TenantSync> tenants, ServedDashboard? dashboard)
     {
         _crm = crm;
         Engine = engine;
         _http = http;
+        _clients = clients;
         Tenants = tenants;
         Dashboard = dashboard;
     }
@@ -65,15 +67,18 @@ internal sealed class SyncSession : IAsyncDisposable
     {
         var crm = await OpenDatabaseAsync(settings, time, cancellationToken);
         var http = new HttpClient();
+
+        // One client per tenant, for the demo's runs and the dashboard's actions alike: one budget per token.
+        var clients = new TenantClients(http, vomoUrl, tokens, tuning, time);
         var served = dashboard is null
             ? null
-            : new ServedDashboard(dashboard, new HostedTenants(crm, http, vomoUrl, tokens, tenants, tuning, configuration ?? new ConfigurationManager(), time));
+            : new ServedDashboard(dashboard, new HostedTenants(crm, clients, tenants, tuning, configuration ?? new ConfigurationManager(), time));
         var engine = served?.Engine ?? new SyncEngine(crm.Store, time);
         crm.Webhook = CommandContext.WebhookSender(settings, http, time);
         var syncs = tenants
-            .Select(t => new TenantSync(engine, crm, t, new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time), configure, tuning))
+            .Select(t => new TenantSync(engine, crm, t, clients[t], configure, tuning))
             .ToList();
-        return new SyncSession(crm, engine, http, syncs, served);
+        return new SyncSession(crm, engine, http, clients, syncs, served);
     }
 
     /// <summary>Runs one poll cycle per tenant and resource, tenants side by side.</summary>
@@ -91,13 +96,9 @@ internal sealed class SyncSession : IAsyncDisposable
             await Dashboard.DisposeAsync();
         }
 
-        foreach (var tenant in Tenants)
-        {
-            tenant.Dispose();
-        }
-
-        // The database delivers the welcomes still due as it closes, through the client.
+        // The database delivers the welcomes still due as it closes, through the webhook's HTTP client.
         await _crm.DisposeAsync();
+        _clients.Dispose();
         _http.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Crm;
 
@@ -6,19 +5,17 @@ namespace SyncKit.Samples.Vomo.Cli;
 
 /// <summary>
 /// One tenant's three jobs (users, projects, groups) from its VOMO organization into the CRM. The jobs share the
-/// tenant's client, request budget and circuit breaker, and no other tenant's: one tenant's outage never stops another.
+/// tenant's client (and so its request budget, see <see cref="TenantClients"/>) and circuit breaker, and no other
+/// tenant's: one tenant's outage never stops another.
 /// </summary>
-internal sealed class TenantJobs : IDisposable
+internal sealed class TenantJobs
 {
     /// <summary>The resources, in the order a cycle syncs them.</summary>
     public static readonly IReadOnlyList<string> Resources = ["users", "projects", "groups"];
 
-    private readonly RateLimiter _budget;
-
-    private TenantJobs(string tenant, RateLimiter budget, IReadOnlyList<TenantJob> jobs)
+    private TenantJobs(string tenant, IReadOnlyList<TenantJob> jobs)
     {
         Tenant = tenant;
-        _budget = budget;
         Jobs = jobs;
     }
 
@@ -29,11 +26,10 @@ internal sealed class TenantJobs : IDisposable
     /// <summary>Builds the tenant's jobs. <paramref name="configure"/> adjusts every job's options last (tests shorten retries with it).</summary>
     public static TenantJobs Create(string tenant, VomoClient client, CrmDatabase crm, ConnectionTuning tuning, Action<SyncJobOptions>? configure = null)
     {
-        var budget = TenantSync.Budget(tuning);
         var sourceOptions = tuning.SourceOptions();
         SyncJobOptions Options(Action<SyncJobOptions>? resource = null)
         {
-            var options = OptionsFor(tenant, tuning, budget);
+            var options = OptionsFor(tenant, tuning);
             resource?.Invoke(options);
             configure?.Invoke(options);
             return options;
@@ -41,7 +37,7 @@ internal sealed class TenantJobs : IDisposable
 
         IDestination<T> Crm<T>(CrmTable<T> table, string resource, Func<string, T, WelcomeNotification?>? welcome = null) => crm.Destination(table, welcome, new JobId(tenant, resource));
 
-        return new TenantJobs(tenant, budget,
+        return new TenantJobs(tenant,
         [
             Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), Crm(CrmTable<VomoUser>.Contacts, "users", CrmWelcomes.Accepted), VomoRecordSerializers.Users)
                 { Options = Options(), FieldComparer = CrmTable<VomoUser>.Contacts }),
@@ -51,19 +47,23 @@ internal sealed class TenantJobs : IDisposable
             // Membership changes do not move a group's updated_at, so every reconciliation re-reads every group's
             // members (a group's version includes them), and the drift this finds is expected, not a polling gap.
             Job(new SyncJob<VomoGroupRecord>(new JobId(tenant, "groups"), new VomoGroupSource(client, sourceOptions), Crm(CrmTable<VomoGroupRecord>.Groups, "groups"), VomoRecordSerializers.Groups)
-                { Options = Options(o => o.Reconciliation = new ReconciliationSettings { DriftSampleRate = 1, GapThreshold = 1 }), FieldComparer = CrmTable<VomoGroupRecord>.Groups }),
+                { Options = Options(CheckEveryGroup), FieldComparer = CrmTable<VomoGroupRecord>.Groups }),
         ]);
+
+        static void CheckEveryGroup(SyncJobOptions options)
+        {
+            options.Reconciliation.DriftSampleRate = 1;
+            options.Reconciliation.GapThreshold = 1;
+        }
     }
 
-    /// <summary>A tenant's job options as <see cref="TenantSync"/> sets them: its own breaker, its budget, lookback and cadence.</summary>
-    public static SyncJobOptions OptionsFor(string tenant, ConnectionTuning tuning, RateLimiter? budget = null)
+    /// <summary>A tenant's job options as <see cref="TenantSync"/> sets them: its own breaker, lookback and cadence.</summary>
+    public static SyncJobOptions OptionsFor(string tenant, ConnectionTuning tuning)
     {
         var options = new SyncJobOptions();
-        TenantSync.Configure(options, tenant, budget, tuning);
+        TenantSync.Configure(options, tenant, tuning);
         return options;
     }
-
-    public void Dispose() => _budget.Dispose();
 
     private static TenantJob<T> Job<T>(SyncJob<T> job) => new(job);
 }

@@ -1,29 +1,28 @@
-using System.Threading.RateLimiting;
 using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Connector.Internal;
 using SyncKit.Samples.Vomo.Crm;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
 /// <summary>
 /// One tenant's three jobs (users, projects, groups) from its VOMO organization into the CRM. The jobs share the
-/// tenant's client, request budget and circuit breaker, and no other tenant's: one tenant's outage never stops another.
+/// tenant's client (and so its request budget, see <see cref="TenantClients"/>) and circuit breaker, and no other
+/// tenant's: one tenant's outage never stops another.
 /// </summary>
-internal sealed class TenantSync : IDisposable
+internal sealed class TenantSync
 {
-    private readonly RateLimiter _budget;
     private readonly IReadOnlyList<Func<CancellationToken, Task<RunRecord>>> _jobs;
 
     public TenantSync(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, Action<SyncJobOptions>? configure = null, ConnectionTuning? tuning = null)
     {
         Tenant = tenant;
         tuning ??= new ConnectionTuning();
-        var budget = _budget = Budget(tuning);
         var sourceOptions = tuning.SourceOptions();
         var jobs = new List<MonitoredJob>();
         SyncJobOptions Options(string stream)
         {
             var options = new SyncJobOptions();
-            Configure(options, tenant, budget, tuning);
+            Configure(options, tenant, tuning);
             configure?.Invoke(options);
             jobs.Add(new MonitoredJob(new JobId(tenant, stream), options));
             return options;
@@ -38,28 +37,19 @@ internal sealed class TenantSync : IDisposable
     /// <summary>The tenant's jobs with their options, for health checks.</summary>
     public IReadOnlyList<MonitoredJob> Jobs { get; }
 
-    /// <summary>A tenant's request budget: VOMO's is per token, so every job of the tenant shares one.</summary>
-    public static TokenBucketRateLimiter Budget(ConnectionTuning tuning)
-    {
-        // Refill about ten times a second so the budget stays smooth rather than bursting once a second.
-        var tokens = (int)Math.Ceiling(tuning.RequestsPerSecond / 10);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = tokens,
-            TokensPerPeriod = tokens,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(tokens / tuning.RequestsPerSecond),
-            QueueLimit = 1_000,
-        });
-    }
-
     /// <summary>
-    /// A tenant job's options: its own source name (so its own circuit breaker) and the tenant's budget, a lookback
-    /// past the replica lag, and the tuning's retry delay.
+    /// A tenant job's options: its own source name (so its own circuit breaker), a lookback past the replica lag, and
+    /// the tuning's retry delay. No <see cref="SyncJobOptions.SourceRateLimiter"/>: the tenant's client takes a permit
+    /// of its budget for every request it sends, including those the engine does not see (pages read ahead, member
+    /// pages, listings), and a second permit for the same request would halve the budget.
     /// </summary>
-    public static void Configure(SyncJobOptions options, string tenant, RateLimiter? budget, ConnectionTuning tuning)
+    public static void Configure(SyncJobOptions options, string tenant, ConnectionTuning tuning)
     {
         options.SourceName = $"vomo:{tenant}";
-        options.SourceRateLimiter = budget;
+
+        // A full reconciliation confirms each key missing from the listing (and, for groups, checks every group) with
+        // a lookup; a few at a time hide their round trips, and the client keeps them all to the budget.
+        options.Reconciliation.LookupConcurrency = FullListing.ConcurrentRequests;
         options.Lookback = TimeSpan.FromMinutes(1);
         options.RetryBaseDelay = tuning.RetryBaseDelay;
         options.Cadence = tuning.Cadence;
@@ -89,7 +79,4 @@ internal sealed class TenantSync : IDisposable
         RunOutcome.Failed => ExitCodes.SourceUnavailable,
         _ => ExitCodes.Done,
     }).DefaultIfEmpty(ExitCodes.Done).Max();
-
-    public void Dispose() => _budget.Dispose();
-
 }

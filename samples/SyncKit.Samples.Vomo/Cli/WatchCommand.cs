@@ -18,7 +18,8 @@ internal static class WatchCommand
         // The host runs on the database's own store, so the CRM rows commit in the store's transaction.
         await using var crm = await SyncSession.OpenDatabaseAsync(settings, time, cancellationToken);
         using var http = new HttpClient();
-        using var tenants = new HostedTenants(crm, http, settings.VomoUrl!, settings.Tokens, settings.Tenants, tuning, configuration, time);
+        using var clients = new TenantClients(http, settings.VomoUrl!, settings.Tokens, tuning, time);
+        var tenants = new HostedTenants(crm, clients, settings.Tenants, tuning, configuration, time);
         void Configure(IHostApplicationBuilder builder) => tenants.Configure(builder, s =>
         {
             // Every tenant's streams may poll at once; first runs are spread over a few seconds.

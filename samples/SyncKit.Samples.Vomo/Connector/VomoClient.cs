@@ -4,13 +4,18 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading.RateLimiting;
+using SyncKit.Samples.Vomo.Connector.Internal;
 using SyncKit.Samples.Vomo.Connector.Json;
 
 namespace SyncKit.Samples.Vomo.Connector;
 
 /// <summary>
 /// A typed client for one VOMO organization. Every failure surfaces as a classified <see cref="VomoApiException"/>;
-/// the client does not retry (the engine's pipeline does, honouring <c>Retry-After</c>).
+/// the client does not retry (the engine's pipeline does, honouring <c>Retry-After</c>). It paces every request it
+/// sends: each takes a permit of the token's request budget, and a <c>Retry-After</c> the server sends holds every
+/// request of the client until it has passed, so pages read ahead and lookups keep to the budget as the engine's
+/// calls do.
 /// </summary>
 public sealed class VomoClient
 {
@@ -19,17 +24,25 @@ public sealed class VomoClient
     private readonly VomoConnection _connection;
     private readonly TimeProvider _time;
     private readonly HttpErrorClassifier _classifier;
+    private readonly RequestPacer _pacer;
 
     /// <summary>Creates the client.</summary>
     /// <param name="http">The HTTP client (its own timeout is not relied on).</param>
     /// <param name="connection">The organization's base URL and token.</param>
-    /// <param name="timeProvider">The clock for request timeouts and HTTP-date <c>Retry-After</c> values.</param>
-    public VomoClient(HttpClient http, VomoConnection connection, TimeProvider? timeProvider = null)
+    /// <param name="timeProvider">The clock for request timeouts, HTTP-date <c>Retry-After</c> values and pauses.</param>
+    /// <param name="requestBudget">
+    /// The token's request budget: every request waits for a permit. VOMO's limit is per token, so every client of one
+    /// token shares one limiter, and a job whose source is this client leaves <see cref="SyncJobOptions.SourceRateLimiter"/>
+    /// unset (it would take a second permit for the same request). <see langword="null"/> sends unpaced, still waiting
+    /// out <c>Retry-After</c>. The caller owns and disposes it.
+    /// </param>
+    public VomoClient(HttpClient http, VomoConnection connection, TimeProvider? timeProvider = null, RateLimiter? requestBudget = null)
     {
         _http = http ?? throw new ArgumentNullException(nameof(http));
         _connection = connection ?? throw new ArgumentNullException(nameof(connection));
         _time = timeProvider ?? TimeProvider.System;
         _classifier = new HttpErrorClassifier(_time);
+        _pacer = new RequestPacer(requestBudget, _time);
     }
 
     /// <summary>The organization's connection settings.</summary>
@@ -175,6 +188,9 @@ public sealed class VomoClient
         where TResult : class
     {
         var call = $"{method} /{relative}";
+
+        // The wait for a turn is not the request's: its timeout starts once it may go.
+        await _pacer.WaitTurnAsync(cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(method, new Uri(_connection.BaseUrl, relative)) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _connection.Token);
         request.Headers.Accept.Add(Json);
@@ -235,6 +251,11 @@ public sealed class VomoClient
     private VomoApiException Failure(string call, HttpResponseMessage response, byte[] body)
     {
         var classification = _classifier.Classify(response);
+        if (classification.RetryAfter is { } retryAfter)
+        {
+            _pacer.Pause(retryAfter);
+        }
+
         VomoErrorBody? error = null;
         try
         {

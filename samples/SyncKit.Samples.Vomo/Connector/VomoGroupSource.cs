@@ -11,7 +11,8 @@ namespace SyncKit.Samples.Vomo.Connector;
 /// group that changed. Membership changes do not move a group's <c>updated_at</c>, so polling sees them only
 /// when the group changes; reconciliation re-reads every group's members. One request per call: a page of
 /// groups is handed on once all its members are read. Reconciliation, replay and backfill read every group
-/// of a window or of the organization with all its members.
+/// of a window or of the organization with all its members, a few groups and pages at a time
+/// (<see cref="Internal.FullListing.ConcurrentRequests"/>); a lookup by key reads the group's member pages likewise.
 /// </summary>
 public sealed class VomoGroupSource : IWindowedSource<VomoGroupRecord>, IKeyListingSource, IKeyLookupSource<VomoGroupRecord>
 {
@@ -61,11 +62,13 @@ public sealed class VomoGroupSource : IWindowedSource<VomoGroupRecord>, IKeyList
     public async IAsyncEnumerable<SourceRecord<VomoGroupRecord>> ReadWindowAsync(JobId job, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var groups = await FullListing.ReadAsync(_client, VomoResources.Groups, new VomoListQuery(UpdatedAfter: from), cancellationToken).ConfigureAwait(false);
-        foreach (var group in groups.Where(g => g.UpdatedAt >= from && g.UpdatedAt < to).OrderBy(g => g.UpdatedAt).ThenBy(g => g.Id))
+        List<VomoGroup> inWindow = [.. groups.Where(g => g.UpdatedAt >= from && g.UpdatedAt < to).OrderBy(g => g.UpdatedAt).ThenBy(g => g.Id)];
+        var records = await FullListing.ReadEachAsync(inWindow, WithMembersAsync, cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
         {
-            if (await WithMembersAsync(group, cancellationToken).ConfigureAwait(false) is { } record)
+            if (record is { } found)
             {
-                yield return record;
+                yield return found;
             }
         }
     }

@@ -9,7 +9,8 @@ namespace SyncKit.Samples.Vomo.Connector;
 /// Polls one VOMO list (users or projects) for one organization, correct under live offset pages, whole-second
 /// ties and replica lag without trusting the list's order: see <see cref="VomoSourceOptions"/>. Each call hands on
 /// one page (and, when <see cref="VomoSourceOptions.ReadAheadPages"/> is set, keeps a few pages after it in flight);
-/// only a read the call itself makes can fail it, so the engine's retries, breaker and rate limiter govern the reads.
+/// only a read the call itself makes can fail it, so the engine's retries and breaker govern the reads, and the
+/// client keeps every read, ahead or not, to the token's request budget.
 /// Reconciliation, replay and backfill read whole windows and key listings (<see cref="IWindowedSource{T}"/>,
 /// <see cref="IKeyListingSource"/>) and confirm deletions with <c>GET /{resource}/{id}</c> (<see cref="IKeyLookupSource{T}"/>).
 /// </summary>

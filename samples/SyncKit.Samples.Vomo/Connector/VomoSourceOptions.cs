@@ -26,13 +26,11 @@ public sealed class VomoSourceOptions
     /// <summary>
     /// How many pages after the one being handed on are kept in flight, so the next pages arrive while the engine
     /// writes this one; 0 reads strictly one page after another. A page read ahead that fails is read again when
-    /// its turn comes, so errors and <c>Retry-After</c> still reach the engine's retries.
+    /// its turn comes, so errors and <c>Retry-After</c> still reach the engine's retries. Pages read ahead keep to the
+    /// token's request budget like every request of the <see cref="VomoClient"/>, and wait out a <c>Retry-After</c>
+    /// the server sent for any of them.
     /// </summary>
-    /// <value>
-    /// Default 0. Pages read ahead do not wait for the job's <see cref="SyncKit.SyncJobOptions.SourceRateLimiter"/>, so
-    /// raise it only where the server enforces no request budget (a private deployment, the simulator with its limit
-    /// off); against a budget they would spend it and come back as 429s.
-    /// </value>
+    /// <value>Default 4.</value>
     [Range(0, 16)]
-    public int ReadAheadPages { get; init; }
+    public int ReadAheadPages { get; init; } = 4;
 }

@@ -76,6 +76,59 @@ public sealed class VomoClientTests
     }
 
     [Fact]
+    public async Task ListAsync_AnswerWithRetryAfter_HoldsEveryLaterRequestOfTheClientUntilItHasPassed()
+    {
+        var time = new FakeTimeProvider();
+        var handler = new LimitedOnceHandler(Task.CompletedTask);
+        var client = new VomoClient(new HttpClient(handler), new VomoConnection("t", Base), time);
+
+        await FluentActions.Awaiting(() => client.ListAsync(VomoResources.Users, VomoListQuery.All, 1, default)).Should().ThrowAsync<VomoApiException>();
+        var readAhead = client.ListAsync(VomoResources.Users, VomoListQuery.All, 2, default);
+        var members = client.ListGroupMembersAsync(4, 1, default);
+        time.Advance(TimeSpan.FromSeconds(9.9));
+
+        handler.Requests.Should().Be(1, "VOMO's budget is per token: its Retry-After holds every request of the client, not only the one it answered");
+        (readAhead.IsCompleted, members.IsCompleted).Should().Be((false, false));
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        await readAhead;
+        await members;
+        handler.Requests.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task ListAsync_RetryAfterArrivesWhileRequestsQueueForTheBudget_HoldsThemWhenTheirPermitComes()
+    {
+        var time = new FakeTimeProvider();
+        var answer = new TaskCompletionSource();
+        var handler = new LimitedOnceHandler(answer.Task);
+        using var budget = new System.Threading.RateLimiting.TokenBucketRateLimiter(new System.Threading.RateLimiting.TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 1,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromTicks(1),
+            AutoReplenishment = false,
+            QueueLimit = 10,
+        });
+        var client = new VomoClient(new HttpClient(handler), new VomoConnection("t", Base), time, budget);
+
+        // The first read takes the one permit; the second queues for the next while the first waits for its answer,
+        // a 429 with Retry-After: 10.
+        var limited = client.ListAsync(VomoResources.Users, VomoListQuery.All, 2, default);
+        var queued = client.ListAsync(VomoResources.Users, VomoListQuery.All, 3, default);
+        budget.GetStatistics()!.CurrentQueuedCount.Should().Be(1);
+        answer.SetResult();
+        await FluentActions.Awaiting(() => limited).Should().ThrowAsync<VomoApiException>();
+        budget.TryReplenish();
+        time.Advance(TimeSpan.FromSeconds(9.9));
+
+        handler.Requests.Should().Be(1, "a read that had queued for its permit before the 429 still waits out its Retry-After");
+        queued.IsCompleted.Should().BeFalse();
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        await queued;
+        handler.Requests.Should().Be(2);
+    }
+
+    [Fact]
     public async Task ListAsync_MalformedJson_ThrowsPermanentNamingTheCall()
     {
         var handler = new CannedHandler(_ => CannedHandler.Json(HttpStatusCode.OK, """{"data": [{"id": 1, "updated_at": "yesterday"}]"""));
@@ -193,5 +246,29 @@ public sealed class VomoClientTests
         replaced.Name.Should().Be("Team B");
         sim.Tenant.Members(group.Id).Should().BeEmpty("the group is gone");
         (deleted, deletedAgain).Should().Be((true, false));
+    }
+
+    /// <summary>
+    /// Answers the first request 429 with <c>Retry-After: 10</c> once <c>answerWhen</c> completes, every later one at
+    /// once with an empty page; counts the requests.
+    /// </summary>
+    private sealed class LimitedOnceHandler(Task answerWhen) : HttpMessageHandler
+    {
+        private int _requests;
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _requests) > 1)
+            {
+                return CannedHandler.Json(HttpStatusCode.OK, """{"data": [], "links": {"next": null}, "meta": {"current_page": 1, "last_page": 1, "per_page": 15, "total": 0}}""");
+            }
+
+            await answerWhen.WaitAsync(cancellationToken);
+            var response = CannedHandler.Json(HttpStatusCode.TooManyRequests, """{"message": "Too Many Attempts."}""");
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(10));
+            return response;
+        }
     }
 }

@@ -1,5 +1,7 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Connector.Internal;
 using SyncKit.Samples.Vomo.Simulator;
 using SyncKit.Samples.Vomo.Tests.Support;
 
@@ -65,7 +67,10 @@ public sealed class VomoSourceTests
         // The check asks for changes since the first page's Date (the simulator's clock) less the 30 s request timeout and a second.
         var since = new VomoListQuery(UpdatedAfter: sim.Time.GetUtcNow() - TimeSpan.FromSeconds(31)).ToQueryString(1);
         run.Outcome.Should().Be(RunOutcome.Succeeded);
-        recorder.Calls.Select(c => c.PathAndQuery).Should().Equal("/v1/users?page=1", "/v1/users?page=2", "/v1/users?page=3", "/v1/users?page=4", "/v1/users" + since);
+        var calls = recorder.Calls.Select(c => c.PathAndQuery).ToList();
+        calls.Should().HaveCount(5);
+        calls.Take(4).Should().BeEquivalentTo(["/v1/users?page=1", "/v1/users?page=2", "/v1/users?page=3", "/v1/users?page=4"], "pages read ahead may answer in any order");
+        calls[4].Should().Be("/v1/users" + since);
         crm.Rows.Should().HaveCount(60);
         (await store.Checkpoints.GetAsync(Users, default)).Should().Be(new Cursor(sim.Tenant.Users().Max(u => u.UpdatedAt), string.Empty, "0000000001"));
     }
@@ -206,7 +211,8 @@ public sealed class VomoSourceTests
         var (engine, _, crm) = Setup(sim.Time);
         var started = sim.Time.GetUtcNow();
 
-        var run = engine.RunAsync(UsersJob(UsersSource(sim), crm, retries: 20));
+        // One page at a time, so the 429s reach the engine's retries rather than pages read ahead.
+        var run = engine.RunAsync(UsersJob(UsersSource(sim, readAhead: 0), crm, retries: 20));
         await Clock.AdvanceUntilAsync(sim.Time, run, TimeSpan.FromMilliseconds(100));
 
         var record = await run;
@@ -214,6 +220,154 @@ public sealed class VomoSourceTests
         record.ErrorsByClass.Should().ContainKey(ErrorClass.RateLimited);
         crm.Rows.Should().HaveCount(60);
         (sim.Time.GetUtcNow() - started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1.5), "four pages and the check that the list held still at two a second, two of them from the burst");
+    }
+
+    [Fact]
+    public async Task RunAsync_ReadAheadUnderARequestBudget_SendsNoMoreRequestsThanTheBudgetAllows()
+    {
+        const int PerSecond = 3;
+        using var counter = new CountingHandler();
+        await using var sim = await SimulatorHarness.StartAsync(users: 150, bulkImportShare: 0, handler: counter);
+        using var budget = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = PerSecond,
+            TokensPerPeriod = PerSecond,
+
+            // Replenished by hand, once per simulated second; a manual replenishment adds what the real time since the
+            // last one allows, so a period of one tick makes each one refill the bucket.
+            ReplenishmentPeriod = TimeSpan.FromTicks(1),
+            AutoReplenishment = false,
+            QueueLimit = 100,
+        });
+        var (engine, _, crm) = Setup(sim.Time);
+        var source = new VomoSource<VomoUser>(sim.Client(budget: budget), VomoResources.Users, new VomoSourceOptions { ReplicaLag = TimeSpan.Zero, ReadAheadPages = 4 });
+
+        var run = engine.RunAsync(UsersJob(source, crm));
+        var seconds = 0;
+        for (var step = 0; step < 100_000 && !run.IsCompleted; step++)
+        {
+            // Every request sent so far had a permit: the budget's first burst, then one second's worth per second.
+            counter.Sent.Should().BeLessThanOrEqualTo(PerSecond * (seconds + 1), $"after {seconds} s the budget allows no more");
+            await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System));
+
+            // Simulated time moves only while requests wait for the budget and none is in flight, so nothing times
+            // out on the fake clock while the run works.
+            if (counter.InFlight == 0 && budget.GetStatistics()!.CurrentQueuedCount > 0)
+            {
+                sim.Time.Advance(TimeSpan.FromSeconds(1));
+                budget.TryReplenish();
+                seconds++;
+            }
+        }
+
+        var record = await run;
+        record.Outcome.Should().Be(RunOutcome.Succeeded, record.Error);
+        record.ErrorsByClass.Should().BeEmpty();
+        crm.Rows.Should().HaveCount(150);
+        counter.Sent.Should().Be(11, "ten pages read once and the check that the list held still").And.BeLessThanOrEqualTo(PerSecond * (seconds + 1));
+    }
+
+    [Fact]
+    public async Task ListKeysAsync_ManyPages_ReadsAFewPagesAtOnceAndListsEveryKeyOnceInIdOrder()
+    {
+        using var gate = new GatedHandler(opensAt: FullListing.ConcurrentRequests);
+        await using var sim = await SimulatorHarness.StartAsync(users: 150, handler: gate);
+        var source = new VomoSource<VomoUser>(sim.Client(), VomoResources.Users);
+
+        var keys = await source.ListKeysAsync(Users, default).ToListAsync();
+
+        gate.MostInFlight.Should().Be(FullListing.ConcurrentRequests, "after the first page, pages are read that many at a time, never more");
+        keys.Should().Equal(sim.Tenant.Users().Select(u => u.Id).Order().Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task GroupSource_GetAsync_MembersOverManyPages_ReadsThemAFewAtATimeAndAllOfThem()
+    {
+        using var gate = new GatedHandler(opensAt: FullListing.ConcurrentRequests);
+        await using var sim = await SimulatorHarness.StartAsync(users: 120, groups: 1, handler: gate);
+        var group = sim.Tenant.Groups()[0];
+        sim.Tenant.ReplaceMembers(group.Id, sim.Tenant.Users().Select(u => u.Id));
+
+        var record = await new VomoGroupSource(sim.Client()).GetAsync(new JobId("acme", "groups"), group.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), default);
+
+        gate.MostInFlight.Should().Be(FullListing.ConcurrentRequests);
+        record!.Value.Value.MemberIds.Should().Equal(sim.Tenant.Members(group.Id));
+    }
+
+    /// <summary>
+    /// Holds every page request but a first page until <c>opensAt</c> are in flight at once, and counts the most that ever
+    /// were: reads one at a time would never open it (and fail after 30 s rather than hang).
+    /// </summary>
+    private sealed class GatedHandler(int opensAt) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _inFlight;
+        private int _most;
+
+        public int MostInFlight => Volatile.Read(ref _most);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            RaiseMost(now);
+            try
+            {
+                if (now >= opensAt)
+                {
+                    _open.TrySetResult();
+                }
+
+                var query = request.RequestUri!.Query;
+                if (query.Contains("page=", StringComparison.Ordinal) && !query.EndsWith("page=1", StringComparison.Ordinal))
+                {
+                    await _open.Task.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System, cancellationToken);
+                }
+
+                var response = await base.SendAsync(request, cancellationToken);
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                return response;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
+        private void RaiseMost(int value)
+        {
+            var most = Volatile.Read(ref _most);
+            while (value > most && Interlocked.CompareExchange(ref _most, value, most) is var seen && seen != most)
+            {
+                most = seen;
+            }
+        }
+    }
+
+    /// <summary>Counts the requests that reach the server, and those still waiting for their answer.</summary>
+    private sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _sent;
+        private int _inFlight;
+
+        public int Sent => Volatile.Read(ref _sent);
+
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _inFlight);
+            Interlocked.Increment(ref _sent);
+            try
+            {
+                var response = await base.SendAsync(request, cancellationToken);
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                return response;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
     }
 
     /// <summary>Answers the first request for one path and query with a <c>500</c> before it reaches the server.</summary>
@@ -242,8 +396,8 @@ public sealed class VomoSourceTests
         return (new SyncEngine(store, time), store, new InMemoryCrm<VomoUser>(u => u.UpdatedAt));
     }
 
-    private static VomoSource<VomoUser> UsersSource(SimulatorHarness sim, TimeSpan? lag = null) =>
-        new(sim.Client(), VomoResources.Users, new VomoSourceOptions { ReplicaLag = lag ?? TimeSpan.Zero });
+    private static VomoSource<VomoUser> UsersSource(SimulatorHarness sim, TimeSpan? lag = null, int? readAhead = null) =>
+        new(sim.Client(), VomoResources.Users, new VomoSourceOptions { ReplicaLag = lag ?? TimeSpan.Zero, ReadAheadPages = readAhead ?? new VomoSourceOptions().ReadAheadPages });
 
     private static SyncJob<VomoUser> UsersJob(VomoSource<VomoUser> source, InMemoryCrm<VomoUser> crm, TimeSpan? lag = null, int retries = 3)
     {

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Simulator;
@@ -55,8 +56,8 @@ public sealed class SimulatorHarness : IAsyncDisposable
         return new SimulatorHarness(simulator, time, handler is null ? new HttpClient() : new HttpClient(handler));
     }
 
-    public VomoClient Client(TimeSpan? requestTimeout = null) =>
-        new(Http, new VomoConnection(Tenant.Token, Simulator.BaseUrl) { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30) }, Time);
+    public VomoClient Client(TimeSpan? requestTimeout = null, RateLimiter? budget = null) =>
+        new(Http, new VomoConnection(Tenant.Token, Simulator.BaseUrl) { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30) }, Time, budget);
 
     /// <summary>Sends a raw request with the tenant's token (or <paramref name="token"/>).</summary>
     public async Task<(HttpResponseMessage Response, JsonElement Body)> GetAsync(string relative, string? token = null)

@@ -158,6 +158,79 @@ public sealed class FullReconciliationTests : ReconciliationTestBase
         (await Store.Runs.GetRunAsync(run.RunId, default))!.Outcome.Should().Be(RunOutcome.Failed);
     }
 
+    [Fact]
+    public async Task ReconcileFullAsync_LookupConcurrency_KeepsThatManyLookupsInFlightAndReportsWhatOneAtATimeDoes()
+    {
+        var (source, destination, job) = await SyncedAsync(200, o => { o.Reconciliation.DriftSampleRate = 0; o.Reconciliation.GapThreshold = 0.5; });
+        string[] removed = ["3", "57", "100", "141", "199"];
+        string[] hidden = ["20", "88", "150"];
+        foreach (var key in removed)
+        {
+            source.Remove(key);
+        }
+
+        foreach (var key in hidden)
+        {
+            source.HideFromListing(key);
+        }
+
+        var sequential = ReportOf(await Reconciler.ReconcileFullAsync(job, CorrectionMode.Never));
+        job.Options.Reconciliation.LookupConcurrency = 4;
+        var gated = new GatedLookupSource(source, opensAt: 4);
+        var concurrent = ReportOf(await Reconciler.ReconcileFullAsync(new SyncJob<TestRecord>(Job, gated, destination, job.Serializer) { Options = job.Options }));
+
+        gated.MostInFlight.Should().Be(4, "the first four lookups wait for each other, and no fifth may start meanwhile");
+        destination.DeletedKeys.Should().BeEquivalentTo(removed);
+        concurrent.Should().BeEquivalentTo(new { sequential.Checked, sequential.Extra, sequential.GoneAtSource, sequential.StillAtSource, Deleted = 5L });
+        concurrent.StillAtSourceKeys.Should().Equal(sequential.StillAtSourceKeys).And.Equal("150", "20", "88");
+        concurrent.DeletedKeys.Should().Equal("100", "141", "199", "3", "57");
+    }
+
+    /// <summary>Holds each lookup until <c>opensAt</c> are in flight at once, and counts the most that ever were.</summary>
+    private sealed class GatedLookupSource(ScriptedSource<TestRecord> inner, int opensAt) : ISource<TestRecord>, IKeyListingSource, IKeyLookupSource<TestRecord>
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _inFlight;
+        private int _most;
+
+        public int MostInFlight => Volatile.Read(ref _most);
+
+        public ValueTask<SourcePage<TestRecord>> ReadPageAsync(Cursor? after, SourceReadContext context, CancellationToken cancellationToken) =>
+            inner.ReadPageAsync(after, context, cancellationToken);
+
+        public IAsyncEnumerable<string> ListKeysAsync(JobId job, CancellationToken cancellationToken) => inner.ListKeysAsync(job, cancellationToken);
+
+        public async ValueTask<SourceRecord<TestRecord>?> GetAsync(JobId job, string key, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            InterlockedMax(ref _most, now);
+            if (now >= opensAt)
+            {
+                _open.TrySetResult();
+            }
+
+            try
+            {
+                // Lookups one at a time would never open the gate: fail rather than hang.
+                await _open.Task.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System, cancellationToken);
+                return await inner.GetAsync(job, key, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
+        private static void InterlockedMax(ref int location, int value)
+        {
+            var current = Volatile.Read(ref location);
+            while (value > current && Interlocked.CompareExchange(ref location, value, current) is var seen && seen != current)
+            {
+                current = seen;
+            }
+        }
+    }
+
     private sealed class PagesOnlySource : ISource<TestRecord>
     {
         public ValueTask<SourcePage<TestRecord>> ReadPageAsync(Cursor? after, SourceReadContext context, CancellationToken cancellationToken) =>

@@ -3,14 +3,24 @@ using System.Net;
 namespace SyncKit.Samples.Vomo.Connector.Internal;
 
 /// <summary>
-/// Reads every page of a VOMO list once, for reconciliation, replay and backfill. These reads are one stream to
-/// the engine, so a failed page would end the whole pass: a transient failure of one page is retried here (after
-/// VOMO's <c>Retry-After</c> when it sent one) instead of starting over. Items are keyed by id, the last version
-/// read winning, because live offsets can show one item twice. An item a shifting offset skips shows up as a
-/// key the destination has and the listing lacks, which reconciliation confirms by id before it deletes anything.
+/// Reads every page of a VOMO list once, for reconciliation, replay and backfill. The first page says how many there
+/// are; the rest are read <see cref="ConcurrentRequests"/> at a time (each request still keeps to the token's budget
+/// in the client), then <c>next</c> is followed past the last page counted in case the list grew. These reads are
+/// one stream to the engine, so a failed page would end the whole pass: a transient failure of one page is retried
+/// here (after VOMO's <c>Retry-After</c> when it sent one) instead of starting over. Items are keyed by id, the
+/// newest version winning, because live offsets can show one item twice. An item a shifting offset skips shows up as
+/// a key the destination has and the listing lacks, which reconciliation confirms by id before it deletes anything.
 /// </summary>
 internal static class FullListing
 {
+    /// <summary>
+    /// How many requests of one listing (or of one window's groups' members) are in flight at once: enough to hide
+    /// the round trip, few enough that a token's budget is not spent in one burst. Groups read this many at a time
+    /// each read their member pages this many at a time, so more may wait for a turn at once; the token's budget in
+    /// the client, not this, bounds the request rate.
+    /// </summary>
+    public const int ConcurrentRequests = 4;
+
     private const int MaxAttempts = 6;
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
 
@@ -22,7 +32,11 @@ internal static class FullListing
         var latest = new Dictionary<long, T>();
         foreach (var item in items)
         {
-            latest[resource.IdOf(item)] = item;
+            var id = resource.IdOf(item);
+            if (!latest.TryGetValue(id, out var seen) || resource.UpdatedAtOf(item) > resource.UpdatedAtOf(seen))
+            {
+                latest[id] = item;
+            }
         }
 
         return [.. latest.Values.OrderBy(resource.IdOf)];
@@ -42,18 +56,38 @@ internal static class FullListing
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="read"/> for each input, <see cref="ConcurrentRequests"/> at a time; the results are in the
+    /// inputs' order, whichever finished first. The first failure cancels the rest and is thrown.
+    /// </summary>
+    public static async Task<TResult[]> ReadEachAsync<TInput, TResult>(IReadOnlyList<TInput> inputs, Func<TInput, CancellationToken, Task<TResult>> read, CancellationToken cancellationToken)
+    {
+        var results = new TResult[inputs.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = ConcurrentRequests, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, inputs.Count), parallel, async (i, token) =>
+            results[i] = await read(inputs[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        return results;
+    }
+
     private static async Task<List<T>> ReadPagesAsync<T>(VomoClient client, Func<int, CancellationToken, Task<VomoPage<T>>> read, CancellationToken cancellationToken)
     {
-        var items = new List<T>();
-        for (var page = 1; ; page++)
+        Task<VomoPage<T>> ReadPageAsync(int page, CancellationToken token) => RetryAsync(client.Time, t => read(page, t), token);
+
+        var first = await ReadPageAsync(1, cancellationToken).ConfigureAwait(false);
+        var pages = new List<VomoPage<T>> { first };
+        if (first.Links.Next is not null && first.Data.Count > 0 && first.Meta.LastPage > 1)
         {
-            var result = await RetryAsync(client.Time, token => read(page, token), cancellationToken).ConfigureAwait(false);
-            items.AddRange(result.Data);
-            if (result.Links.Next is null || result.Data.Count == 0)
-            {
-                return items;
-            }
+            pages.AddRange(await ReadEachAsync([.. Enumerable.Range(2, first.Meta.LastPage - 1)], ReadPageAsync, cancellationToken).ConfigureAwait(false));
         }
+
+        // The list may have grown while it was read: follow next past the last page the first one counted.
+        for (var last = pages[^1]; last.Links.Next is not null && last.Data.Count > 0;)
+        {
+            last = await ReadPageAsync(pages.Count + 1, cancellationToken).ConfigureAwait(false);
+            pages.Add(last);
+        }
+
+        return [.. pages.SelectMany(p => p.Data)];
     }
 
     private static async Task<TResult> RetryAsync<TResult>(TimeProvider time, Func<CancellationToken, Task<TResult>> call, CancellationToken cancellationToken)

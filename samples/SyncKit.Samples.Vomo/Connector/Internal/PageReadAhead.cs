@@ -7,9 +7,9 @@ namespace SyncKit.Samples.Vomo.Connector.Internal;
 /// <remarks>
 /// A page read ahead is only that offset read a little earlier, which the window's passes tolerate like any other
 /// shift of live offsets. A read ahead that fails is dropped and the page is read again when it is asked for, so
-/// every failure the engine sees (and retries, honouring <c>Retry-After</c>) comes from a read it asked for; the
-/// engine's rate limiter still paces the pass, which asks for one page per read, with a burst of at most
-/// <c>depth</c> requests ahead of it.
+/// every failure the engine sees (and retries, honouring <c>Retry-After</c>) comes from a read it asked for. Each
+/// read ahead waits for its turn in the <see cref="VomoClient"/> like any other request: a permit of the token's
+/// budget, and the end of any <c>Retry-After</c> the server sent, so reading ahead never spends more than the budget.
 /// </remarks>
 internal sealed class PageReadAhead<T>(VomoClient client, VomoResource<T> resource, VomoListQuery query, int depth) : IDisposable
     where T : class

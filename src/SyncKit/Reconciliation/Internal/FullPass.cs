@@ -7,7 +7,9 @@ namespace SyncKit.Reconciliation.Internal;
 /// and the source's streamed against them, so memory holds one side, not two. Keys only the source has are
 /// missing (repaired); keys only the destination has are confirmed one by one through the source's lookup by
 /// key: gone means deleted at the destination, still there means the listing's scope changed (reported, never
-/// deleted). A sample of common keys is looked up to find stale versions and drifted fields.
+/// deleted). A sample of common keys is looked up to find stale versions and drifted fields. Lookups run up to
+/// <see cref="ReconciliationSettings.LookupConcurrency"/> at once; their results are taken in key order, so the
+/// report does not depend on which answered first.
 /// </summary>
 internal sealed class FullPass<T>(PassContext<T> pass, IKeyListingSource listing, IKeyLookupSource<T> lookup)
 {
@@ -82,14 +84,16 @@ internal sealed class FullPass<T>(PassContext<T> pass, IKeyListingSource listing
         }
 
         var current = new List<SourceRecord<T>>(sample.Count);
-        foreach (var (key, version) in sample)
+        var found = await LookupAllAsync([.. sample.Select(s => s.Key)], cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < sample.Count; i++)
         {
             // A record deleted since the listing is the next pass's business.
-            if (await pass.LookupAsync(lookup, key, cancellationToken).ConfigureAwait(false) is not { } record)
+            if (found[i] is not { } record)
             {
                 continue;
             }
 
+            var (key, version) = sample[i];
             if (pass.Destination.VersionOf(record) != version)
             {
                 pass.Tally.AddStale(key);
@@ -121,22 +125,27 @@ internal sealed class FullPass<T>(PassContext<T> pass, IKeyListingSource listing
     private async Task ConfirmExtraAsync(HashSet<string> extra, CancellationToken cancellationToken)
     {
         var gone = new List<string>(_batchSize);
-        foreach (var key in extra)
+        foreach (var keys in extra.Order(StringComparer.Ordinal).Chunk(_batchSize))
         {
-            if (await pass.LookupAsync(lookup, key, cancellationToken).ConfigureAwait(false) is not null)
+            var found = await LookupAllAsync(keys, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < keys.Length; i++)
             {
-                pass.Tally.AddStillAtSource(key);
-                Log.StillAtSource(pass.Services.Logger, pass.RunId, pass.Id.Tenant, pass.Id.Stream, key);
-                continue;
-            }
-
-            pass.Tally.AddGoneAtSource();
-            if (pass.Corrects)
-            {
-                gone.Add(key);
-                if (gone.Count == _batchSize)
+                var key = keys[i];
+                if (found[i] is not null)
                 {
-                    await DeleteAsync(gone, cancellationToken).ConfigureAwait(false);
+                    pass.Tally.AddStillAtSource(key);
+                    Log.StillAtSource(pass.Services.Logger, pass.RunId, pass.Id.Tenant, pass.Id.Stream, key);
+                    continue;
+                }
+
+                pass.Tally.AddGoneAtSource();
+                if (pass.Corrects)
+                {
+                    gone.Add(key);
+                    if (gone.Count == _batchSize)
+                    {
+                        await DeleteAsync(gone, cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
         }
@@ -162,15 +171,20 @@ internal sealed class FullPass<T>(PassContext<T> pass, IKeyListingSource listing
 
     private async Task<List<SourceRecord<T>>> FetchAsync(List<string> keys, CancellationToken cancellationToken)
     {
-        var records = new List<SourceRecord<T>>(keys.Count);
-        foreach (var key in keys)
-        {
-            if (await pass.LookupAsync(lookup, key, cancellationToken).ConfigureAwait(false) is { } record)
-            {
-                records.Add(record);
-            }
-        }
+        var found = await LookupAllAsync(keys, cancellationToken).ConfigureAwait(false);
+        return [.. found.Where(r => r.HasValue).Select(r => r!.Value)];
+    }
 
-        return records;
+    /// <summary>
+    /// Looks keys up, up to <see cref="ReconciliationSettings.LookupConcurrency"/> at once; the results are in the
+    /// keys' order. A lookup that fails (after the pipeline's retries) fails the pass: it is never taken for "gone".
+    /// </summary>
+    private async Task<SourceRecord<T>?[]> LookupAllAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var found = new SourceRecord<T>?[keys.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = pass.Settings.LookupConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), parallel, async (i, token) =>
+            found[i] = await pass.LookupAsync(lookup, keys[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        return found;
     }
 }
