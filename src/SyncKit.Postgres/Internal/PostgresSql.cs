@@ -165,13 +165,13 @@ internal sealed class PostgresSql(string schema)
         SELECT j.i, c.cursor::text,
                (SELECT count(*) FROM {schema}.dead_letters d WHERE d.tenant = j.tenant AND d.stream = j.stream),
                EXISTS (SELECT FROM {schema}.dead_letters d WHERE d.tenant = j.tenant AND d.stream = j.stream AND d.status = 'Parked'),
-               {SummaryColumns("sync")}, {SummaryColumns("success")}, {SummaryColumns("incremental")}, {SummaryColumns("full")}
+               {SummaryColumns("latest_sync")}, {SummaryColumns("latest_success")}, {SummaryColumns("latest_incremental")}, {SummaryColumns("latest_full")}
         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS j(tenant, stream, i)
         LEFT JOIN {schema}.checkpoints c ON c.tenant = j.tenant AND c.stream = j.stream
-        {LatestRun(schema, "sync", "r.kind = 'Sync'")}
-        {LatestRun(schema, "success", "r.kind = 'Sync' AND r.outcome IN ('Succeeded', 'CompletedWithDeadLetters')")}
-        {LatestRun(schema, "incremental", "r.kind = 'IncrementalReconciliation'")}
-        {LatestRun(schema, "full", "r.kind = 'FullReconciliation'")}
+        {LatestRun(schema, "latest_sync", "r.kind = 'Sync'")}
+        {LatestRun(schema, "latest_success", "r.kind = 'Sync' AND r.outcome IN ('Succeeded', 'CompletedWithDeadLetters')")}
+        {LatestRun(schema, "latest_incremental", "r.kind = 'IncrementalReconciliation'")}
+        {LatestRun(schema, "latest_full", "r.kind = 'FullReconciliation'")}
         """;
 
     // $1 tenants, $2 streams, $3 window start. Each job's runs in the window (a runs_job_started range), summed per kind.

@@ -472,13 +472,13 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
         SELECT j.i, c.cursor_ticks, c.cursor_offset, c.cursor_id, c.cursor_progress,
                (SELECT count(*) FROM synckit_dead_letters d WHERE d.tenant = j.tenant AND d.stream = j.stream),
                EXISTS (SELECT 1 FROM synckit_dead_letters d WHERE d.tenant = j.tenant AND d.stream = j.stream AND d.status = 'Parked'),
-               {SummaryColumns("sync")}, {SummaryColumns("success")}, {SummaryColumns("incremental")}, {SummaryColumns("full")}
+               {SummaryColumns("latest_sync")}, {SummaryColumns("latest_success")}, {SummaryColumns("latest_incremental")}, {SummaryColumns("latest_full")}
         FROM jobs j
         LEFT JOIN synckit_checkpoints c ON c.tenant = j.tenant AND c.stream = j.stream
-        {LatestRun("sync", "r.kind = 'Sync'")}
-        {LatestRun("success", "r.kind = 'Sync' AND r.outcome IN ('Succeeded', 'CompletedWithDeadLetters')")}
-        {LatestRun("incremental", "r.kind = 'IncrementalReconciliation'")}
-        {LatestRun("full", "r.kind = 'FullReconciliation'")}
+        {LatestRun("latest_sync", "r.kind = 'Sync'")}
+        {LatestRun("latest_success", "r.kind = 'Sync' AND r.outcome IN ('Succeeded', 'CompletedWithDeadLetters')")}
+        {LatestRun("latest_incremental", "r.kind = 'IncrementalReconciliation'")}
+        {LatestRun("latest_full", "r.kind = 'FullReconciliation'")}
         """;
 
     // Per job and kind, one aggregate over a (tenant, stream, kind, started_at >= $from) range of synckit_runs_job_kind:
