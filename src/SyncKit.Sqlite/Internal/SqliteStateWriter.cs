@@ -412,7 +412,7 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
     /// <summary>
     /// Two statements for the whole list, each walking it (<c>json_each</c>) and probing indexes job by job: one row per
     /// job (checkpoint, dead letters, the latest runs), then the window's sums per job and kind. Each latest run is
-    /// found on <c>synckit_runs_job_kind</c> and read by its run id, only the columns a health check reads.
+    /// found on <c>synckit_runs_job_kind_latest</c> and read by its run id, only the columns a health check reads.
     /// </summary>
     public ValueTask<IReadOnlyList<JobHealthInputs>> ReadHealthInputsAsync(IReadOnlyList<JobId> jobs, DateTimeOffset windowStart, CancellationToken cancellationToken)
     {

@@ -35,7 +35,7 @@ public interface ISyncStateStore
     /// dashboard's overview of every job costs.
     /// </summary>
     /// <remarks>
-    /// The default asks <see cref="Checkpoints"/>, <see cref="Runs"/> and <see cref="DeadLetters"/> job by job (eight
+    /// The default asks <see cref="Checkpoints"/>, <see cref="Runs"/> and <see cref="DeadLetters"/> job by job (nine
     /// reads each); stores override it with a few statements for the whole list. Latest means the greatest
     /// <see cref="RunRecord.StartedAt"/>, ties broken by the greater <see cref="RunRecord.RunId"/> (ordinal), as
     /// <see cref="IRunHistoryStore.QueryRunsAsync"/> orders runs.
