@@ -81,7 +81,7 @@ internal sealed class CommandContext : IAsyncDisposable
         {
             foreach (var tenant in Settings.Tenants)
             {
-                _tenants.Add(TenantJobs.Create(tenant, Client(tenant), Crm, Tuning, Time, Environment.Configure));
+                _tenants.Add(TenantJobs.Create(tenant, Client(tenant), Crm, Tuning, Environment.Configure));
             }
         }
 
@@ -96,7 +96,7 @@ internal sealed class CommandContext : IAsyncDisposable
     }
 
     /// <summary>The webhook welcomes go to (<c>--webhook</c>), or <see langword="null"/> for <c>crm_outbox</c>.</summary>
-    public static IWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time) =>
+    public static WebhookWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time) =>
         settings.Webhook is { } url ? new WebhookWelcomeSender(http, url, time) : null;
 
     /// <summary>The one tenant a command acts on: <c>--tenant</c>, required.</summary>

@@ -4,7 +4,9 @@ namespace SyncKit.Samples.Vomo.Cli;
 
 /// <summary>
 /// <c>dlq list|retry [--tenant T]</c>: lists the dead-letter queue, or re-drives every entry now (parked ones
-/// included) through the CRM destination; what still fails stays queued with one more attempt.
+/// included) through the CRM destination; what still fails stays queued with one more attempt. Welcomes the webhook
+/// rejected are listed after the dead letters (their records are written, so they are not dead letters themselves),
+/// and <c>retry</c> makes them due again: they are sent before the command ends.
 /// </summary>
 internal static class DeadLetterCommand
 {
@@ -36,13 +38,36 @@ internal static class DeadLetterCommand
         }
 
         await context.Output.WriteLineAsync($"{entries.Count} dead letter(s).");
+        await using var connection = await context.Crm.OpenConnectionAsync(cancellationToken);
+        var rejected = await context.Crm.Welcomes.RejectedAsync(connection, context.Line.Value("tenant"), cancellationToken);
+        foreach (var welcome in rejected)
+        {
+            await context.Output.WriteLineAsync($"{welcome.IdempotencyKey,-33} rejected attempts {welcome.Attempts,3}  at {Arguments.Text(welcome.RejectedAt)}  {welcome.LastError}");
+        }
+
+        if (rejected.Count > 0)
+        {
+            await context.Output.WriteLineAsync($"{rejected.Count} welcome(s) rejected by the webhook; 'dlq retry' sends them again.");
+        }
+
         return ExitCodes.Done;
     }
 
     private static async Task<int> RetryAsync(CommandContext context, DeadLetterOperations operations, CancellationToken cancellationToken)
     {
+        // The jobs' destinations start the webhook's relay, which sends the welcomes made due again.
+        var tenants = context.Tenants();
+        await using (var connection = await context.Crm.OpenConnectionAsync(cancellationToken))
+        {
+            var rearmed = await context.Crm.Welcomes.RearmAsync(connection, context.Line.Value("tenant"), cancellationToken);
+            if (rearmed > 0)
+            {
+                await context.Output.WriteLineAsync($"{rearmed} rejected welcome(s) due again.");
+            }
+        }
+
         var runs = new List<RunRecord>();
-        foreach (var job in context.Tenants().SelectMany(t => t.Jobs))
+        foreach (var job in tenants.SelectMany(t => t.Jobs))
         {
             var entries = await operations.ListAsync(DeadLetterQuery.ForJob(job.Id) with { Limit = ListLimit }, cancellationToken);
             if (entries.Count == 0)

@@ -50,7 +50,7 @@ internal sealed class HostedTenants : IDisposable
             kit.UseStore(_ => _crm.Store).ConfigureScheduler(scheduler);
             foreach (var stream in VomoStreams.All)
             {
-                stream.Register(kit, _crm, _clients, _tuning.SourceOptions(), (tenant, options) => TenantSync.Configure(options, tenant, _budgets[tenant], _tuning), _time);
+                stream.Register(kit, _crm, _clients, _tuning.SourceOptions(), (tenant, options) => TenantSync.Configure(options, tenant, _budgets[tenant], _tuning));
             }
         });
     }

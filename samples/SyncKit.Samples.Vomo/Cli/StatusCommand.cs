@@ -5,9 +5,10 @@ namespace SyncKit.Samples.Vomo.Cli;
 
 /// <summary>
 /// <c>status</c>: each tenant's and resource's health from the store: lag, last success, dead-letter queue size,
-/// breaker state and error-budget burn, with the reasons a job is degraded or stalled. The tenants are the
-/// configured ones (or <c>--tenant</c>), else every tenant in run history. Breakers live in a running process:
-/// a separate <c>status</c> sees them closed.
+/// breaker state and error-budget burn, with the reasons a job is degraded or stalled, and for users the welcomes
+/// the webhook has not taken yet (due, or rejected and waiting for an operator) or may have received twice. The
+/// tenants are the configured ones (or <c>--tenant</c>), else every tenant in run history. Breakers live in a
+/// running process: a separate <c>status</c> sees them closed.
 /// </summary>
 internal static class StatusCommand
 {
@@ -21,17 +22,24 @@ internal static class StatusCommand
             ? context.Settings.Tenants
             : (await new RunHistory(context.Engine).QueryAsync(new RunQuery { Limit = 10_000 }, cancellationToken)).Select(r => r.Job.Tenant).Distinct().Order(StringComparer.Ordinal).ToList();
         var monitor = new SyncHealthMonitor(context.Engine);
-        var health = new List<JobHealth>();
+        var health = new List<HealthView>();
+        await using var connection = await context.Crm.OpenConnectionAsync(cancellationToken);
         foreach (var job in tenants.SelectMany(t => TenantJobs.Resources.Select(r => new JobId(t, r))))
         {
             var options = TenantJobs.OptionsFor(job.Tenant, context.Tuning);
             environment.Configure?.Invoke(options);
-            health.Add(await monitor.CheckAsync(new MonitoredJob(job, options), cancellationToken));
+            var welcomes = job.Stream == "users"
+                ? new WelcomeCounts(
+                    await context.Crm.Welcomes.CountDueAsync(connection, job.Tenant, cancellationToken),
+                    (await context.Crm.Welcomes.RejectedAsync(connection, job.Tenant, cancellationToken)).Count,
+                    await context.Crm.Welcomes.CountPossiblyRepeatedAsync(connection, job.Tenant, cancellationToken))
+                : null;
+            health.Add(HealthView.Of(await monitor.CheckAsync(new MonitoredJob(job, options), cancellationToken), welcomes));
         }
 
         if (context.Json)
         {
-            await context.Output.WriteLineAsync(JsonSerializer.Serialize([.. health.Select(HealthView.Of)], CliJsonContext.Default.IReadOnlyListHealthView));
+            await context.Output.WriteLineAsync(JsonSerializer.Serialize(health, CliJsonContext.Default.IReadOnlyListHealthView));
             return ExitCodes.Done;
         }
 
@@ -39,7 +47,7 @@ internal static class StatusCommand
         foreach (var job in health)
         {
             await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{job.Job,-22} {job.Status,-9} {Lag(job.Lag),-12} {Arguments.Text(job.LastSuccessAt),-21} {job.DeadLetters,5} {job.Breakers.Source,-9} {job.ErrorBudgetBurn,6:0.##}"));
+                $"{job.Job,-22} {job.Status,-9} {Lag(job.LagSeconds),-12} {Arguments.Text(job.LastSuccessAt),-21} {job.DeadLetters,5} {job.SourceBreaker,-9} {job.ErrorBudgetBurn,6:0.##}"));
             foreach (var reason in job.Reasons)
             {
                 await context.Output.WriteLineAsync($"    {reason}");
@@ -54,5 +62,5 @@ internal static class StatusCommand
         return ExitCodes.Done;
     }
 
-    private static string Lag(TimeSpan? lag) => lag?.ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture) ?? "-";
+    private static string Lag(double? seconds) => seconds is { } lag ? TimeSpan.FromSeconds(lag).ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture) : "-";
 }

@@ -71,7 +71,7 @@ internal sealed class SyncSession : IAsyncDisposable
         var engine = served?.Engine ?? new SyncEngine(crm.Store, time);
         crm.Webhook = CommandContext.WebhookSender(settings, http, time);
         var syncs = tenants
-            .Select(t => new TenantSync(engine, crm, t, new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time), time, configure, tuning))
+            .Select(t => new TenantSync(engine, crm, t, new VomoClient(http, new VomoConnection(tokens[t], vomoUrl) { RequestTimeout = tuning.RequestTimeout }, time), configure, tuning))
             .ToList();
         return new SyncSession(crm, engine, http, syncs, served);
     }
@@ -96,7 +96,8 @@ internal sealed class SyncSession : IAsyncDisposable
             tenant.Dispose();
         }
 
-        _http.Dispose();
+        // The database delivers the welcomes still due as it closes, through the client.
         await _crm.DisposeAsync();
+        _http.Dispose();
     }
 }

@@ -27,7 +27,7 @@ internal sealed class TenantJobs : IDisposable
     public IReadOnlyList<TenantJob> Jobs { get; }
 
     /// <summary>Builds the tenant's jobs. <paramref name="configure"/> adjusts every job's options last (tests shorten retries with it).</summary>
-    public static TenantJobs Create(string tenant, VomoClient client, CrmDatabase crm, ConnectionTuning tuning, TimeProvider time, Action<SyncJobOptions>? configure = null)
+    public static TenantJobs Create(string tenant, VomoClient client, CrmDatabase crm, ConnectionTuning tuning, Action<SyncJobOptions>? configure = null)
     {
         var budget = TenantSync.Budget(tuning);
         var sourceOptions = tuning.SourceOptions();
@@ -39,18 +39,18 @@ internal sealed class TenantJobs : IDisposable
             return options;
         }
 
-        IDestination<T> Crm<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome = null) => crm.Destination(table, welcome, time);
+        IDestination<T> Crm<T>(CrmTable<T> table, string resource, Func<string, T, WelcomeNotification?>? welcome = null) => crm.Destination(table, welcome, new JobId(tenant, resource));
 
         return new TenantJobs(tenant, budget,
         [
-            Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), Crm(CrmTable<VomoUser>.Contacts, CrmWelcomes.Accepted), VomoRecordSerializers.Users)
+            Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), Crm(CrmTable<VomoUser>.Contacts, "users", CrmWelcomes.Accepted), VomoRecordSerializers.Users)
                 { Options = Options(), FieldComparer = CrmTable<VomoUser>.Contacts }),
-            Job(new SyncJob<VomoProject>(new JobId(tenant, "projects"), new VomoSource<VomoProject>(client, VomoResources.Projects, sourceOptions), Crm(CrmTable<VomoProject>.Projects), VomoRecordSerializers.Projects)
+            Job(new SyncJob<VomoProject>(new JobId(tenant, "projects"), new VomoSource<VomoProject>(client, VomoResources.Projects, sourceOptions), Crm(CrmTable<VomoProject>.Projects, "projects"), VomoRecordSerializers.Projects)
                 { Options = Options(), FieldComparer = CrmTable<VomoProject>.Projects }),
 
             // Membership changes do not move a group's updated_at, so every reconciliation re-reads every group's
             // members (a group's version includes them), and the drift this finds is expected, not a polling gap.
-            Job(new SyncJob<VomoGroupRecord>(new JobId(tenant, "groups"), new VomoGroupSource(client, sourceOptions), Crm(CrmTable<VomoGroupRecord>.Groups), VomoRecordSerializers.Groups)
+            Job(new SyncJob<VomoGroupRecord>(new JobId(tenant, "groups"), new VomoGroupSource(client, sourceOptions), Crm(CrmTable<VomoGroupRecord>.Groups, "groups"), VomoRecordSerializers.Groups)
                 { Options = Options(o => o.Reconciliation = new ReconciliationSettings { DriftSampleRate = 1, GapThreshold = 1 }), FieldComparer = CrmTable<VomoGroupRecord>.Groups }),
         ]);
     }

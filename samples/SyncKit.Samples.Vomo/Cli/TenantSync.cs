@@ -13,7 +13,7 @@ internal sealed class TenantSync : IDisposable
     private readonly RateLimiter _budget;
     private readonly IReadOnlyList<Func<CancellationToken, Task<RunRecord>>> _jobs;
 
-    public TenantSync(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, TimeProvider time, Action<SyncJobOptions>? configure = null, ConnectionTuning? tuning = null)
+    public TenantSync(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, Action<SyncJobOptions>? configure = null, ConnectionTuning? tuning = null)
     {
         Tenant = tenant;
         tuning ??= new ConnectionTuning();
@@ -29,7 +29,7 @@ internal sealed class TenantSync : IDisposable
             return options;
         }
 
-        _jobs = [.. VomoStreams.All.Select(stream => stream.Bind(engine, crm, tenant, client, sourceOptions, Options(stream.Name), time))];
+        _jobs = [.. VomoStreams.All.Select(stream => stream.Bind(engine, crm, tenant, client, sourceOptions, Options(stream.Name)))];
         Jobs = jobs;
     }
 

@@ -15,17 +15,17 @@ internal static class VomoStreams
         new VomoStream<VomoUser>(
             "users",
             (client, options) => new VomoSource<VomoUser>(client, VomoResources.Users, options),
-            (crm, time) => crm.Destination(CrmTable<VomoUser>.Contacts, CrmWelcomes.Accepted, time),
+            (crm, job) => crm.Destination(CrmTable<VomoUser>.Contacts, CrmWelcomes.Accepted, job),
             VomoRecordSerializers.Users),
         new VomoStream<VomoProject>(
             "projects",
             (client, options) => new VomoSource<VomoProject>(client, VomoResources.Projects, options),
-            (crm, time) => crm.Destination(CrmTable<VomoProject>.Projects, null, time),
+            (crm, job) => crm.Destination(CrmTable<VomoProject>.Projects, null, job),
             VomoRecordSerializers.Projects),
         new VomoStream<VomoGroupRecord>(
             "groups",
             (client, options) => new VomoGroupSource(client, options),
-            (crm, time) => crm.Destination(CrmTable<VomoGroupRecord>.Groups, null, time),
+            (crm, job) => crm.Destination(CrmTable<VomoGroupRecord>.Groups, null, job),
             VomoRecordSerializers.Groups),
     ];
 }
@@ -36,31 +36,32 @@ internal interface IVomoStream
     string Name { get; }
 
     /// <summary>The stream's job for one tenant, ready to run.</summary>
-    Func<CancellationToken, Task<RunRecord>> Bind(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, VomoSourceOptions sourceOptions, SyncJobOptions options, TimeProvider time);
+    Func<CancellationToken, Task<RunRecord>> Bind(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, VomoSourceOptions sourceOptions, SyncJobOptions options);
 
     /// <summary>Registers the stream with a host for the tenants whose clients <paramref name="clients"/> holds.</summary>
-    void Register(SyncKitBuilder kit, CrmDatabase crm, IReadOnlyDictionary<string, VomoClient> clients, VomoSourceOptions sourceOptions, Action<string, SyncJobOptions> configure, TimeProvider time);
+    void Register(SyncKitBuilder kit, CrmDatabase crm, IReadOnlyDictionary<string, VomoClient> clients, VomoSourceOptions sourceOptions, Action<string, SyncJobOptions> configure);
 }
 
 internal sealed class VomoStream<T>(
     string name,
     Func<VomoClient, VomoSourceOptions, ISource<T>> source,
-    Func<CrmDatabase, TimeProvider, IDestination<T>> destination,
+    Func<CrmDatabase, JobId, IDestination<T>> destination,
     IRecordSerializer<T> serializer) : IVomoStream
 {
     public string Name => name;
 
-    public Func<CancellationToken, Task<RunRecord>> Bind(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, VomoSourceOptions sourceOptions, SyncJobOptions options, TimeProvider time)
+    public Func<CancellationToken, Task<RunRecord>> Bind(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, VomoSourceOptions sourceOptions, SyncJobOptions options)
     {
-        var job = new SyncJob<T>(new JobId(tenant, name), source(client, sourceOptions), destination(crm, time), serializer) { Options = options };
+        var id = new JobId(tenant, name);
+        var job = new SyncJob<T>(id, source(client, sourceOptions), destination(crm, id), serializer) { Options = options };
         return cancellationToken => engine.RunAsync(job, cancellationToken);
     }
 
-    public void Register(SyncKitBuilder kit, CrmDatabase crm, IReadOnlyDictionary<string, VomoClient> clients, VomoSourceOptions sourceOptions, Action<string, SyncJobOptions> configure, TimeProvider time) =>
+    public void Register(SyncKitBuilder kit, CrmDatabase crm, IReadOnlyDictionary<string, VomoClient> clients, VomoSourceOptions sourceOptions, Action<string, SyncJobOptions> configure) =>
         kit.AddJob<T>(name, job => job
             .ForTenants([.. clients.Keys])
             .UseSource((_, tenant) => source(clients[tenant], sourceOptions))
-            .UseDestination((_, _) => destination(crm, time))
+            .UseDestination((_, tenant) => destination(crm, new JobId(tenant, name)))
             .UseSerializer(_ => serializer)
             .Configure(configure));
 }

@@ -9,10 +9,14 @@ namespace SyncKit.Samples.Vomo.Crm;
 
 /// <summary>
 /// The one database that holds SyncKit's state and the CRM tables — a SQLite file or a PostgreSQL database — and
-/// the CRM destinations that write in its store's transaction.
+/// the CRM destinations that write in its store's transaction, and, with a webhook, the relay that posts their
+/// welcomes once each batch has committed.
 /// </summary>
-internal abstract class CrmDatabase : IAsyncDisposable
+internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
 {
+    private readonly Lock _relayStart = new();
+    private WelcomeRelay? _relay;
+
     /// <summary>The state store.</summary>
     public abstract ISyncStateStore Store { get; }
 
@@ -25,7 +29,7 @@ internal abstract class CrmDatabase : IAsyncDisposable
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
             await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
-            return new Sqlite(store, connectionString);
+            return new Sqlite(store, connectionString, time);
         }
         catch
         {
@@ -43,7 +47,7 @@ internal abstract class CrmDatabase : IAsyncDisposable
         {
             await store.StartAsync(cancellationToken).ConfigureAwait(false);
             await PostgresCrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
-            return new Postgres(store, dataSource);
+            return new Postgres(store, dataSource, time);
         }
         catch
         {
@@ -57,17 +61,57 @@ internal abstract class CrmDatabase : IAsyncDisposable
     public abstract CrmDialect Dialect { get; }
 
     /// <summary>Where welcome notifications go instead of <c>crm_outbox</c> (<c>--webhook</c>).</summary>
-    public IWelcomeSender? Webhook { get; set; }
+    public WebhookWelcomeSender? Webhook { get; set; }
 
-    /// <summary>The CRM destination for <paramref name="table"/> on this database.</summary>
-    public abstract IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time);
+    /// <summary>The webhook's ledger of welcomes: due, sent or rejected.</summary>
+    public WelcomeLedger Welcomes => field ??= new WelcomeLedger(Dialect, time);
+
+    /// <summary>
+    /// The CRM destination for <paramref name="table"/> on this database, for <paramref name="job"/>. With a
+    /// <paramref name="welcome"/> and a <see cref="Webhook"/>, the relay starts delivering the job's tenant's due
+    /// welcomes, those a killed process left first.
+    /// </summary>
+    public IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, JobId job)
+    {
+        var relay = welcome is not null && Webhook is { } webhook ? Relay(webhook) : null;
+        relay?.Register(job);
+        return Create(table, welcome, relay);
+    }
 
     /// <summary>An open connection of its own, outside any sync's transaction (the groups push's log).</summary>
     public abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
-    public abstract ValueTask DisposeAsync();
+    /// <summary>Delivers what is still due to the webhook, then closes the database.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_relay is not null)
+            {
+                await _relay.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await CloseAsync().ConfigureAwait(false);
+        }
+    }
 
-    private sealed class Sqlite(SqliteSyncStateStore store, string connectionString) : CrmDatabase
+    private protected TimeProvider Time => time;
+
+    private protected abstract IDestination<T> Create<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, WelcomeRelay? relay);
+
+    private protected abstract ValueTask CloseAsync();
+
+    private WelcomeRelay Relay(WebhookWelcomeSender webhook)
+    {
+        lock (_relayStart)
+        {
+            return _relay ??= new WelcomeRelay(Store, Welcomes, OpenConnectionAsync, webhook, time);
+        }
+    }
+
+    private sealed class Sqlite(SqliteSyncStateStore store, string connectionString, TimeProvider time) : CrmDatabase(time)
     {
         public override ISyncStateStore Store => store;
 
@@ -88,17 +132,17 @@ internal abstract class CrmDatabase : IAsyncDisposable
             }
         }
 
-        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
-            new SqliteCrmDestination<T>(table, welcome, time) { ConnectionString = connectionString, Welcomes = Webhook ?? new OutboxWelcomeSender(CrmDialect.Sqlite, time) };
+        private protected override IDestination<T> Create<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, WelcomeRelay? relay) =>
+            new SqliteCrmDestination<T>(table, welcome, Time) { ConnectionString = connectionString, Relay = relay };
 
-        public override ValueTask DisposeAsync()
+        private protected override ValueTask CloseAsync()
         {
             store.Dispose();
             return ValueTask.CompletedTask;
         }
     }
 
-    private sealed class Postgres(PostgresSyncStateStore store, NpgsqlDataSource dataSource) : CrmDatabase
+    private sealed class Postgres(PostgresSyncStateStore store, NpgsqlDataSource dataSource, TimeProvider time) : CrmDatabase(time)
     {
         public override ISyncStateStore Store => store;
 
@@ -107,10 +151,10 @@ internal abstract class CrmDatabase : IAsyncDisposable
         public override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
             await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-        public override IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, TimeProvider time) =>
-            new PostgresCrmDestination<T>(table, welcome, time) { DataSource = dataSource, Welcomes = Webhook ?? new OutboxWelcomeSender(CrmDialect.Postgres, time) };
+        private protected override IDestination<T> Create<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, WelcomeRelay? relay) =>
+            new PostgresCrmDestination<T>(table, welcome, Time) { DataSource = dataSource, Relay = relay };
 
-        public override async ValueTask DisposeAsync()
+        private protected override async ValueTask CloseAsync()
         {
             await store.DisposeAsync().ConfigureAwait(false);
             await dataSource.DisposeAsync().ConfigureAwait(false);

@@ -3,8 +3,9 @@ using Microsoft.Data.Sqlite;
 namespace SyncKit.Samples.Vomo.Crm;
 
 /// <summary>
-/// The customer's CRM tables (SAMPLE.md), created beside SyncKit's state in the same SQLite file, and the groups
-/// push's own <c>vomo_group_push</c>.
+/// The customer's CRM tables (SAMPLE.md), created beside SyncKit's state in the same SQLite file, the groups
+/// push's own <c>vomo_group_push</c>, and <c>vomo_welcomes</c>, the ledger of welcomes delivered to a webhook after
+/// their batch commits.
 /// </summary>
 public static class CrmSchema
 {
@@ -26,6 +27,11 @@ public static class CrmSchema
         CREATE TABLE IF NOT EXISTS vomo_group_push (
             tenant TEXT NOT NULL, name TEXT NOT NULL, first_attempt_at TEXT NOT NULL, group_id INTEGER NULL,
             PRIMARY KEY (tenant, name));
+        CREATE TABLE IF NOT EXISTS vomo_welcomes (
+            idempotency_key TEXT PRIMARY KEY, tenant TEXT NOT NULL, payload TEXT NOT NULL, due_at TEXT NOT NULL,
+            sent_at TEXT NULL, started INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NULL,
+            rejected_at TEXT NULL);
+        CREATE INDEX IF NOT EXISTS vomo_welcomes_due ON vomo_welcomes (tenant, due_at) WHERE sent_at IS NULL;
         """;
 
     /// <summary>Creates the tables that do not exist yet.</summary>

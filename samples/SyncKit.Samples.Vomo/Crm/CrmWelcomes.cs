@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using SyncKit.Samples.Vomo.Connector;
+using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
@@ -21,17 +22,27 @@ internal static class CrmWelcomes
     }
 
     /// <summary>
-    /// Pattern B: reserves each welcome in the dedup store, delivers the ones this batch holds, and completes them,
-    /// all in the batch's transaction. Only an already completed welcome is skipped. A welcome held by another
-    /// attempt fails its record with <see cref="ErrorClass.Conflict"/>, and a failed delivery fails its record and
-    /// releases the reservation: either way the engine retries or dead-letters the record, and its retry delivers
-    /// the welcome.
+    /// The welcomes of a batch, in its transaction. With a <paramref name="relay"/> (a webhook) they are only made
+    /// due, and the relay posts them after the commit, one at a time.
+    /// <para>
+    /// Otherwise pattern B inside the transaction: reserves each welcome in the dedup store, delivers the ones this
+    /// batch holds with <paramref name="sender"/>, and completes them. Only an already completed welcome is skipped.
+    /// A welcome held by another attempt fails its record with <see cref="ErrorClass.Conflict"/>, and a failed
+    /// delivery fails its record and releases the reservation: either way the engine retries or dead-letters the
+    /// record, and its retry delivers the welcome.
+    /// </para>
     /// </summary>
     /// <param name="welcomes">The welcomes of the batch's written records, each with its record's index in <paramref name="outcomes"/>.</param>
-    public static async Task SendAsync(IDedupStore dedup, IWelcomeSender sender, DbTransaction transaction, string tenant, List<(int Index, WelcomeNotification Welcome)> welcomes, RecordOutcome[] outcomes, CancellationToken cancellationToken)
+    internal static async Task SendAsync(IDedupStore dedup, IWelcomeSender sender, WelcomeRelay? relay, DbTransaction transaction, string tenant, List<(int Index, WelcomeNotification Welcome)> welcomes, RecordOutcome[] outcomes, CancellationToken cancellationToken)
     {
         if (welcomes.Count == 0)
         {
+            return;
+        }
+
+        if (relay is not null)
+        {
+            await relay.RecordDueAsync(dedup, transaction, tenant, welcomes.ConvertAll(w => w.Welcome), cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -3,9 +3,11 @@ using System.Data.Common;
 namespace SyncKit.Samples.Vomo.Crm;
 
 /// <summary>
-/// Delivers welcome notifications. The destination reserves each one in the dedup store first and completes it
-/// after delivery, all in the batch's transaction: a notification goes out at most once per user, barring a crash
-/// between delivery and the commit. The same senders serve the CRM on SQLite and on PostgreSQL.
+/// Delivers welcome notifications as a write in the CRM database, inside the batch's transaction. The destination
+/// reserves each one in the dedup store first and completes it after delivery, all in that transaction, so a
+/// notification goes out exactly once per user. The same senders serve the CRM on SQLite and on PostgreSQL. (An
+/// effect outside the database, like <see cref="WebhookWelcomeSender"/>, cannot commit with the batch: it is sent
+/// after the commit instead.)
 /// </summary>
 public interface IWelcomeSender
 {

@@ -6,7 +6,8 @@ namespace SyncKit.Samples.Vomo.Crm;
 
 /// <summary>
 /// Writes VOMO records into the customer's CRM tables in the PostgreSQL database that holds SyncKit's state, inside
-/// the store's transaction: the rows, the welcome notifications and the checkpoint commit together or not at all
+/// the store's transaction: the rows, the welcome notifications (for a webhook, the welcomes due, posted after the
+/// commit) and the checkpoint commit together or not at all
 /// (and, when the job is leased, only while this instance still holds the lease). Rows are upserted by
 /// <c>(tenant, external_id)</c> in one round trip per batch, and a write older than the stored row is skipped.
 /// For reconciliation it lists what it holds and soft-deletes (<c>deleted_at</c>) records gone at the source,
@@ -38,6 +39,9 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
     /// <summary>Where welcome notifications go.</summary>
     /// <value>Default the <c>crm_outbox</c> table (<see cref="OutboxWelcomeSender"/>).</value>
     public IWelcomeSender Welcomes { get; init; }
+
+    /// <summary>Posts the welcomes to a webhook after each batch commits, instead of <see cref="Welcomes"/>.</summary>
+    internal WelcomeRelay? Relay { get; init; }
 
     /// <summary>The state store's database, for reconciliation's reads and soft deletes.</summary>
     /// <value>Default <see langword="null"/>: the destination cannot be reconciled.</value>
@@ -74,7 +78,7 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
                 }
             }
 
-            await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
+            await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, Relay, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
             return outcomes;
         }
     }

@@ -4,8 +4,9 @@ namespace SyncKit.Samples.Vomo.Crm;
 
 /// <summary>
 /// The customer's CRM tables (SAMPLE.md) on PostgreSQL, beside SyncKit's state in the same database, with native
-/// types: <c>timestamptz</c> times, <c>boolean</c> flags, <c>jsonb</c> member lists and payloads; and the groups
-/// push's own <c>vomo_group_push</c>. They are created in the connection's default schema (its <c>search_path</c>).
+/// types: <c>timestamptz</c> times, <c>boolean</c> flags, <c>jsonb</c> member lists and payloads; the groups
+/// push's own <c>vomo_group_push</c>; and <c>vomo_welcomes</c>, the ledger of welcomes delivered to a webhook after
+/// their batch commits. They are created in the connection's default schema (its <c>search_path</c>).
 /// </summary>
 public static class PostgresCrmSchema
 {
@@ -28,6 +29,11 @@ public static class PostgresCrmSchema
         CREATE TABLE IF NOT EXISTS vomo_group_push (
             tenant text NOT NULL, name text NOT NULL, first_attempt_at timestamptz NOT NULL, group_id bigint NULL,
             PRIMARY KEY (tenant, name));
+        CREATE TABLE IF NOT EXISTS vomo_welcomes (
+            idempotency_key text PRIMARY KEY, tenant text NOT NULL, payload jsonb NOT NULL, due_at timestamptz NOT NULL,
+            sent_at timestamptz NULL, started integer NOT NULL DEFAULT 0, attempts integer NOT NULL DEFAULT 0, last_error text NULL,
+            rejected_at timestamptz NULL);
+        CREATE INDEX IF NOT EXISTS vomo_welcomes_due ON vomo_welcomes (tenant, due_at) WHERE sent_at IS NULL;
         """;
 
     /// <summary>Creates the tables that do not exist yet; instances starting together wait for each other.</summary>

@@ -7,7 +7,8 @@ namespace SyncKit.Samples.Vomo.Crm;
 
 /// <summary>
 /// Writes VOMO records into the customer's CRM tables in the SQLite file that holds SyncKit's state, inside the
-/// store's transaction: the rows, the welcome notifications and the checkpoint commit together or not at all.
+/// store's transaction: the rows, the welcome notifications (for a webhook, the welcomes due, posted after the
+/// commit) and the checkpoint commit together or not at all.
 /// Rows are upserted by <c>(tenant, external_id)</c>, and a write older than the stored row is skipped.
 /// For reconciliation it lists what it holds and soft-deletes (<c>deleted_at</c>) records gone at the source,
 /// on its own connection (<see cref="ConnectionString"/>).
@@ -40,6 +41,9 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
     /// <summary>Where welcome notifications go.</summary>
     /// <value>Default the <c>crm_outbox</c> table (<see cref="OutboxWelcomeSender"/>).</value>
     public IWelcomeSender Welcomes { get; init; }
+
+    /// <summary>Posts the welcomes to a webhook after each batch commits, instead of <see cref="Welcomes"/>.</summary>
+    internal WelcomeRelay? Relay { get; init; }
 
     /// <summary>A welcome for each user the first time it is seen with <c>membership_status = ACCEPTED</c>.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -74,7 +78,7 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
             }
         }
 
-        await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
+        await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, Relay, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Net.Http.Json;
 
 namespace SyncKit.Samples.Vomo.Crm;
@@ -6,10 +5,12 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// <summary>
 /// Posts welcome notifications to a webhook: <c>POST URL</c> with JSON <c>{"tenant","user_id","email"}</c> and
 /// the header <c>Idempotency-Key: welcome:TENANT:USER_ID</c>, so a receiver can drop the repeat a crash inside the
-/// send window may cause. A failed post fails the user's record: 5xx, 429 and timeouts are retried, other
-/// answers dead-lettered.
+/// send window may cause. A post is an effect outside the CRM database, so it never runs inside a batch's
+/// transaction: the batch makes the welcome due, and the CRM database delivers it once the batch has committed, one
+/// welcome at a time. A failed post throws a <see cref="SyncException"/>: 5xx, 429 and timeouts are retryable (the
+/// welcome stays due), other answers reject the welcome (kept for an operator).
 /// </summary>
-public sealed class WebhookWelcomeSender : IWelcomeSender
+public sealed class WebhookWelcomeSender
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly HttpClient _http;
@@ -29,8 +30,12 @@ public sealed class WebhookWelcomeSender : IWelcomeSender
         _classifier = new HttpErrorClassifier(_time);
     }
 
-    /// <inheritdoc />
-    public async Task SendAsync(WelcomeNotification welcome, DbTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>Posts one notification.</summary>
+    /// <param name="welcome">The notification.</param>
+    /// <param name="cancellationToken">Cancels the post.</param>
+    /// <returns>A task that completes once the webhook accepted it.</returns>
+    /// <exception cref="SyncException">The post failed; the class says whether it may be retried.</exception>
+    public async Task SendAsync(WelcomeNotification welcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(welcome);
         using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = JsonContent.Create(welcome, CrmJsonContext.Default.WelcomeNotification) };

@@ -34,31 +34,60 @@ public sealed class WelcomeAndDeadLetterCommandTests
     [Theory]
     [InlineData(StoreKind.Sqlite)]
     [InlineData(StoreKind.Postgres)]
-    public async Task DlqListAndRetry_WebhookRejectedThenFixed_ListsTheDeadLettersAndRetryDeliversThem(StoreKind store)
+    public async Task StatusDlqListAndRetry_WebhookRejectedThenFixed_ShowTheRejectedWelcomesAndRetrySendsThemOnce(StoreKind store)
     {
         await using var cli = await CliHarness.StartAsync(users: 20, projects: 1, groups: 1, store: store);
         await using var webhook = await WebhookReceiver.StartAsync();
         webhook.Status = 400;
         var accepted = cli.Sim.Tenant.Users().Count(u => u.MembershipStatus == "ACCEPTED");
 
-        var (syncExit, syncOutput) = await cli.RunAsync("sync", "--webhook", webhook.Url.ToString());
+        var (syncExit, _) = await cli.RunAsync("sync", "--webhook", webhook.Url.ToString());
+        var rejectedPosts = webhook.Received.Count;
+        var again = await cli.RunAsync("sync", "--webhook", webhook.Url.ToString());
+        var postsBeforeRetry = webhook.Received.Count;
         var (listExit, list) = await cli.RunAsync("dlq", "list", "--tenant", "acme", "--json");
         var listText = (await cli.RunRawAsync(["dlq", "list", "--store", cli.Store])).Output;
-        var status = JsonDocument.Parse((await cli.RunAsync("status", "--json")).Output).RootElement.EnumerateArray().First();
+        var status = JsonDocument.Parse((await cli.RunAsync("status", "--json")).Output).RootElement.EnumerateArray().Single(j => j.GetProperty("job").GetString() == "acme/users");
         webhook.Status = 200;
         var (retryExit, retry) = await cli.RunAsync("dlq", "retry", "--webhook", webhook.Url.ToString());
         var after = (await cli.RunAsync("dlq", "list")).Output;
+        var statusAfter = JsonDocument.Parse((await cli.RunAsync("status", "--json")).Output).RootElement.EnumerateArray().Single(j => j.GetProperty("job").GetString() == "acme/users");
 
-        (syncExit, listExit, retryExit).Should().Be((ExitCodes.Done, ExitCodes.Done, ExitCodes.Done), "dead letters are reported, not fatal");
-        syncOutput.Should().Contain($"dead-lettered {accepted,4}");
-        var entries = JsonDocument.Parse(list).RootElement.EnumerateArray().ToList();
-        entries.Should().HaveCount(accepted).And.OnlyContain(e => e.GetProperty("job").GetString() == "acme/users"
-            && e.GetProperty("last_error").GetString()!.Contains("answered 400", StringComparison.Ordinal)
-            && e.GetProperty("record").GetProperty("membership_status").GetString() == "ACCEPTED");
-        listText.Should().Contain("acme/users").And.Contain($"{accepted} dead letter(s).");
-        status.GetProperty("dead_letters").GetInt32().Should().Be(accepted);
-        retry.Should().Contain("acme/users").And.Contain("still queued 0");
-        after.Should().Contain("0 dead letter(s).");
+        (syncExit, again.ExitCode, listExit, retryExit).Should().Be((ExitCodes.Done, ExitCodes.Done, ExitCodes.Done, ExitCodes.Done), "a rejected welcome is reported, not fatal");
+        cli.Scalar("SELECT count(*) FROM crm_contacts").Should().Be(20L, "every user is written: a welcome is sent after its record commits");
+        JsonDocument.Parse(list).RootElement.EnumerateArray().Should().BeEmpty("the users' records are written, so none is a dead letter");
+        rejectedPosts.Should().Be(accepted, "each welcome is posted once");
+        postsBeforeRetry.Should().Be(accepted, "a rejected welcome is not posted again until an operator retries it");
+        listText.Should().Contain($"{accepted} welcome(s) rejected by the webhook").And.Contain("answered 400").And.Contain("welcome:acme:");
+        status.GetProperty("welcomes_rejected").GetInt32().Should().Be(accepted);
+        status.GetProperty("welcomes_due").GetInt64().Should().Be(0);
+        status.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()).Should().Contain(r => r!.Contains("rejected by the webhook", StringComparison.Ordinal));
+        retry.Should().Contain($"{accepted} rejected welcome(s) due again.");
+        after.Should().Contain("0 dead letter(s).").And.NotContain("rejected");
+        statusAfter.GetProperty("welcomes_rejected").GetInt32().Should().Be(0);
         webhook.Received.Where(r => r.Status == 200).Select(r => r.IdempotencyKey).Should().OnlyHaveUniqueItems().And.HaveCount(accepted);
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task Sync_WebhookDownThenUp_WelcomesStayDueAndTheNextRunSendsEachOnce(StoreKind store)
+    {
+        await using var cli = await CliHarness.StartAsync(users: 20, projects: 1, groups: 1, store: store);
+        await using var webhook = await WebhookReceiver.StartAsync();
+        webhook.Status = 503;
+        var accepted = cli.Sim.Tenant.Users().Where(u => u.MembershipStatus == "ACCEPTED").Select(u => $"welcome:acme:{u.Id}").ToList();
+
+        var (downExit, _) = await cli.RunAsync("sync", "--webhook", webhook.Url.ToString());
+        var postsWhileDown = webhook.Received.Count;
+        var status = JsonDocument.Parse((await cli.RunAsync("status", "--json")).Output).RootElement.EnumerateArray().Single(j => j.GetProperty("job").GetString() == "acme/users");
+        webhook.Status = 200;
+        var (upExit, _) = await cli.RunAsync("sync", "--webhook", webhook.Url.ToString());
+
+        (downExit, upExit).Should().Be((ExitCodes.Done, ExitCodes.Done));
+        postsWhileDown.Should().Be(1, "a webhook that is down pauses the delivery after the first failure");
+        status.GetProperty("welcomes_due").GetInt64().Should().Be(accepted.Count, "the welcomes stay due");
+        status.GetProperty("dead_letters").GetInt32().Should().Be(0);
+        webhook.Received.Where(r => r.Status == 200).Select(r => r.IdempotencyKey).Should().BeEquivalentTo(accepted, "the next run sends each due welcome once");
     }
 }

@@ -12,13 +12,6 @@ public sealed class PostgresSampleCrashTests(ITestOutputHelper output) : SampleC
 
     protected override Task<List<object?[]>> QueryAsync(string sql) => Task.FromResult(_store!.Rows(sql));
 
-    protected override Task<bool> EndAbandonedWelcomeHoldsAsync()
-    {
-        var held = _store!.Rows("SELECT count(*) FROM synckit.dedup WHERE completed_at IS NULL AND held_until > now()");
-        _store.Execute("UPDATE synckit.dedup SET held_until = now() WHERE completed_at IS NULL AND held_until > now()");
-        return Task.FromResult(Convert.ToInt64(held[0][0], System.Globalization.CultureInfo.InvariantCulture) > 0);
-    }
-
     public override async Task InitializeAsync() => _store = await CliStore.CreateAsync(StoreKind.Postgres);
 
     public override async Task DisposeAsync()

@@ -4,25 +4,32 @@ namespace SyncKit.Samples.Vomo.Crm.Internal;
 
 /// <summary>
 /// What differs between the CRM's two databases in the statements they share: how a time is stored (SQLite keeps
-/// text, PostgreSQL <c>timestamptz</c>) and how JSON text becomes a JSON column (<c>jsonb</c> on PostgreSQL).
+/// text, PostgreSQL <c>timestamptz</c>), how JSON text becomes a JSON column (<c>jsonb</c> on PostgreSQL), and how a
+/// transaction keeps a row it read to itself.
 /// Both accept <c>@name</c> parameters and <c>ON CONFLICT ... DO NOTHING</c>, so the rest is written once.
 /// </summary>
 internal sealed class CrmDialect
 {
     private readonly Func<DateTimeOffset, object> _time;
 
-    private CrmDialect(Func<DateTimeOffset, object> time, string jsonCast)
+    private CrmDialect(Func<DateTimeOffset, object> time, string jsonCast, string lockRow)
     {
         _time = time;
         JsonCast = jsonCast;
+        LockRow = lockRow;
     }
 
-    public static CrmDialect Sqlite { get; } = new(t => CrmFormat.SourceTime(t), string.Empty);
+    // A SQLite write transaction (BEGIN IMMEDIATE) holds the whole database; PostgreSQL locks the row, and another
+    // transaction passes over it rather than wait.
+    public static CrmDialect Sqlite { get; } = new(t => CrmFormat.SourceTime(t), string.Empty, string.Empty);
 
-    public static CrmDialect Postgres { get; } = new(t => t.ToUniversalTime(), "::jsonb");
+    public static CrmDialect Postgres { get; } = new(t => t.ToUniversalTime(), "::jsonb", " FOR UPDATE SKIP LOCKED");
 
     /// <summary>What follows a parameter that holds JSON text written to a JSON column.</summary>
     public string JsonCast { get; }
+
+    /// <summary>What ends a <c>SELECT</c> of one row that the write transaction running it keeps until it ends.</summary>
+    public string LockRow { get; }
 
     /// <summary>Adds a parameter holding <paramref name="value"/>.</summary>
     public static void Add(DbCommand command, string name, object? value)
