@@ -27,6 +27,7 @@ public sealed class PostgresSyncStateStore : ISyncStateStore, IAsyncDisposable
     private readonly LeaseRegistry _leaseRegistry;
     private readonly PostgresLeaseManager _leases;
     private readonly bool _ownsDataSource;
+    private readonly PostgresStateWriter _autoCommit;
 
     /// <summary>Creates a store over a data source the caller owns.</summary>
     /// <param name="dataSource">Where the store connects.</param>
@@ -56,11 +57,11 @@ public sealed class PostgresSyncStateStore : ISyncStateStore, IAsyncDisposable
         dataSource ??= NpgsqlDataSource.Create(options.ConnectionString!);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SyncKit.Postgres");
         _database = new PostgresDatabase(dataSource, options, timeProvider ?? TimeProvider.System, logger);
-        var writer = new PostgresStateWriter(_database, new AutoCommitScope(_database));
-        Checkpoints = writer;
-        Dedup = writer;
-        DeadLetters = writer;
-        Runs = writer;
+        _autoCommit = new PostgresStateWriter(_database, new AutoCommitScope(_database));
+        Checkpoints = _autoCommit;
+        Dedup = _autoCommit;
+        DeadLetters = _autoCommit;
+        Runs = _autoCommit;
         var owner = options.LeaseOwner ?? $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
         _leases = new PostgresLeaseManager(_database, _leaseRegistry, owner, options.LeaseDuration, options.LeaseRenewInterval);
     }
@@ -111,6 +112,11 @@ public sealed class PostgresSyncStateStore : ISyncStateStore, IAsyncDisposable
             throw;
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Two statements for the whole list, whatever its length; each probes the store's indexes job by job.</remarks>
+    public ValueTask<IReadOnlyList<JobHealthInputs>> ReadHealthInputsAsync(IReadOnlyList<JobId> jobs, DateTimeOffset windowStart, CancellationToken cancellationToken) =>
+        _autoCommit.ReadHealthInputsAsync(jobs, windowStart, cancellationToken);
 
     /// <summary>Disposes the data source when the store created it.</summary>
     /// <returns>A task that completes when disposed.</returns>

@@ -27,6 +27,7 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly JobLocks _jobLocks;
+    private readonly SqliteStateWriter _autoCommit;
 
     /// <summary>Creates the store; the file is opened on first use or by <see cref="InitializeAsync"/>.</summary>
     /// <param name="options">Where the file is and how durable commits are.</param>
@@ -40,11 +41,11 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, IDisposable
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SyncKit.Sqlite");
         _database = new SqliteDatabase(options, timeProvider ?? TimeProvider.System, logger);
         _jobLocks = new JobLocks(_database.Path, logger);
-        var autoCommit = new SqliteStateWriter(new AutoCommitSession(_database));
-        Checkpoints = autoCommit;
-        Dedup = autoCommit;
-        DeadLetters = autoCommit;
-        Runs = autoCommit;
+        _autoCommit = new SqliteStateWriter(new AutoCommitSession(_database));
+        Checkpoints = _autoCommit;
+        Dedup = _autoCommit;
+        DeadLetters = _autoCommit;
+        Runs = _autoCommit;
     }
 
     /// <summary>The database file's full path.</summary>
@@ -83,6 +84,11 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, IDisposable
         var connection = await _database.RentAsync(cancellationToken).ConfigureAwait(false);
         return new SqliteStateTransaction(_database, connection);
     }
+
+    /// <inheritdoc />
+    /// <remarks>Two statements for the whole list, whatever its length; each probes the store's indexes job by job.</remarks>
+    public ValueTask<IReadOnlyList<JobHealthInputs>> ReadHealthInputsAsync(IReadOnlyList<JobId> jobs, DateTimeOffset windowStart, CancellationToken cancellationToken) =>
+        _autoCommit.ReadHealthInputsAsync(jobs, windowStart, cancellationToken);
 
     /// <summary>Closes the connections and releases this process's job locks.</summary>
     public void Dispose()

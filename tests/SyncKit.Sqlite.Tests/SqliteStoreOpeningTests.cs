@@ -111,7 +111,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await again.InitializeAsync();
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4");
         Query("PRAGMA journal_mode").Should().Be("wal");
     }
 
@@ -126,7 +126,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
 
         // What a version 1 file looks like: no run kind or report.
         Execute("""
-            DROP INDEX synckit_runs_job_kind;
+            DROP INDEX synckit_runs_job_kind_latest;
             ALTER TABLE synckit_runs DROP COLUMN kind;
             ALTER TABLE synckit_runs DROP COLUMN report;
             DELETE FROM synckit_schema_version WHERE version > 1;
@@ -139,7 +139,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             (await upgraded.Runs.GetRunAsync("run-1", default))!.Kind.Should().Be(RunKind.Backfill);
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4");
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
         }
 
         Execute("""
-            DROP INDEX synckit_runs_job_kind;
+            DROP INDEX synckit_runs_job_kind_latest;
             DELETE FROM synckit_schema_version WHERE version > 2;
             """);
 
@@ -162,9 +162,39 @@ public sealed class SqliteStoreOpeningTests : IDisposable
                 .Which.Should().Be(new KeyValuePair<RunKind, RunCounts>(RunKind.Sync, run.Counts), "the runs saved before version 3 are kept");
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4");
         QueryPlan("SELECT run_id FROM synckit_runs WHERE tenant = 'acme' AND stream = 'orders' AND kind = 'FullReconciliation' ORDER BY started_at DESC LIMIT 1")
             .Should().Contain("synckit_runs_job_kind", "the latest run of a kind is found without walking the job's other kinds");
+    }
+
+    [Fact]
+    public async Task InitializeAsync_Version3File_ReplacesTheJobKindIndexWithOneThatOrdersAndCoversHealthReads()
+    {
+        var run = new RunRecord("run-1", Job, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, RunOutcome.Succeeded, null, null, new RunCounts(5, 4, 1, 0, 0, 0), new Dictionary<ErrorClass, long>(), [], null);
+        using (var store = _database.OpenStore())
+        {
+            await store.Runs.SaveRunAsync(run, default);
+        }
+
+        Execute("""
+            DROP INDEX synckit_runs_job_kind_latest;
+            CREATE INDEX synckit_runs_job_kind ON synckit_runs (tenant, stream, kind, started_at);
+            DELETE FROM synckit_schema_version WHERE version > 3;
+            """);
+
+        using (var upgraded = _database.OpenStore())
+        {
+            var inputs = await upgraded.ReadHealthInputsAsync([Job], DateTimeOffset.UnixEpoch, default);
+            inputs.Single().LatestSuccess.Should().Be(RunSummary.Of(run), "the runs saved before version 4 are kept");
+        }
+
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4");
+        Query("SELECT group_concat(name) FROM sqlite_master WHERE type = 'index' AND name LIKE 'synckit_runs_job%' ORDER BY name")
+            .Should().Be("synckit_runs_job,synckit_runs_job_kind_latest");
+        QueryPlan("SELECT run_id FROM synckit_runs WHERE tenant = 'acme' AND stream = 'orders' AND kind = 'Sync' AND outcome IN ('Succeeded', 'CompletedWithDeadLetters') ORDER BY started_at DESC, run_id DESC LIMIT 1")
+            .Should().Contain("COVERING INDEX synckit_runs_job_kind_latest").And.NotContain("TEMP B-TREE");
+        QueryPlan("SELECT sum(read_count), sum(dead_lettered_count) FROM synckit_runs WHERE tenant = 'acme' AND stream = 'orders' AND kind = 'Sync' AND started_at >= 5")
+            .Should().Contain("COVERING INDEX synckit_runs_job_kind_latest");
     }
 
     [Fact]

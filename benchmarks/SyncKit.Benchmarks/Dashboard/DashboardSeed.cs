@@ -16,10 +16,12 @@ internal static class DashboardSeed
     /// <summary>
     /// A seeded SQLite file, kept in the temporary directory between runs: seeding takes a while, and the dataset never
     /// changes. The store is opened once first, so it has the current schema (an older cached file is migrated).
+    /// The name carries the store's schema version: a file migrated forward is refused by an older SyncKit.Sqlite, so
+    /// branches on different schemas each keep their own.
     /// </summary>
     public static async Task<string> SqliteAsync()
     {
-        var path = Path.Combine(Path.GetTempPath(), "synckit-bench-dashboard-v1.db");
+        var path = Path.Combine(Path.GetTempPath(), "synckit-bench-dashboard-schema4.db");
         var ready = path + ".seeded";
         using (var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = path, Durability = SqliteDurability.Normal }))
         {

@@ -158,6 +158,33 @@ internal sealed class PostgresSql(string schema)
         GROUP BY kind
         """;
 
+    // Health inputs for many jobs: $1 tenants, $2 streams, one element per job; the first column is the job's index
+    // (from 1). One row per job: its checkpoint, dead letters and latest runs, each latest run a LATERAL probe of
+    // runs_job_kind_started (only the columns a health check reads).
+    public string LatestPerJob { get; } = $"""
+        SELECT j.i, c.cursor::text,
+               (SELECT count(*) FROM {schema}.dead_letters d WHERE d.tenant = j.tenant AND d.stream = j.stream),
+               EXISTS (SELECT FROM {schema}.dead_letters d WHERE d.tenant = j.tenant AND d.stream = j.stream AND d.status = 'Parked'),
+               {SummaryColumns("latest_sync")}, {SummaryColumns("latest_success")}, {SummaryColumns("latest_incremental")}, {SummaryColumns("latest_full")}
+        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS j(tenant, stream, i)
+        LEFT JOIN {schema}.checkpoints c ON c.tenant = j.tenant AND c.stream = j.stream
+        {LatestRun(schema, "latest_sync", "r.kind = 'Sync'")}
+        {LatestRun(schema, "latest_success", "r.kind = 'Sync' AND r.outcome IN ('Succeeded', 'CompletedWithDeadLetters')")}
+        {LatestRun(schema, "latest_incremental", "r.kind = 'IncrementalReconciliation'")}
+        {LatestRun(schema, "latest_full", "r.kind = 'FullReconciliation'")}
+        """;
+
+    // $1 tenants, $2 streams, $3 window start. Each job's runs in the window (a runs_job_started range), summed per kind.
+    public string WindowSumsPerJob { get; } = $"""
+        SELECT j.i, s.kind, s.read, s.written, s.skipped, s.deduplicated, s.retried, s.dead_lettered
+        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS j(tenant, stream, i)
+        CROSS JOIN LATERAL (
+            SELECT kind, sum(read)::bigint AS read, sum(written)::bigint AS written, sum(skipped)::bigint AS skipped,
+                   sum(deduplicated)::bigint AS deduplicated, sum(retried)::bigint AS retried, sum(dead_lettered)::bigint AS dead_lettered
+            FROM {schema}.runs r WHERE r.tenant = j.tenant AND r.stream = j.stream AND r.started_at >= $3
+            GROUP BY kind) s
+        """;
+
     // One array per column.
     public string AppendAudit { get; } = $"""
         INSERT INTO {schema}.audit (run_id, tenant, stream, record_key, position, action, at)
@@ -225,6 +252,19 @@ internal sealed class PostgresSql(string schema)
     public string ReleaseLease { get; } = $"""
         UPDATE {schema}.leases SET owner = NULL, expires_at = '-infinity'
         WHERE tenant = $1 AND stream = $2 AND owner = $3 AND fencing_token = $4
+        """;
+
+    /// <summary>The columns of a latest run that <see cref="PostgresStateWriter"/> reads as a run summary, in order.</summary>
+    public const int SummaryWidth = 6;
+
+    private static string SummaryColumns(string alias) =>
+        $"{alias}.run_id, {alias}.started_at, {alias}.ended_at, {alias}.outcome, {alias}.error, {alias}.report";
+
+    private static string LatestRun(string schema, string alias, string filter) => $"""
+        LEFT JOIN LATERAL (
+            SELECT r.run_id, r.started_at, r.ended_at, r.outcome, r.error, r.report FROM {schema}.runs r
+            WHERE r.tenant = j.tenant AND r.stream = j.stream AND {filter}
+            ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) {alias} ON true
         """;
 
     private static string Fenced(string schema, string write) => $"""

@@ -82,6 +82,27 @@ internal static class SqliteValues
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>A JSON array of <c>[tenant, stream]</c> pairs, the way a list of jobs is passed to one statement.</summary>
+    public static string JsonJobs(IEnumerable<JobId> jobs)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            writer.WriteStartArray();
+            foreach (var job in jobs)
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(job.Tenant);
+                writer.WriteStringValue(job.Stream);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     public static IReadOnlyList<string> ReadJsonArray(string json)
     {
         var values = new List<string>();

@@ -42,13 +42,12 @@ public sealed class SyncHealthCheck : IHealthCheck
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var problems = new List<string>();
         var worst = JobHealthStatus.Healthy;
-        foreach (var job in _jobs())
+        foreach (var health in await _monitor.CheckAllAsync([.. _jobs()], cancellationToken).ConfigureAwait(false))
         {
-            var health = await _monitor.CheckAsync(job, cancellationToken).ConfigureAwait(false);
-            data[job.Id.ToString()] = health.Status.ToString();
+            data[health.Job.ToString()] = health.Status.ToString();
             if (health.Status != JobHealthStatus.Healthy)
             {
-                problems.Add($"{job.Id} {health.Status}: {string.Join("; ", health.Reasons)}");
+                problems.Add($"{health.Job} {health.Status}: {string.Join("; ", health.Reasons)}");
                 worst = health.Status > worst ? health.Status : worst;
             }
         }

@@ -33,23 +33,44 @@ public sealed class SyncHealthMonitor
     public async Task<JobHealth> CheckAsync(MonitoredJob job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var id = job.Id;
-        var store = _engine.Store;
+        var health = await CheckAllAsync([job], cancellationToken).ConfigureAwait(false);
+        return health[0];
+    }
+
+    /// <summary>
+    /// Takes a snapshot of many jobs' health, judged exactly as <see cref="CheckAsync"/> judges each, with one
+    /// set-based read of the store (<see cref="ISyncStateStore.ReadHealthInputsAsync"/>) for all of them.
+    /// </summary>
+    /// <param name="jobs">The jobs and their options.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>One snapshot per job, in the order of <paramref name="jobs"/>.</returns>
+    public async Task<IReadOnlyList<JobHealth>> CheckAllAsync(IReadOnlyList<MonitoredJob> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
         var now = _engine.Services.TimeProvider.GetUtcNow();
-        var runs = RunQuery.ForJob(id);
+        var ids = new JobId[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            ids[i] = (jobs[i] ?? throw new ArgumentException("The list holds a null job.", nameof(jobs))).Id;
+        }
 
-        var checkpoint = await store.Checkpoints.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var last = await LatestAsync(runs with { Kind = RunKind.Sync }, cancellationToken).ConfigureAwait(false);
-        var succeeded = await LatestAsync(runs with { Kind = RunKind.Sync, Outcome = RunOutcome.Succeeded }, cancellationToken).ConfigureAwait(false);
-        var withDeadLetters = await LatestAsync(runs with { Kind = RunKind.Sync, Outcome = RunOutcome.CompletedWithDeadLetters }, cancellationToken).ConfigureAwait(false);
-        var lastSuccess = new[] { succeeded, withDeadLetters }.Where(r => r is not null).MaxBy(r => r!.StartedAt);
-        var recent = await store.Runs.SumCountsByKindAsync(runs with { StartedFrom = now - _options.ErrorBudgetWindow }, cancellationToken).ConfigureAwait(false);
-        var deadLetters = await store.DeadLetters.CountAsync(id, cancellationToken).ConfigureAwait(false);
-        var parked = await store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(id) with { Status = DeadLetterStatus.Parked, Limit = 1 }, cancellationToken).ConfigureAwait(false);
-        var paused = await PausedReconciliationAsync(runs, cancellationToken).ConfigureAwait(false);
+        var inputs = await _engine.Store.ReadHealthInputsAsync(ids, now - _options.ErrorBudgetWindow, cancellationToken).ConfigureAwait(false);
+        var health = new JobHealth[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            health[i] = Check(jobs[i], inputs[i], now);
+        }
 
-        var freshAsOf = Later(checkpoint?.Timestamp, lastSuccess?.StartedAt);
-        var failedShare = FailedShare(recent);
+        return health;
+    }
+
+    private JobHealth Check(MonitoredJob job, JobHealthInputs inputs, DateTimeOffset now)
+    {
+        var id = job.Id;
+        var last = inputs.LatestSync;
+        var lastSuccess = inputs.LatestSuccess;
+        var paused = PausedReconciliation(inputs);
+        var failedShare = FailedShare(inputs.WindowCounts);
         var health = new JobHealth
         {
             Job = id,
@@ -57,13 +78,13 @@ public sealed class SyncHealthMonitor
             Reasons = [],
             CheckedAt = now,
             Cadence = job.Options.Cadence,
-            Lag = now - freshAsOf,
-            Checkpoint = checkpoint,
+            Lag = now - Later(inputs.Checkpoint?.Timestamp, lastSuccess?.StartedAt),
+            Checkpoint = inputs.Checkpoint,
             LastSuccessAt = lastSuccess?.EndedAt,
             LastOutcome = last?.Outcome,
-            DeadLetters = deadLetters,
-            DeadLetterGrowth = _trends.GetOrAdd(id, _ => new DeadLetterTrend()).Observe(now, deadLetters, _options.DeadLetterGrowthWindow),
-            HasParkedDeadLetters = parked.Count > 0,
+            DeadLetters = inputs.DeadLetters,
+            DeadLetterGrowth = _trends.GetOrAdd(id, _ => new DeadLetterTrend()).Observe(now, inputs.DeadLetters, _options.DeadLetterGrowthWindow),
+            HasParkedDeadLetters = inputs.HasParkedDeadLetters,
             Breakers = _engine.GetBreakerStates(id, job.Options),
             FailedShare = failedShare,
             ErrorBudgetBurn = failedShare / _options.ErrorBudget,
@@ -72,7 +93,7 @@ public sealed class SyncHealthMonitor
         return Judge(health, paused, last);
     }
 
-    private JobHealth Judge(JobHealth health, List<string> paused, RunRecord? last)
+    private JobHealth Judge(JobHealth health, List<string> paused, RunSummary? last)
     {
         var stalled = new List<string>();
         var degraded = new List<string>();
@@ -113,25 +134,18 @@ public sealed class SyncHealthMonitor
         return health with { Status = status, Reasons = [.. stalled, .. degraded] };
     }
 
-    private async Task<List<string>> PausedReconciliationAsync(RunQuery runs, CancellationToken cancellationToken)
+    private static List<string> PausedReconciliation(JobHealthInputs inputs)
     {
         var reasons = new List<string>();
-        foreach (var kind in (RunKind[])[RunKind.IncrementalReconciliation, RunKind.FullReconciliation])
+        foreach (var run in (RunSummary?[])[inputs.LatestIncrementalReconciliation, inputs.LatestFullReconciliation])
         {
-            if (await LatestAsync(runs with { Kind = kind }, cancellationToken).ConfigureAwait(false) is { } run
-                && ReconciliationReport.FromRun(run) is { CorrectionPaused: true } report)
+            if (run is not null && ReconciliationReport.FromReport(run.Kind, run.Report) is { CorrectionPaused: true } report)
             {
-                reasons.Add(Format($"{kind} found a gap rate of {report.GapRate:P2}, above {report.GapThreshold:P2}: correction is paused until polling is fixed (run {run.RunId})"));
+                reasons.Add(Format($"{run.Kind} found a gap rate of {report.GapRate:P2}, above {report.GapThreshold:P2}: correction is paused until polling is fixed (run {run.RunId})"));
             }
         }
 
         return reasons;
-    }
-
-    private async Task<RunRecord?> LatestAsync(RunQuery query, CancellationToken cancellationToken)
-    {
-        var runs = await _engine.Store.Runs.QueryRunsAsync(query with { Limit = 1 }, cancellationToken).ConfigureAwait(false);
-        return runs.Count > 0 ? runs[0] : null;
     }
 
     private static double FailedShare(IReadOnlyDictionary<RunKind, RunCounts> countsByKind)

@@ -192,6 +192,38 @@ internal sealed class InMemoryWriter(InMemoryState state, Action<IReadOnlyList<A
         }
     }
 
+    /// <summary>The health inputs of many jobs, read under the lock in one pass over the runs and dead letters.</summary>
+    public IReadOnlyList<JobHealthInputs> ReadHealthInputs(IReadOnlyList<JobId> jobs, DateTimeOffset windowStart) => Read(s =>
+    {
+        var wanted = jobs.ToHashSet();
+        var runsOf = s.Runs.Values.Where(r => wanted.Contains(r.Job)).ToLookup(r => r.Job);
+        var deadLettersOf = s.DeadLetters.Values.Where(d => wanted.Contains(d.Job)).ToLookup(d => d.Job);
+        return (IReadOnlyList<JobHealthInputs>)[.. jobs.Select(job =>
+        {
+            var runs = runsOf[job];
+            var deadLetters = deadLettersOf[job];
+            return new JobHealthInputs(job)
+            {
+                Checkpoint = s.Checkpoints.GetValueOrDefault(job),
+                LatestSync = Latest(runs, r => r.Kind == RunKind.Sync),
+                LatestSuccess = Latest(runs, r => r.Kind == RunKind.Sync && r.Outcome is RunOutcome.Succeeded or RunOutcome.CompletedWithDeadLetters),
+                LatestIncrementalReconciliation = Latest(runs, r => r.Kind == RunKind.IncrementalReconciliation),
+                LatestFullReconciliation = Latest(runs, r => r.Kind == RunKind.FullReconciliation),
+                WindowCounts = RunCounts.SumByKind(runs.Where(r => r.StartedAt >= windowStart)),
+                DeadLetters = deadLetters.Count(),
+                HasParkedDeadLetters = deadLetters.Any(d => d.Status == DeadLetterStatus.Parked),
+            };
+        })];
+    });
+
+    // The newest first, as QueryRunsAsync lists them.
+    private static RunSummary? Latest(IEnumerable<RunRecord> runs, Func<RunRecord, bool> match) =>
+        runs.Where(match)
+            .OrderByDescending(r => r.StartedAt)
+            .ThenByDescending(r => r.RunId, StringComparer.Ordinal)
+            .Select(RunSummary.Of)
+            .FirstOrDefault();
+
     private static async ValueTask<int> Continue(ValueTask write, int result)
     {
         await write.ConfigureAwait(false);

@@ -14,7 +14,11 @@ internal static class RunReports
 
     public static TReport? Read<TReport>(RunRecord run, JsonTypeInfo<TReport> typeInfo)
         where TReport : class =>
-        run.Report is { } json ? JsonSerializer.Deserialize(json, typeInfo) : null;
+        Read(run.Report, typeInfo);
+
+    public static TReport? Read<TReport>(string? report, JsonTypeInfo<TReport> typeInfo)
+        where TReport : class =>
+        report is { } json ? JsonSerializer.Deserialize(json, typeInfo) : null;
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]

@@ -95,10 +95,14 @@ public sealed record ReconciliationReport
     public static ReconciliationReport? FromRun(RunRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return run.Kind is RunKind.IncrementalReconciliation or RunKind.FullReconciliation
-            ? RunReports.Read(run, RunReports.Json.ReconciliationReport)
-            : null;
+        return FromReport(run.Kind, run.Report);
     }
+
+    /// <summary>The report a run of <paramref name="kind"/> keeps as <paramref name="report"/>, or <see langword="null"/>.</summary>
+    internal static ReconciliationReport? FromReport(RunKind kind, string? report) =>
+        kind is RunKind.IncrementalReconciliation or RunKind.FullReconciliation
+            ? RunReports.Read(report, RunReports.Json.ReconciliationReport)
+            : null;
 
     internal string ToJson() => RunReports.Write(this, RunReports.Json.ReconciliationReport);
 }

@@ -125,5 +125,77 @@ public sealed class SyncHealthMonitorTests : EngineTestBase
         health.Reasons.Should().ContainSingle().Which.Should().Contain("401");
     }
 
+    [Fact]
+    public async Task CheckAllAsync_ManyJobs_JudgesEachAsCheckAsyncAndThePerJobReadsDo()
+    {
+        JobId healthy = new("tenant-a", "invoices"), failed = new("tenant-a", "customers"), parked = new("tenant-b", "invoices"), stopped = new("tenant-b", "orders"), empty = new("tenant-c", "invoices");
+        await Store.Checkpoints.SaveAsync(healthy, Cursor.At(T0.AddMinutes(-1), "1"), default);
+        foreach (var run in (RunRecord[])[
+            Run("h-1", healthy, -2, RunOutcome.Succeeded),
+            Run("f-1", failed, -8, RunOutcome.Succeeded),
+            Run("f-2", failed, -3, RunOutcome.Failed),
+            Run("p-1", parked, -4, RunOutcome.CompletedWithDeadLetters),
+            Run("p-2", parked, -30, RunOutcome.Succeeded) with
+            {
+                Kind = RunKind.IncrementalReconciliation,
+                Report = """{"kind":"IncrementalReconciliation","gapRate":0.2,"gapThreshold":0.05,"correctionPaused":true}""",
+            },
+            Run("s-1", stopped, -180, RunOutcome.Succeeded),
+            Run("s-2", stopped, -120, RunOutcome.CompletedWithDeadLetters),
+            Run("s-3", stopped, -60, RunOutcome.Stopped),
+        ])
+        {
+            await Store.Runs.SaveRunAsync(run, default);
+        }
+
+        await Store.DeadLetters.UpsertAsync(
+            [new DeadLetter(parked, "7", Cursor.At(T0, "7"), "{}", ErrorClass.Validation, "bad", 5, T0, T0, null, DeadLetterStatus.Parked)], default);
+        MonitoredJob[] jobs = [.. new[] { healthy, failed, parked, stopped, empty }.Select(j => new MonitoredJob(j, new SyncJobOptions { Cadence = Cadence }))];
+
+        var all = await new SyncHealthMonitor(Engine).CheckAllAsync(jobs);
+        var single = new SyncHealthMonitor(Engine);
+        var oneByOne = new List<JobHealth>();
+        foreach (var job in jobs)
+        {
+            oneByOne.Add(await single.CheckAsync(job));
+        }
+
+        var perJobReads = await new SyncHealthMonitor(new SyncEngine(new PerJobReadsStore(Store), Time)).CheckAllAsync(jobs);
+
+        all.Select(h => h.Status).Should().Equal(JobHealthStatus.Healthy, JobHealthStatus.Degraded, JobHealthStatus.Degraded, JobHealthStatus.Stalled, JobHealthStatus.Healthy);
+        all[2].Reasons.Should().HaveCount(3).And.Contain(r => r.Contains("error budget")).And.Contain(r => r.Contains("parked")).And.Contain(r => r.Contains("run p-2"));
+        all[3].Lag.Should().Be(TimeSpan.FromMinutes(120), "the later of the succeeded and the dead-lettering run counts");
+        all[3].LastSuccessAt.Should().Be(T0.AddMinutes(-119));
+        all.Should().BeEquivalentTo(oneByOne, o => o.WithStrictOrdering());
+        all.Should().BeEquivalentTo(perJobReads, o => o.WithStrictOrdering());
+    }
+
+    private static RunRecord Run(string runId, JobId job, int startedMinutes, RunOutcome outcome) => new(
+        runId,
+        job,
+        T0.AddMinutes(startedMinutes),
+        T0.AddMinutes(startedMinutes + 1),
+        outcome,
+        null,
+        null,
+        new RunCounts(10, 10, 0, 0, 0, outcome == RunOutcome.CompletedWithDeadLetters ? 1 : 0),
+        new Dictionary<ErrorClass, long>(),
+        [],
+        outcome is RunOutcome.Failed or RunOutcome.Stopped ? $"{runId} went wrong" : null);
+
     private static MonitoredJob Monitored(SyncJob<TestRecord> job) => new(job.Id, job.Options);
+
+    /// <summary>A store that answers health inputs with the interface's default: the per-job reads.</summary>
+    private sealed class PerJobReadsStore(InMemorySyncStateStore inner) : ISyncStateStore
+    {
+        public ICheckpointStore Checkpoints => inner.Checkpoints;
+
+        public IDedupStore Dedup => inner.Dedup;
+
+        public IDeadLetterStore DeadLetters => inner.DeadLetters;
+
+        public IRunHistoryStore Runs => inner.Runs;
+
+        public ValueTask<IStateTransaction> BeginTransactionAsync(JobId job, CancellationToken cancellationToken) => inner.BeginTransactionAsync(job, cancellationToken);
+    }
 }

@@ -12,6 +12,7 @@ public sealed class InMemorySyncStateStore : ISyncStateStore
 {
     private readonly InMemoryState _state;
     private readonly Action? _committed;
+    private readonly InMemoryWriter _autoCommit;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="timeProvider">The clock for dedup holds; defaults to the system clock.</param>
@@ -23,11 +24,11 @@ public sealed class InMemorySyncStateStore : ISyncStateStore
     {
         _state = new InMemoryState(timeProvider ?? TimeProvider.System);
         _committed = committed;
-        var autoCommit = new InMemoryWriter(_state, Apply);
-        Checkpoints = autoCommit;
-        Dedup = autoCommit;
-        DeadLetters = autoCommit;
-        Runs = autoCommit;
+        _autoCommit = new InMemoryWriter(_state, Apply);
+        Checkpoints = _autoCommit;
+        Dedup = _autoCommit;
+        DeadLetters = _autoCommit;
+        Runs = _autoCommit;
     }
 
     /// <inheritdoc />
@@ -47,6 +48,14 @@ public sealed class InMemorySyncStateStore : ISyncStateStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult<IStateTransaction>(new InMemoryStateTransaction(_state, Apply));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<JobHealthInputs>> ReadHealthInputsAsync(IReadOnlyList<JobId> jobs, DateTimeOffset windowStart, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_autoCommit.ReadHealthInputs(jobs, windowStart));
     }
 
     private void Apply(IReadOnlyList<Action<InMemoryState>> writes)

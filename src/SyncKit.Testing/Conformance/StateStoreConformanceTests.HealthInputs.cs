@@ -1,0 +1,150 @@
+using Xunit;
+
+namespace SyncKit.Testing;
+
+public abstract partial class StateStoreConformanceTests
+{
+    private const string PausedReport = """{"kind":"IncrementalReconciliation","gapRate":0.2,"gapThreshold":0.05,"correctionPaused":true}""";
+
+    /// <summary>
+    /// Each job of a list gets its own checkpoint, latest runs of each kind, window counts and dead letters, in the
+    /// order asked, a repeated job included: nothing leaks between jobs of the same tenant or stream.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task HealthInputs_ReadHealthInputsAsync_SeveralJobs_ReadsEachJobsOwnInputsInOrder()
+    {
+        var syncA = NewRun("a-sync-2", JobA, 20, RunOutcome.Failed);
+        var successA = NewRun("a-sync-1", JobA, 10, RunOutcome.CompletedWithDeadLetters);
+        var incrementalA = NewRun("a-inc", JobA, 5) with { Kind = RunKind.IncrementalReconciliation, Report = PausedReport };
+        var fullA = NewRun("a-full", JobA, 3) with { Kind = RunKind.FullReconciliation, Report = """{"kind":"FullReconciliation"}""" };
+        var backfillA = NewRun("a-backfill", JobA, 30) with { Kind = RunKind.Backfill };
+        var syncB = NewRun("b-sync", JobB, 40);
+        var syncC = NewRun("c-sync", JobC, 50, RunOutcome.Running);
+        foreach (var run in (RunRecord[])[syncA, successA, incrementalA, fullA, backfillA, NewRun("a-sync-0", JobA, 0), syncB, syncC])
+        {
+            await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+        }
+
+        await Store.Checkpoints.SaveAsync(JobA, At(1), CancellationToken.None);
+        await Store.Checkpoints.SaveAsync(JobC, At(3), CancellationToken.None);
+        await Store.DeadLetters.UpsertAsync([NewDeadLetter(JobA, "1"), NewDeadLetter(JobA, "2"), NewDeadLetter(JobB, "1", dueMinutes: null)], CancellationToken.None);
+
+        var inputs = await Store.ReadHealthInputsAsync([JobC, JobA, JobB, JobA], T0.AddMinutes(10), CancellationToken.None);
+
+        Assert.Equal([JobC, JobA, JobB, JobA], inputs.Select(i => i.Job));
+        var a = inputs[1];
+        AssertSameCursor(At(1), a.Checkpoint);
+        Assert.Equal(RunSummary.Of(syncA), a.LatestSync);
+        Assert.Equal(RunSummary.Of(successA), a.LatestSuccess);
+        Assert.Equal(RunSummary.Of(incrementalA), a.LatestIncrementalReconciliation);
+        Assert.Equal(RunSummary.Of(fullA), a.LatestFullReconciliation);
+        AssertCounts(new() { [RunKind.Sync] = Times(syncA.Counts, 2), [RunKind.Backfill] = backfillA.Counts }, a.WindowCounts);
+        Assert.Equal((2, false), (a.DeadLetters, a.HasParkedDeadLetters));
+        Assert.Equal(a, inputs[3] with { WindowCounts = a.WindowCounts });
+        AssertCounts(a.WindowCounts.ToDictionary(), inputs[3].WindowCounts);
+
+        var b = inputs[2];
+        Assert.Null(b.Checkpoint);
+        Assert.Equal(RunSummary.Of(syncB), b.LatestSync);
+        Assert.Equal(RunSummary.Of(syncB), b.LatestSuccess);
+        Assert.Null(b.LatestIncrementalReconciliation);
+        Assert.Equal((1, true), (b.DeadLetters, b.HasParkedDeadLetters));
+
+        var c = inputs[0];
+        AssertSameCursor(At(3), c.Checkpoint);
+        Assert.Equal(RunSummary.Of(syncC), c.LatestSync);
+        Assert.Null(c.LatestSuccess);
+        AssertCounts(new() { [RunKind.Sync] = syncC.Counts }, c.WindowCounts);
+        Assert.Equal((0, false), (c.DeadLetters, c.HasParkedDeadLetters));
+    }
+
+    /// <summary>
+    /// Runs that started at the same instant are told apart by run id, the greater one latest, as
+    /// <see cref="IRunHistoryStore.QueryRunsAsync"/> lists them; the latest success is the latest of succeeded and
+    /// completed-with-dead-letters runs together.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task HealthInputs_ReadHealthInputsAsync_TiesOnStartedAt_LatestIsTheGreaterRunId()
+    {
+        var failed = NewRun("run-c", JobA, 10, RunOutcome.Failed);
+        var withDeadLetters = NewRun("run-b", JobA, 10, RunOutcome.CompletedWithDeadLetters);
+        var succeeded = NewRun("run-a", JobA, 10);
+        var incremental = NewRun("inc-2", JobA, 7) with { Kind = RunKind.IncrementalReconciliation, Report = PausedReport };
+        foreach (var run in (RunRecord[])[succeeded, failed, withDeadLetters, NewRun("inc-1", JobA, 7) with { Kind = RunKind.IncrementalReconciliation }, incremental])
+        {
+            await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+        }
+
+        var inputs = (await Store.ReadHealthInputsAsync([JobA], T0, CancellationToken.None)).Single();
+
+        Assert.Equal(RunSummary.Of(failed), inputs.LatestSync);
+        Assert.Equal(RunSummary.Of(withDeadLetters), inputs.LatestSuccess);
+        Assert.Equal(RunSummary.Of(incremental), inputs.LatestIncrementalReconciliation);
+        Assert.Equal("run-c", (await Store.Runs.QueryRunsAsync(RunQuery.ForJob(JobA) with { Kind = RunKind.Sync, Limit = 1 }, CancellationToken.None)).Single().RunId);
+    }
+
+    /// <summary>A job the store knows nothing of reads as empty inputs; an empty list reads as none.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task HealthInputs_ReadHealthInputsAsync_UnknownJobOrEmptyList_ReadsNothing()
+    {
+        await Store.Runs.SaveRunAsync(NewRun("run-1", JobA, 0), CancellationToken.None);
+        await Store.Checkpoints.SaveAsync(JobC, At(1), CancellationToken.None);
+        await Store.Checkpoints.DeleteAsync(JobC, CancellationToken.None);
+
+        var inputs = await Store.ReadHealthInputsAsync([JobB, JobC], T0, CancellationToken.None);
+        var none = await Store.ReadHealthInputsAsync([], T0, CancellationToken.None);
+
+        foreach (var (job, input) in ((JobId[])[JobB, JobC]).Zip(inputs))
+        {
+            Assert.Equal(new JobHealthInputs(job) { WindowCounts = input.WindowCounts }, input);
+            Assert.Empty(input.WindowCounts);
+        }
+
+        Assert.Empty(none);
+    }
+
+    /// <summary>The window counts runs that started at or after its start, exactly at it included, summed per kind.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task HealthInputs_ReadHealthInputsAsync_WindowStart_CountsRunsStartedAtOrAfterIt()
+    {
+        var atStart = NewRun("at-start", JobA, 60);
+        var after = NewRun("after", JobA, 90, RunOutcome.Failed) with { Counts = new RunCounts(1, 2, 3, 4, 5, 6) };
+        var repair = NewRun("repair", JobA, 61) with { Kind = RunKind.Repair, Counts = new RunCounts(10, 20, 30, 40, 50, 60) };
+        foreach (var run in (RunRecord[])[NewRun("before", JobA, 59), atStart, after, repair, NewRun("other-job", JobB, 70)])
+        {
+            await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+        }
+
+        var inputs = (await Store.ReadHealthInputsAsync([JobA], T0.AddMinutes(60), CancellationToken.None)).Single();
+
+        AssertCounts(new() { [RunKind.Sync] = new RunCounts(101, 92, 8, 7, 12, 8), [RunKind.Repair] = repair.Counts }, inputs.WindowCounts);
+        Assert.Equal(
+            (await Store.Runs.SumCountsByKindAsync(RunQuery.ForJob(JobA) with { StartedFrom = T0.AddMinutes(60) }, CancellationToken.None)).OrderBy(p => p.Key),
+            inputs.WindowCounts.OrderBy(p => p.Key));
+    }
+
+    /// <summary>Dead letters count parked and pending entries alike; only a parked one sets the parked flag.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task HealthInputs_ReadHealthInputsAsync_ParkedOrPending_CountsAllAndFlagsOnlyParked()
+    {
+        await Store.DeadLetters.UpsertAsync(
+            [NewDeadLetter(JobA, "1"), NewDeadLetter(JobA, "2", dueMinutes: 5), NewDeadLetter(JobB, "1"), NewDeadLetter(JobB, "2", dueMinutes: null), NewDeadLetter(JobC, "1", dueMinutes: null)],
+            CancellationToken.None);
+        await Store.DeadLetters.RemoveAsync(JobC, ["1"], CancellationToken.None);
+
+        var inputs = await Store.ReadHealthInputsAsync([JobA, JobB, JobC], T0, CancellationToken.None);
+
+        Assert.Equal([(2, false), (2, true), (0, false)], inputs.Select(i => (i.DeadLetters, i.HasParkedDeadLetters)));
+    }
+
+    private static RunCounts Times(RunCounts counts, int times) => new(
+        counts.Read * times, counts.Written * times, counts.Skipped * times, counts.Deduplicated * times, counts.Retried * times, counts.DeadLettered * times);
+
+    private static void AssertCounts(Dictionary<RunKind, RunCounts> expected, IReadOnlyDictionary<RunKind, RunCounts> actual) =>
+        Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
+}
