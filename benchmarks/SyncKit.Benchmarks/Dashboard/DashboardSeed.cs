@@ -21,7 +21,7 @@ internal static class DashboardSeed
     /// </summary>
     public static async Task<string> SqliteAsync()
     {
-        var path = Path.Combine(Path.GetTempPath(), "synckit-bench-dashboard-schema4.db");
+        var path = Path.Combine(Path.GetTempPath(), "synckit-bench-dashboard-schema5.db");
         var ready = path + ".seeded";
         using (var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = path, Durability = SqliteDurability.Normal }))
         {

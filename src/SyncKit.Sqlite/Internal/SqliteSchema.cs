@@ -9,6 +9,10 @@ namespace SyncKit.Sqlite.Internal;
 /// </summary>
 internal static class SqliteSchema
 {
+    // The run counts synckit_run_hours sums; declared before the migrations, whose initializer reads them.
+    private static readonly string[] CountColumns =
+        ["read_count", "written_count", "skipped_count", "deduplicated_count", "retried_count", "dead_lettered_count"];
+
     /// <summary>The migrations, in order; migration <c>i</c> brings the schema to version <c>i + 1</c>. Append only.</summary>
     private static readonly string[] Migrations =
     [
@@ -120,7 +124,53 @@ internal static class SqliteSchema
             read_count, written_count, skipped_count, deduplicated_count, retried_count, dead_lettered_count);
         DROP INDEX synckit_runs_job_kind;
         """,
+        $"""
+        -- Version 5: each job's run counts per kind and hour of started_at, kept by triggers as runs are saved, updated
+        -- and pruned, so a window's counts (the error budget of a health check) read one row per hour for the window's
+        -- whole hours and walk the runs only for its first, partial hour.
+        CREATE TABLE synckit_run_hours (
+            tenant TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            hour INTEGER NOT NULL,
+            runs INTEGER NOT NULL,
+            read_count INTEGER NOT NULL,
+            written_count INTEGER NOT NULL,
+            skipped_count INTEGER NOT NULL,
+            deduplicated_count INTEGER NOT NULL,
+            retried_count INTEGER NOT NULL,
+            dead_lettered_count INTEGER NOT NULL,
+            PRIMARY KEY (tenant, stream, kind, hour)
+        ) WITHOUT ROWID;
+        INSERT INTO synckit_run_hours
+        SELECT tenant, stream, kind, {Hour("started_at")}, count(*), sum(read_count), sum(written_count), sum(skipped_count),
+               sum(deduplicated_count), sum(retried_count), sum(dead_lettered_count)
+        FROM synckit_runs GROUP BY 1, 2, 3, 4;
+        CREATE TRIGGER synckit_runs_hours_insert AFTER INSERT ON synckit_runs BEGIN {AddToHour("new")} END;
+        CREATE TRIGGER synckit_runs_hours_update AFTER UPDATE ON synckit_runs BEGIN {RemoveFromHour("old")} {AddToHour("new")} END;
+        CREATE TRIGGER synckit_runs_hours_delete AFTER DELETE ON synckit_runs BEGIN {RemoveFromHour("old")} END;
+        """,
     ];
+
+    /// <summary>The ticks of one hour: <c>synckit_run_hours.hour</c> is a run's start rounded down to a multiple of it.</summary>
+    public const long TicksPerHour = TimeSpan.TicksPerHour;
+
+    private static string Hour(string startedAt) => $"{startedAt} - {startedAt} % {TicksPerHour}";
+
+    // A run saved again replaces its row (an upsert, so the update trigger sees the old counts), hence old out, new in.
+    private static string AddToHour(string run) => $"""
+        INSERT INTO synckit_run_hours VALUES ({run}.tenant, {run}.stream, {run}.kind, {Hour(run + ".started_at")}, 1, {string.Join(", ", CountColumns.Select(c => $"{run}.{c}"))})
+        ON CONFLICT (tenant, stream, kind, hour) DO UPDATE SET runs = runs + 1, {string.Join(", ", CountColumns.Select(c => $"{c} = {c} + excluded.{c}"))};
+        """;
+
+    private static string RemoveFromHour(string run)
+    {
+        var key = $"tenant = {run}.tenant AND stream = {run}.stream AND kind = {run}.kind AND hour = {Hour(run + ".started_at")}";
+        return $"""
+            UPDATE synckit_run_hours SET runs = runs - 1, {string.Join(", ", CountColumns.Select(c => $"{c} = {c} - {run}.{c}"))} WHERE {key};
+            DELETE FROM synckit_run_hours WHERE {key} AND runs = 0;
+            """;
+    }
 
     /// <summary>The schema version this code writes.</summary>
     public static int CurrentVersion => Migrations.Length;

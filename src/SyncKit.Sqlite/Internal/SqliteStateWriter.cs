@@ -15,6 +15,10 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
         "to_ticks, to_offset, to_id, to_progress, read_count, written_count, skipped_count, deduplicated_count, " +
         "retried_count, dead_lettered_count, errors_by_class, sample_record_keys, error, kind, report";
 
+    // A run saved again is updated in place rather than replaced: a replace deletes without firing the delete trigger
+    // that keeps synckit_run_hours (SQLite fires it only with recursive triggers on), so the hour would count it twice.
+    private static readonly string RunUpdates = string.Join(", ", RunColumns.Split(", ").Skip(1).Select(c => $"{c} = excluded.{c}"));
+
     private const string AuditColumns =
         "run_id, tenant, stream, record_key, position_ticks, position_offset, position_id, position_progress, action, at";
 
@@ -262,10 +266,11 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
         ArgumentNullException.ThrowIfNull(run);
         return Discard(session.WriteAsync(run, static (connection, run) =>
             connection.Command($"""
-                    INSERT OR REPLACE INTO synckit_runs ({RunColumns})
+                    INSERT INTO synckit_runs ({RunColumns})
                     VALUES ($run_id, $tenant, $stream, $started_at, $ended_at, $outcome, $from_ticks, $from_offset, $from_id, $from_progress,
                             $to_ticks, $to_offset, $to_id, $to_progress, $read, $written, $skipped, $deduplicated, $retried, $dead_lettered,
                             $errors_by_class, $sample_record_keys, $error, $kind, $report)
+                    ON CONFLICT (run_id) DO UPDATE SET {RunUpdates}
                     """)
                 .Bind("$run_id", run.RunId)
                 .BindJob(run.Job)
@@ -419,7 +424,7 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
         ArgumentNullException.ThrowIfNull(jobs);
         return jobs.Count == 0
             ? ValueTask.FromResult<IReadOnlyList<JobHealthInputs>>([])
-            : session.ReadAsync((Jobs: jobs, List: SqliteValues.JsonJobs(jobs), From: SqliteValues.Ticks(windowStart)), static (connection, s) =>
+            : session.ReadAsync((Jobs: jobs, List: SqliteValues.JsonJobs(jobs), From: SqliteValues.Ticks(windowStart), WholeHoursFrom: FirstWholeHour(windowStart)), static (connection, s) =>
             {
                 var inputs = new JobHealthInputs[s.Jobs.Count];
                 using (var reader = connection.Command(LatestPerJobSql).Bind("$jobs", s.List).ExecuteReader())
@@ -441,7 +446,7 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
                 }
 
                 var sums = new Dictionary<RunKind, RunCounts>?[s.Jobs.Count];
-                using (var reader = connection.Command(WindowSumsSql).Bind("$jobs", s.List).Bind("$kinds", RunKindNames).Bind("$from", s.From).ExecuteReader())
+                using (var reader = connection.Command(WindowSumsSql).Bind("$jobs", s.List).Bind("$kinds", RunKindNames).Bind("$from", s.From).Bind("$hours_from", s.WholeHoursFrom).ExecuteReader())
                 {
                     while (reader.Read())
                     {
@@ -481,17 +486,31 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
         {LatestRun("latest_full", "r.kind = 'FullReconciliation'")}
         """;
 
-    // Per job and kind, one aggregate over a (tenant, stream, kind, started_at >= $from) range of synckit_runs_job_kind:
-    // grouping each job's window by kind instead sorts every row of it, at twice the cost. Pairs with no run are dropped.
+    // Per job and kind, the window's whole hours from synckit_run_hours (one row each) and its first, partial hour from
+    // a (tenant, stream, kind, started_at) range of synckit_runs_job_kind_latest, so the read does not walk every run
+    // in the window. Summing per job and kind keeps to those ranges: grouping each job's window by kind instead sorts
+    // it. Pairs with no run are dropped.
     private static readonly string WindowSumsSql = $"""
         WITH {JobList},
         totals AS MATERIALIZED (
             SELECT j.i, k.value AS kind,
-                   (SELECT json_array(count(*), sum(read_count), sum(written_count), sum(skipped_count), sum(deduplicated_count), sum(retried_count), sum(dead_lettered_count))
-                    FROM synckit_runs r WHERE r.tenant = j.tenant AND r.stream = j.stream AND r.kind = k.value AND r.started_at >= $from) AS sums
+                   (SELECT json_array(sum(runs), sum(read_count), sum(written_count), sum(skipped_count), sum(deduplicated_count), sum(retried_count), sum(dead_lettered_count))
+                    FROM (SELECT runs, read_count, written_count, skipped_count, deduplicated_count, retried_count, dead_lettered_count
+                          FROM synckit_run_hours h WHERE h.tenant = j.tenant AND h.stream = j.stream AND h.kind = k.value AND h.hour >= $hours_from
+                          UNION ALL
+                          SELECT 1, read_count, written_count, skipped_count, deduplicated_count, retried_count, dead_lettered_count
+                          FROM synckit_runs r WHERE r.tenant = j.tenant AND r.stream = j.stream AND r.kind = k.value AND r.started_at >= $from AND r.started_at < $hours_from)) AS sums
             FROM jobs j, json_each($kinds) k)
         SELECT i, kind, sums ->> 1, sums ->> 2, sums ->> 3, sums ->> 4, sums ->> 5, sums ->> 6 FROM totals WHERE sums ->> 0 > 0
         """;
+
+    /// <summary>The first hour boundary (<see cref="SqliteSchema.TicksPerHour"/>) at or after <paramref name="windowStart"/>, in the store's ticks.</summary>
+    private static long FirstWholeHour(DateTimeOffset windowStart)
+    {
+        var ticks = SqliteValues.Ticks(windowStart);
+        var intoHour = ticks % SqliteSchema.TicksPerHour;
+        return intoHour == 0 ? ticks : ticks - intoHour + SqliteSchema.TicksPerHour;
+    }
 
     private static readonly string RunKindNames = SqliteValues.JsonArray(Enum.GetNames<RunKind>());
 

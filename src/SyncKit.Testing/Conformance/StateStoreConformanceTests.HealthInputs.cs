@@ -127,6 +127,30 @@ public abstract partial class StateStoreConformanceTests
             inputs.WindowCounts.OrderBy(p => p.Key));
     }
 
+    /// <summary>
+    /// A window starting inside an hour counts the runs of that hour from its start on and every run after it, with
+    /// each run's last saved counts (runs are saved as they start and again as they end), and no purged run.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task HealthInputs_ReadHealthInputsAsync_WindowStartsInsideAnHour_CountsLastSavedRunsFromItsStart()
+    {
+        var window = T0.AddMinutes(90);
+        var runs = new[] { 80, 90, 119, 120, 200 }.Select(m => NewRun($"run-{m}", JobA, m) with { Counts = new RunCounts(m, m, 1, 1, 1, 1) }).ToList();
+        foreach (var run in runs)
+        {
+            await Store.Runs.SaveRunAsync(run with { Outcome = RunOutcome.Running, EndedAt = null, Counts = RunCounts.Zero }, CancellationToken.None);
+            await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+        }
+
+        var all = (await Store.ReadHealthInputsAsync([JobA], window, CancellationToken.None)).Single();
+        await Store.Runs.PurgeAsync(T0.AddMinutes(125), CancellationToken.None);
+        var afterPurge = (await Store.ReadHealthInputsAsync([JobA], window, CancellationToken.None)).Single();
+
+        AssertCounts(new() { [RunKind.Sync] = new RunCounts(90 + 119 + 120 + 200, 90 + 119 + 120 + 200, 4, 4, 4, 4) }, all.WindowCounts);
+        AssertCounts(new() { [RunKind.Sync] = runs[^1].Counts }, afterPurge.WindowCounts);
+    }
+
     /// <summary>Dead letters count parked and pending entries alike; only a parked one sets the parked flag.</summary>
     /// <returns>The test.</returns>
     [Fact]
