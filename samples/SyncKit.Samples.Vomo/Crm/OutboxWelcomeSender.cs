@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Crm;
@@ -10,7 +9,6 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// </summary>
 public sealed class OutboxWelcomeSender : IWelcomeSender
 {
-    private readonly string _sql;
     private readonly CrmDialect _dialect;
     private readonly TimeProvider _time;
 
@@ -18,10 +16,6 @@ public sealed class OutboxWelcomeSender : IWelcomeSender
     {
         _dialect = dialect;
         _time = timeProvider ?? TimeProvider.System;
-        _sql = $"""
-            INSERT INTO crm_outbox (idempotency_key, tenant, payload, created_at) VALUES (@key, @tenant, @payload{dialect.JsonCast}, @created_at)
-            ON CONFLICT (idempotency_key) DO NOTHING
-            """;
     }
 
     /// <inheritdoc />
@@ -29,13 +23,6 @@ public sealed class OutboxWelcomeSender : IWelcomeSender
     {
         ArgumentNullException.ThrowIfNull(welcome);
         ArgumentNullException.ThrowIfNull(transaction);
-        await using var insert = transaction.Connection!.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = _sql;
-        CrmDialect.Add(insert, "@key", welcome.IdempotencyKey);
-        CrmDialect.Add(insert, "@tenant", welcome.Tenant);
-        CrmDialect.Add(insert, "@payload", JsonSerializer.Serialize(welcome, CrmJsonContext.Default.WelcomeNotification));
-        _dialect.AddTime(insert, "@created_at", _time.GetUtcNow());
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _dialect.InsertWelcomeAsync(transaction, "crm_outbox", "created_at", welcome, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 }

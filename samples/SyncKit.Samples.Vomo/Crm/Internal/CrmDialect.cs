@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 
 namespace SyncKit.Samples.Vomo.Crm.Internal;
 
@@ -48,4 +49,30 @@ internal sealed class CrmDialect
 
     /// <summary>Adds a parameter holding a time, as this database stores times.</summary>
     public void AddTime(DbCommand command, string name, DateTimeOffset value) => Add(command, name, _time(value));
+
+    /// <summary>A command that runs in <paramref name="transaction"/>.</summary>
+    public static DbCommand Command(DbTransaction transaction, string sql)
+    {
+        var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>
+    /// Inserts a welcome into a table keyed by its idempotency key (<c>crm_outbox</c>, <c>vomo_welcomes</c>), with
+    /// <paramref name="at"/> in <paramref name="timeColumn"/>; a welcome the table already holds is left as it is.
+    /// </summary>
+    public async Task InsertWelcomeAsync(DbTransaction transaction, string table, string timeColumn, WelcomeNotification welcome, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(transaction, $"""
+            INSERT INTO {table} (idempotency_key, tenant, payload, {timeColumn}) VALUES (@key, @tenant, @payload{JsonCast}, @at)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """);
+        Add(insert, "@key", welcome.IdempotencyKey);
+        Add(insert, "@tenant", welcome.Tenant);
+        Add(insert, "@payload", JsonSerializer.Serialize(welcome, CrmJsonContext.Default.WelcomeNotification));
+        AddTime(insert, "@at", at);
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -21,15 +21,7 @@ internal sealed class WelcomeLedger(CrmDialect dialect, TimeProvider time)
         var now = time.GetUtcNow();
         foreach (var welcome in welcomes)
         {
-            await using var insert = Command(transaction, $"""
-                INSERT INTO vomo_welcomes (idempotency_key, tenant, payload, due_at) VALUES (@key, @tenant, @payload{dialect.JsonCast}, @now)
-                ON CONFLICT (idempotency_key) DO NOTHING
-                """);
-            CrmDialect.Add(insert, "@key", welcome.IdempotencyKey);
-            CrmDialect.Add(insert, "@tenant", welcome.Tenant);
-            CrmDialect.Add(insert, "@payload", JsonSerializer.Serialize(welcome, CrmJsonContext.Default.WelcomeNotification));
-            dialect.AddTime(insert, "@now", now);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await dialect.InsertWelcomeAsync(transaction, "vomo_welcomes", "due_at", welcome, now, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -64,7 +56,7 @@ internal sealed class WelcomeLedger(CrmDialect dialect, TimeProvider time)
     /// </summary>
     public async Task<WelcomeNotification?> ClaimAsync(DbTransaction transaction, string key, CancellationToken cancellationToken)
     {
-        await using var select = Command(transaction, $"SELECT payload FROM vomo_welcomes WHERE idempotency_key = @key AND {Due}{dialect.LockRow}");
+        await using var select = CrmDialect.Command(transaction, $"SELECT payload FROM vomo_welcomes WHERE idempotency_key = @key AND {Due}{dialect.LockRow}");
         CrmDialect.Add(select, "@key", key);
         return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string payload
             ? JsonSerializer.Deserialize(payload, CrmJsonContext.Default.WelcomeNotification)
@@ -124,7 +116,7 @@ internal sealed class WelcomeLedger(CrmDialect dialect, TimeProvider time)
 
     private async Task UpdateAsync(DbTransaction transaction, string key, string set, string? error, CancellationToken cancellationToken)
     {
-        await using var update = Command(transaction, $"UPDATE vomo_welcomes SET {set}, attempts = attempts + 1 WHERE idempotency_key = @key");
+        await using var update = CrmDialect.Command(transaction, $"UPDATE vomo_welcomes SET {set}, attempts = attempts + 1 WHERE idempotency_key = @key");
         CrmDialect.Add(update, "@key", key);
         if (set.Contains("@now", StringComparison.Ordinal))
         {
@@ -148,14 +140,6 @@ internal sealed class WelcomeLedger(CrmDialect dialect, TimeProvider time)
 
         CrmDialect.Add(command, "@tenant", tenant);
         return " AND tenant = @tenant";
-    }
-
-    private static DbCommand Command(DbTransaction transaction, string sql)
-    {
-        var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
     }
 }
 
