@@ -112,22 +112,28 @@ internal sealed class SqliteDatabase : IDisposable
         await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            connection.Begin();
-            try
-            {
-                var result = write(connection, state);
-                connection.Commit();
-                return result;
-            }
-            catch
-            {
-                connection.Rollback();
-                throw;
-            }
+            return CommitNowHoldingGate(connection, state, write);
         }
         finally
         {
             ExitWrite();
+        }
+    }
+
+    /// <summary>As <see cref="CommitNowAsync"/>, for a caller that already holds the write gate.</summary>
+    public static TResult CommitNowHoldingGate<TState, TResult>(StoreConnection connection, TState state, Func<StoreConnection, TState, TResult> write)
+    {
+        connection.Begin();
+        try
+        {
+            var result = write(connection, state);
+            connection.Commit();
+            return result;
+        }
+        catch
+        {
+            connection.Rollback();
+            throw;
         }
     }
 

@@ -8,10 +8,17 @@ namespace SyncKit.Sqlite.Internal;
 /// reservations made before that commit at once as holds, and readers are never blocked. Used by one flow
 /// at a time, like a <see cref="DbTransaction"/>.
 /// </summary>
+/// <remarks>
+/// The process's write gate is taken once per transaction: at the first write, or earlier by
+/// <see cref="PrepareDbTransactionAsync"/>, which the engine awaits before a destination writes in the transaction, so
+/// reading <see cref="DbTransaction"/> never blocks a thread. Holds reserved while the gate is held and nothing is
+/// written yet still commit at once, on this connection.
+/// </remarks>
 internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
 {
     private readonly SqliteDatabase _database;
     private readonly StoreConnection _connection;
+    private bool _gateHeld;
     private bool _writing;
     private bool _completed;
     private bool _disposed;
@@ -35,6 +42,10 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
 
     public IRunHistoryStore Runs { get; }
 
+    /// <remarks>
+    /// Without <see cref="PrepareDbTransactionAsync"/> first (the engine awaits it), reading this waits for the process's
+    /// write gate on the calling thread.
+    /// </remarks>
     public DbTransaction DbTransaction
     {
         get
@@ -42,7 +53,12 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
             ThrowIfCompleted();
             if (!_writing)
             {
-                _database.EnterWrite();
+                if (!_gateHeld)
+                {
+                    _database.EnterWrite();
+                    _gateHeld = true;
+                }
+
                 Begin();
             }
 
@@ -51,6 +67,12 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
     }
 
     public TimeProvider Time => _database.Time;
+
+    public async ValueTask PrepareDbTransactionAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfCompleted();
+        await EnterGateAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public ValueTask<TResult> ReadAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> read, CancellationToken cancellationToken)
     {
@@ -65,7 +87,7 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
         cancellationToken.ThrowIfCancellationRequested();
         if (!_writing)
         {
-            await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+            await EnterGateAsync(cancellationToken).ConfigureAwait(false);
             Begin();
         }
 
@@ -75,7 +97,9 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
     public ValueTask<TResult> HoldAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> write, CancellationToken cancellationToken)
     {
         ThrowIfCompleted();
-        return _writing ? WriteAsync(state, write, cancellationToken) : _database.CommitNowAsync(_connection, state, write, cancellationToken);
+        return _writing ? WriteAsync(state, write, cancellationToken)
+            : _gateHeld ? ValueTask.FromResult(SqliteDatabase.CommitNowHoldingGate(_connection, state, write))
+            : _database.CommitNowAsync(_connection, state, write, cancellationToken);
     }
 
     public ValueTask CommitAsync(CancellationToken cancellationToken)
@@ -83,17 +107,17 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
         ThrowIfCompleted();
         cancellationToken.ThrowIfCancellationRequested();
         _completed = true;
-        if (_writing)
+        try
         {
-            _writing = false;
-            try
+            if (_writing)
             {
+                _writing = false;
                 _connection.Commit();
             }
-            finally
-            {
-                _database.ExitWrite();
-            }
+        }
+        finally
+        {
+            ExitGate();
         }
 
         return ValueTask.CompletedTask;
@@ -108,24 +132,42 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
 
         _disposed = true;
         _completed = true;
-        if (_writing)
+        try
         {
-            _writing = false;
-            try
+            if (_writing)
             {
+                _writing = false;
                 _connection.Rollback();
             }
-            finally
-            {
-                _database.ExitWrite();
-            }
+        }
+        finally
+        {
+            ExitGate();
         }
 
         _database.Return(_connection);
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Called holding the write gate.</summary>
+    private async ValueTask EnterGateAsync(CancellationToken cancellationToken)
+    {
+        if (!_gateHeld)
+        {
+            await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+            _gateHeld = true;
+        }
+    }
+
+    private void ExitGate()
+    {
+        if (_gateHeld)
+        {
+            _gateHeld = false;
+            _database.ExitWrite();
+        }
+    }
+
+    /// <summary>Called holding the write gate; a failed start gives the gate back.</summary>
     private void Begin()
     {
         try
@@ -135,7 +177,7 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
         }
         catch
         {
-            _database.ExitWrite();
+            ExitGate();
             throw;
         }
     }

@@ -78,6 +78,16 @@ public interface IStateTransaction : IAsyncDisposable
     /// </summary>
     DbTransaction? DbTransaction { get; }
 
+    /// <summary>
+    /// Waits, without blocking a thread, for whatever the store must take before <see cref="DbTransaction"/> can be used
+    /// (SQLite's write lock), so that reading it afterwards never blocks. The engine awaits it before it hands the
+    /// transaction to a destination that <see cref="IDestination{T}.WritesInStateTransaction">writes in it</see>.
+    /// Dedup reservations made before the destination's first write still commit at once, as holds.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when <see cref="DbTransaction"/> is ready to use.</returns>
+    ValueTask PrepareDbTransactionAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Commits everything written in the transaction.</summary>
     /// <param name="cancellationToken">Cancels the commit.</param>
     /// <returns>A task that completes when the commit is durable.</returns>

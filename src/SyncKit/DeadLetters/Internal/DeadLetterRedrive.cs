@@ -64,6 +64,11 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
             try
             {
                 var enlisted = destination.WritesInStateTransaction ? transaction : null;
+                if (enlisted is not null)
+                {
+                    await enlisted.PrepareDbTransactionAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var batch = new DestinationBatch<T>(run.Id, run.RunId, records, enlisted, enlisted?.Dedup ?? run.Store.Dedup);
                 outcomes = await destination.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             }

@@ -413,6 +413,7 @@ internal sealed class SyncRun<T>
                 await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 gateHeld = true;
                 transaction = await BeginAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.PrepareDbTransactionAsync(cancellationToken).ConfigureAwait(false);
             }
 
             var records = state.Pending.Records;
