@@ -20,6 +20,9 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
 
     public DefaultErrorClassifier Classifier => classifier;
 
+    /// <summary>Where retry jitter comes from; Polly's shared random unless a deterministic simulation sets a seeded one.</summary>
+    public Func<double>? Randomizer { get; set; }
+
     /// <summary>The state of every breaker created so far, by name (<c>source:NAME</c> or <c>destination:TENANT:NAME</c>).</summary>
     public IReadOnlyDictionary<string, CircuitState> BreakerStates =>
         _breakers.ToDictionary(p => p.Key, p => p.Value.CircuitState, StringComparer.Ordinal);
@@ -48,21 +51,23 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
         if (options.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken)),
-            MaxRetryAttempts = options.MaxRetryAttempts,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.RetryBaseDelay,
-            MaxDelay = options.RetryMaxDelay,
-            DelayGenerator = args => ValueTask.FromResult(Cap(classifier.ClassifyOrDefault(args.Outcome.Exception!).RetryAfter, options)),
-            OnRetry = args =>
+            var retry = new RetryStrategyOptions
             {
-                onRetry(new RetryContext(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception, ClassOf(args.Outcome.Exception!)));
-                return ValueTask.CompletedTask;
-            },
-        });
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken)),
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.RetryMaxDelay,
+                DelayGenerator = args => ValueTask.FromResult(Cap(classifier.ClassifyOrDefault(args.Outcome.Exception!).RetryAfter, options)),
+                OnRetry = args =>
+                {
+                    onRetry(new RetryContext(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception, ClassOf(args.Outcome.Exception!)));
+                    return ValueTask.CompletedTask;
+                },
+            };
+            UseRandomizer(retry);
+            builder.AddRetry(retry);
         }
 
         return builder.AddPipeline(shared).AddTimeout(options.AttemptTimeout).Build();
@@ -86,7 +91,7 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
         var builder = new ResiliencePipelineBuilder<TResult> { TimeProvider = timeProvider };
         if (options.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions<TResult>
+            var retry = new RetryStrategyOptions<TResult>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex
                     ? IsRetryable(ex, args.Context.CancellationToken)
@@ -105,10 +110,20 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
                     onRetry(new RetryContext(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception, errorClass));
                     return ValueTask.CompletedTask;
                 },
-            });
+            };
+            UseRandomizer(retry);
+            builder.AddRetry(retry);
         }
 
         return builder.AddPipeline(shared).AddTimeout(options.AttemptTimeout).Build();
+    }
+
+    private void UseRandomizer<TResult>(RetryStrategyOptions<TResult> options)
+    {
+        if (Randomizer is { } randomizer)
+        {
+            options.Randomizer = randomizer;
+        }
     }
 
     private ResiliencePipeline Shared(string name, SyncJobOptions options, System.Threading.RateLimiting.RateLimiter? rateLimiter) =>
