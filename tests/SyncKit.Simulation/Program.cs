@@ -5,7 +5,8 @@ using SyncKit.Simulation;
 using SyncKit.Simulation.World;
 
 // The deterministic simulation (guarantee 17). Usage:
-//   SyncKit.Simulation [--seeds N] [--from S] [--seed S] [--steps K] [--store memory,sqlite,postgres] [--trace]
+//   SyncKit.Simulation [--seeds N] [--from S] [--seed S] [--steps K] [--store memory,sqlite,postgres] [--trace] [--verbose]
+//                      [--plant lost-writes|repeated-welcomes]   (a defect the checks must catch)
 // Prints one line per failing seed with its report and how to replay it, and ends with "N seeds, N passed, N failed".
 if (ThreadPool.ThreadCount > 1 || !OneWorkerThread())
 {
@@ -25,7 +26,7 @@ static async Task<int> RunAsync(Arguments options)
     foreach (var seed in options.Seeds)
     {
         RunIds.Seed(seed);
-        var result = await Simulation.RunAsync(seed, options.Stores, options.Steps, options.Trace);
+        var result = await Simulation.RunAsync(seed, options.Stores, options.Steps, options.Planted, options.Trace);
         if (result.Ok)
         {
             passed++;
@@ -53,7 +54,7 @@ static bool OneWorkerThread()
 }
 
 /// <summary>The command line.</summary>
-internal sealed record Arguments(IReadOnlyList<int> Seeds, IReadOnlyList<StoreKind> Stores, string StoreNames, int Steps, bool Trace, bool Verbose)
+internal sealed record Arguments(IReadOnlyList<int> Seeds, IReadOnlyList<StoreKind> Stores, string StoreNames, int Steps, PlantedDefect Planted, bool Trace, bool Verbose)
 {
     public static Arguments Parse(string[] args)
     {
@@ -64,6 +65,7 @@ internal sealed record Arguments(IReadOnlyList<int> Seeds, IReadOnlyList<StoreKi
         var stores = "memory,sqlite";
         var trace = false;
         var verbose = false;
+        var planted = PlantedDefect.None;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -75,7 +77,8 @@ internal sealed record Arguments(IReadOnlyList<int> Seeds, IReadOnlyList<StoreKi
                 case "--store": stores = args[++i]; break;
                 case "--trace": trace = true; break;
                 case "--verbose": verbose = true; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --seeds N, --from S, --seed S, --steps K, --store memory,sqlite,postgres, --trace, --verbose.");
+                case "--plant": planted = Enum.Parse<PlantedDefect>(args[++i].Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --seeds N, --from S, --seed S, --steps K, --store memory,sqlite,postgres, --plant lost-writes|repeated-welcomes, --trace, --verbose.");
             }
         }
 
@@ -87,7 +90,7 @@ internal sealed record Arguments(IReadOnlyList<int> Seeds, IReadOnlyList<StoreKi
             var other => throw new ArgumentException($"Unknown store '{other}': use memory, sqlite or postgres."),
         }).ToList();
         IReadOnlyList<int> seeds = single is { } one ? [one] : [.. Enumerable.Range(from, count)];
-        return new Arguments(seeds, kinds, stores, steps, trace, verbose);
+        return new Arguments(seeds, kinds, stores, steps, planted, trace, verbose);
     }
 }
 

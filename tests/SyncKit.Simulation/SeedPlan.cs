@@ -16,7 +16,7 @@ internal sealed record SeedPlan(
     Faults Faults,
     SyncJobOptions Options)
 {
-    public static SeedPlan Draw(int seed, Random random, StoreKind? store, int steps)
+    public static SeedPlan Draw(int seed, Random random, StoreKind? store, int steps, PlantedDefect planted)
     {
         var kind = store ?? (StoreKind)random.Next(2);
         var options = new SyncJobOptions
@@ -48,6 +48,8 @@ internal sealed record SeedPlan(
             options.ShutdownGracePeriod = TimeSpan.FromSeconds(Pick(random, 0, 1, 5));
         }
 
+        var faults = Faults.Draw(random);
+        faults.Planted = planted;
         return new SeedPlan(
             seed,
             kind,
@@ -57,7 +59,7 @@ internal sealed record SeedPlan(
             Keys: (KeyStyle)random.Next(3),
             MaxKeys: Pick(random, 3, 10, 40, 150),
             steps,
-            Faults.Draw(random),
+            faults,
             options);
     }
 

@@ -45,10 +45,10 @@ internal sealed partial class Simulation : IAsyncDisposable
     }
 
     /// <summary>Runs one seed to its end or its first broken guarantee.</summary>
-    public static async Task<SeedResult> RunAsync(int seed, IReadOnlyList<StoreKind> stores, int steps, bool traceAll)
+    public static async Task<SeedResult> RunAsync(int seed, IReadOnlyList<StoreKind> stores, int steps, PlantedDefect planted, bool traceAll)
     {
         var scheduler = new Scheduler(seed);
-        var plan = SeedPlan.Draw(seed, scheduler.Random, stores[scheduler.Random.Next(stores.Count)], steps);
+        var plan = SeedPlan.Draw(seed, scheduler.Random, stores[scheduler.Random.Next(stores.Count)], steps, planted);
         var trace = new Trace(traceAll);
         trace.Add(plan.ToString());
         var time = new FakeTimeProvider(Epoch);

@@ -10,6 +10,9 @@ internal sealed class Invariants(SeedPlan plan, SourceLog log, Observations seen
 {
     private readonly HashSet<string> _runIds = new(StringComparer.Ordinal);
 
+    // Health read outside every life, from what the store committed.
+    private readonly SyncHealthMonitor _health = new(new SyncEngine(host.Committed, time));
+
     /// <summary>
     /// The state invariants: the checkpoint never passed a version polling owed and did not handle; no side effect ran
     /// twice unreported; the engine holds no more records than its window.
@@ -39,6 +42,16 @@ internal sealed class Invariants(SeedPlan plan, SourceLog log, Observations seen
             if (statuses.Count(s => s != DedupStatus.Reacquired) > 1)
             {
                 throw new ViolationException($"the welcome of {key} was performed {statuses.Count} times ({string.Join(", ", statuses)}) without a reported crash window");
+            }
+        }
+
+        // Evidence never lies (guarantee 16): a dead letter parked for an operator is a gap health reports.
+        if (state.DeadLetters.Values.Any(d => d.Status == DeadLetterStatus.Parked))
+        {
+            var health = await _health.CheckAsync(new MonitoredJob(life.Job.Id, plan.Options));
+            if (health.Status == JobHealthStatus.Healthy)
+            {
+                throw new ViolationException($"health is Healthy while parked dead letters wait for an operator: {string.Join("; ", health.Reasons)}");
             }
         }
 
@@ -86,6 +99,20 @@ internal sealed class Invariants(SeedPlan plan, SourceLog log, Observations seen
             throw new ViolationException(
                 $"{operation} ended {record.Outcome} reporting {record.Counts.Written} written, {record.Counts.Skipped} skipped, {record.Counts.Deduplicated} deduplicated, " +
                 $"but the destination answered {answers.Written}, {answers.Skipped}, {answers.Deduplicated}");
+        }
+
+        // ...every record it read ended written, skipped, deduplicated or dead-lettered, besides dead letters it re-drove...
+        var handled = record.Counts.Written + record.Counts.Skipped + record.Counts.Deduplicated + record.Counts.DeadLettered;
+        var redriven = handled - record.Counts.Read;
+        var mayRedrive = operation.Kind switch
+        {
+            OperationKind.Sync => plan.Options.DeadLetters.RedriveBatchLimit,
+            OperationKind.Retry => long.MaxValue,
+            _ => 0,
+        };
+        if (redriven < 0 || redriven > mayRedrive)
+        {
+            throw new ViolationException($"{operation} ended {record.Outcome} with counts that do not add up: {record.Counts}");
         }
 
         // ...and its checkpoint reached the furthest record it read (no record was left unhandled behind a success).

@@ -35,6 +35,9 @@ internal sealed class Faults
     /// <summary>Share of new versions every write of which fails validation until the world heals.</summary>
     public double Poison { get; init; }
 
+    /// <summary>A defect planted in the destination, to show the checks catch what they claim to.</summary>
+    public PlantedDefect Planted { get; set; }
+
     /// <summary>Once set, nothing fails: the final phase checks that everything converges.</summary>
     public bool Healed { get; set; }
 
@@ -116,4 +119,16 @@ internal sealed class Faults
 
         throw new InvalidOperationException("unreachable");
     }
+}
+
+/// <summary>A defect the simulation can plant in its destination, so a test sees the checks fail on it.</summary>
+internal enum PlantedDefect
+{
+    None,
+
+    /// <summary>Now and then a write is acknowledged but never stored.</summary>
+    LostWrites,
+
+    /// <summary>The welcome is performed even when the dedup store says it already happened.</summary>
+    RepeatedWelcomes,
 }

@@ -30,13 +30,10 @@ internal sealed class SimDestination(Scheduler scheduler, Incarnation life, IDes
 
         if (batch.Transaction is { } transaction && faults.AbortsTransaction(random))
         {
-            using (Io())
+            if (await SqlAsync(() => rows.AbortAsync(transaction, cancellationToken)))
             {
-                if (await rows.AbortAsync(transaction, cancellationToken))
-                {
-                    // The destination reports the record whose statement failed; the others it wrote before are lost with the transaction.
-                    outcomes[random.Next(records.Count)] = RecordOutcome.Failed(ErrorClass.Permanent, "a statement failed and aborted the transaction");
-                }
+                // The destination reports the record whose statement failed; the others it wrote before are lost with the transaction.
+                outcomes[random.Next(records.Count)] = RecordOutcome.Failed(ErrorClass.Permanent, "a statement failed and aborted the transaction");
             }
         }
 
@@ -58,7 +55,7 @@ internal sealed class SimDestination(Scheduler scheduler, Incarnation life, IDes
                     continue;
                 }
 
-                if (status == DedupStatus.AlreadyCompleted)
+                if (status == DedupStatus.AlreadyCompleted && faults.Planted != PlantedDefect.RepeatedWelcomes)
                 {
                     outcomes[i] = RecordOutcome.Deduplicated;
                     continue;
@@ -69,10 +66,13 @@ internal sealed class SimDestination(Scheduler scheduler, Incarnation life, IDes
                 performed.Add(record.Key);
             }
 
-            using (Io())
+            if (faults.Planted == PlantedDefect.LostWrites && random.Next(20) == 0)
             {
-                outcomes[i] = await rows.UpsertAsync(batch.Transaction, record, cancellationToken) ? RecordOutcome.Written : RecordOutcome.Skipped;
+                outcomes[i] = RecordOutcome.Written;
+                continue;
             }
+
+            outcomes[i] = await SqlAsync(() => rows.UpsertAsync(batch.Transaction, record, cancellationToken)) ? RecordOutcome.Written : RecordOutcome.Skipped;
         }
 
         if (performed.Count > 0)
@@ -112,5 +112,24 @@ internal sealed class SimDestination(Scheduler scheduler, Incarnation life, IDes
         return reservations.ToDictionary(r => r.Key, r => r.Status, StringComparer.Ordinal);
     }
 
-    private Scheduler.InFlightScope Io() => realIo ? scheduler.EnterIo() : default;
+    /// <summary>
+    /// Runs a statement of the destination's own. Over a real database it parks afterwards like a store call, so code
+    /// after a statement that waited on a row lock goes on only when the driver says, not when the lock happened to free.
+    /// </summary>
+    private async ValueTask<bool> SqlAsync(Func<ValueTask<bool>> statement)
+    {
+        if (!realIo)
+        {
+            return await statement();
+        }
+
+        bool result;
+        using (scheduler.EnterIo())
+        {
+            result = await statement();
+        }
+
+        await scheduler.At(life, PointKind.Store, "destination statement");
+        return result;
+    }
 }

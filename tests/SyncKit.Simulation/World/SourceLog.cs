@@ -45,7 +45,20 @@ internal sealed class SourceLog(SourceShape shape)
 
     /// <summary>The latest version of a key visible at <paramref name="now"/>, if any.</summary>
     public SourceVersion? LatestVisible(string key, DateTimeOffset now) =>
-        _byKey.TryGetValue(key, out var versions) ? versions.LastOrDefault(v => v.VisibleAt <= now) : null;
+        _byKey.TryGetValue(key, out var versions) ? LatestVisible(versions, now) : null;
+
+    private static SourceVersion? LatestVisible(List<SourceVersion> versions, DateTimeOffset now)
+    {
+        for (var i = versions.Count - 1; i >= 0; i--)
+        {
+            if (versions[i].VisibleAt <= now)
+            {
+                return versions[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The latest version of a key, visible or not.</summary>
     public SourceVersion Latest(string key) => _byKey[key][^1];
@@ -54,7 +67,7 @@ internal sealed class SourceLog(SourceShape shape)
     public List<SourceVersion> Visible(DateTimeOffset now)
     {
         var visible = Shape == SourceShape.Table
-            ? _byKey.Values.Select(versions => versions.LastOrDefault(v => v.VisibleAt <= now)).OfType<SourceVersion>().ToList()
+            ? _byKey.Values.Select(versions => LatestVisible(versions, now)).OfType<SourceVersion>().ToList()
             : _versions.Where(v => v.VisibleAt <= now).ToList();
         visible.Sort((a, b) => a.Position.CompareTo(b.Position));
         return visible;
