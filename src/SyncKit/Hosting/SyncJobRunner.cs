@@ -107,7 +107,7 @@ public sealed class SyncJobRunner
     /// <param name="cancellationToken">Cancels the retry.</param>
     /// <returns>The retry's run record, also saved in run history with the actor.</returns>
     public Task<RunRecord> RetryDeadLettersAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default) =>
-        Require(job).RetryDeadLettersAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), recordKeys, actor, cancellationToken);
+        Require(job).RetryDeadLettersAsync(_services, _engine, job.Tenant, OptionsFor(job), recordKeys, actor, cancellationToken);
 
     /// <summary>
     /// Replays a registered job over <c>[from, to)</c> as a dry run, as <see cref="WindowOperations.ReplayAsync{T}"/>
@@ -120,7 +120,7 @@ public sealed class SyncJobRunner
     /// <param name="cancellationToken">Cancels the replay.</param>
     /// <returns>The run (not stored) and the operations that would run, in position order.</returns>
     public Task<ReplayResult<string>> ReplayAsync(JobId job, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        Require(job).ReplayAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), from, to, cancellationToken);
+        Require(job).ReplayAsync(_services, _engine, job.Tenant, OptionsFor(job), from, to, cancellationToken);
 
     private IRegisteredJob Require(JobId job) =>
         Jobs.Contains(job)
