@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Polly;
+using SyncKit.Destinations.Internal;
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Internal;
 using SyncKit.Resilience.Internal;
@@ -444,11 +445,7 @@ internal sealed class SyncRun<T>
             var records = state.Pending.Records;
             var batch = new DestinationBatch<T>(_run.Id, _run.RunId, records, transaction, transaction?.Dedup ?? _run.Store.Dedup);
             var outcomes = await destination.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-            if (outcomes.Count != records.Count)
-            {
-                throw new InvalidOperationException(
-                    $"The destination of {_run.Id} returned {outcomes.Count} outcomes for a batch of {records.Count} records; it must return one per record.");
-            }
+            DestinationOutcomes.ThrowIfNotOnePerRecord(_run.Id, outcomes, records.Count);
 
             // The attempt timeout bounds the destination's write; once it answered, the commit runs to its end
             // (bounded by the grace period of a stop).
