@@ -5,6 +5,12 @@ using Microsoft.Extensions.Options;
 namespace SyncKit;
 
 /// <summary>How a job reads, writes, retries and commits. Every setting has a default that suits a typical REST source.</summary>
+/// <remarks>
+/// Options are validated, nested settings included, when the host starts and the first time a job runs with an
+/// instance (any run, replay, backfill, dead-letter retry or reconciliation pass): an invalid setting fails with an
+/// <see cref="OptionsValidationException"/> naming it. An instance found valid is not checked again, so treat it as
+/// fixed once a job has run with it.
+/// </remarks>
 public sealed class SyncJobOptions
 {
     /// <summary>How far before the checkpoint each run starts reading, so late arrivals are caught.</summary>

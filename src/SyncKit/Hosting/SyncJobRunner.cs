@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using SyncKit.Engine.Internal;
 using SyncKit.Hosting.Internal;
 
 namespace SyncKit;
@@ -70,13 +71,8 @@ public sealed class SyncJobRunner
             // A fresh instance: the monitor's is shared by every tenant of the stream.
             var options = _optionsFactory.Create(id.Stream);
             registered.ConfigureTenant(id.Tenant, options);
-            var failures = _validators
-                .Select(v => v.Validate(id.Stream, options))
-                .Where(r => r.Failed)
-                .SelectMany(r => r.Failures ?? [r.FailureMessage ?? "invalid"])
-                .Select(failure => $"{id}: {failure}")
-                .ToList();
-            return failures.Count == 0 ? options : throw new OptionsValidationException(id.ToString(), typeof(SyncJobOptions), failures);
+            SyncJobOptionsValidator.ThrowIfInvalid(id, options, _validators);
+            return options;
         });
     }
 
