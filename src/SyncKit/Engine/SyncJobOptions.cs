@@ -54,7 +54,7 @@ public sealed class SyncJobOptions
     public PartialFailurePolicy PartialFailure { get; set; } = PartialFailurePolicy.DeadLetterAndContinue;
 
     /// <summary>How many times a transient failure is retried before the run fails (whole pages or batches) or the record is dead-lettered.</summary>
-    /// <value>Default 5.</value>
+    /// <value>Default 5. A call an open circuit breaker refuses counts as an attempt, so an outage cannot hold a record back for ever.</value>
     [Range(0, 100)]
     public int MaxRetryAttempts { get; set; } = 5;
 
