@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Engine.Internal;
 using SyncKit.Resilience.Internal;
@@ -75,9 +76,11 @@ public sealed class SyncEngine
     /// commit within <see cref="SyncJobOptions.ShutdownGracePeriod"/>, and the run ends <see cref="RunOutcome.Cancelled"/>.
     /// </param>
     /// <returns>The run's record, also saved in run history. Failures are reported in it, not thrown.</returns>
+    /// <exception cref="OptionsValidationException">A setting of the job's options is invalid; the message names it.</exception>
     public Task<RunRecord> RunAsync<T>(SyncJob<T> job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
+        SyncJobOptionsValidator.ThrowIfInvalid(job.Id, job.Options);
         return RunAsync(job, RunRequest<T>.Sync(job), cancellationToken);
     }
 

@@ -5,6 +5,12 @@ using Microsoft.Extensions.Options;
 namespace SyncKit;
 
 /// <summary>How a job reads, writes, retries and commits. Every setting has a default that suits a typical REST source.</summary>
+/// <remarks>
+/// Options are validated, nested settings included, when the host starts and the first time a job runs with an
+/// instance (any run, replay, backfill, dead-letter retry or reconciliation pass): an invalid setting fails with an
+/// <see cref="OptionsValidationException"/> naming it. An instance found valid is not checked again, so treat it as
+/// fixed once a job has run with it.
+/// </remarks>
 public sealed class SyncJobOptions
 {
     /// <summary>How far before the checkpoint each run starts reading, so late arrivals are caught.</summary>
@@ -48,7 +54,7 @@ public sealed class SyncJobOptions
     public PartialFailurePolicy PartialFailure { get; set; } = PartialFailurePolicy.DeadLetterAndContinue;
 
     /// <summary>How many times a transient failure is retried before the run fails (whole pages or batches) or the record is dead-lettered.</summary>
-    /// <value>Default 5.</value>
+    /// <value>Default 5. A call an open circuit breaker refuses counts as an attempt, so an outage cannot hold a record back for ever.</value>
     [Range(0, 100)]
     public int MaxRetryAttempts { get; set; } = 5;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using SyncKit.Engine.Internal;
 using SyncKit.Hosting.Internal;
 
 namespace SyncKit;
@@ -70,13 +71,8 @@ public sealed class SyncJobRunner
             // A fresh instance: the monitor's is shared by every tenant of the stream.
             var options = _optionsFactory.Create(id.Stream);
             registered.ConfigureTenant(id.Tenant, options);
-            var failures = _validators
-                .Select(v => v.Validate(id.Stream, options))
-                .Where(r => r.Failed)
-                .SelectMany(r => r.Failures ?? [r.FailureMessage ?? "invalid"])
-                .Select(failure => $"{id}: {failure}")
-                .ToList();
-            return failures.Count == 0 ? options : throw new OptionsValidationException(id.ToString(), typeof(SyncJobOptions), failures);
+            SyncJobOptionsValidator.ThrowIfInvalid(id, options, _validators);
+            return options;
         });
     }
 
@@ -107,7 +103,7 @@ public sealed class SyncJobRunner
     /// <param name="cancellationToken">Cancels the retry.</param>
     /// <returns>The retry's run record, also saved in run history with the actor.</returns>
     public Task<RunRecord> RetryDeadLettersAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default) =>
-        Require(job).RetryDeadLettersAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), recordKeys, actor, cancellationToken);
+        Require(job).RetryDeadLettersAsync(_services, _engine, job.Tenant, OptionsFor(job), recordKeys, actor, cancellationToken);
 
     /// <summary>
     /// Replays a registered job over <c>[from, to)</c> as a dry run, as <see cref="WindowOperations.ReplayAsync{T}"/>
@@ -120,7 +116,7 @@ public sealed class SyncJobRunner
     /// <param name="cancellationToken">Cancels the replay.</param>
     /// <returns>The run (not stored) and the operations that would run, in position order.</returns>
     public Task<ReplayResult<string>> ReplayAsync(JobId job, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        Require(job).ReplayAsync(_services, _engine, job.Tenant, _options.Get(job.Stream), from, to, cancellationToken);
+        Require(job).ReplayAsync(_services, _engine, job.Tenant, OptionsFor(job), from, to, cancellationToken);
 
     private IRegisteredJob Require(JobId job) =>
         Jobs.Contains(job)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SyncKit;
+using SyncKit.Engine.Internal;
 using SyncKit.Hosting.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -36,6 +36,7 @@ public sealed class DeadLetterOperations
     /// <param name="actor">Who asks.</param>
     /// <param name="cancellationToken">Cancels the retry.</param>
     /// <returns>The retry's run record; its counts say what was resolved.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting of the job's options is invalid; the message names it.</exception>
     /// <remarks>
     /// Other entries already due are re-driven too, oldest first, up to <see cref="DeadLetterSettings.RedriveBatchLimit"/>.
     /// </remarks>
@@ -43,6 +44,7 @@ public sealed class DeadLetterOperations
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        SyncJobOptionsValidator.ThrowIfInvalid(job.Id, job.Options);
         var entries = await FindAsync(job.Id, recordKeys, cancellationToken).ConfigureAwait(false);
         if (entries.Count > 0)
         {

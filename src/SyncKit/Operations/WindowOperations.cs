@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using SyncKit.Engine.Internal;
 using SyncKit.Operations.Internal;
 using SyncKit.Sources.Internal;
@@ -29,6 +30,7 @@ public sealed class WindowOperations
     /// <param name="to">The window's exclusive end.</param>
     /// <param name="cancellationToken">Cancels the replay.</param>
     /// <returns>The run and the operations, in position order.</returns>
+    /// <exception cref="OptionsValidationException">A setting of the job's options is invalid; the message names it.</exception>
     /// <remarks>
     /// When the destination implements <see cref="IReconcilableDestination{T}"/>, the replay reads the rows it holds
     /// and marks records whose version it already holds as <see cref="ReplayAction.Unchanged"/>. The operations
@@ -37,6 +39,7 @@ public sealed class WindowOperations
     public async Task<ReplayResult<T>> ReplayAsync<T>(SyncJob<T> job, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
+        SyncJobOptionsValidator.ThrowIfInvalid(job.Id, job.Options);
         var window = OpenWindow(job, from, to);
         await using (window.ConfigureAwait(false))
         {
@@ -57,9 +60,11 @@ public sealed class WindowOperations
     /// <param name="to">The window's exclusive end.</param>
     /// <param name="cancellationToken">Asks for a graceful stop, as for a regular run.</param>
     /// <returns>The backfill's run record (kind <see cref="RunKind.Backfill"/>; its cursors are the window's bounds), also saved in run history.</returns>
+    /// <exception cref="OptionsValidationException">A setting of the job's options is invalid; the message names it.</exception>
     public async Task<RunRecord> BackfillAsync<T>(SyncJob<T> job, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
+        SyncJobOptionsValidator.ThrowIfInvalid(job.Id, job.Options);
         var window = OpenWindow(job, from, to);
         await using (window.ConfigureAwait(false))
         {

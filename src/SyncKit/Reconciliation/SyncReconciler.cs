@@ -1,4 +1,5 @@
 using SyncKit.Diagnostics.Internal;
+using SyncKit.Engine.Internal;
 using SyncKit.Reconciliation.Internal;
 
 namespace SyncKit;
@@ -46,9 +47,11 @@ public sealed class SyncReconciler
     /// <param name="cancellationToken">Stops the pass; what it did so far is reported.</param>
     /// <returns>The pass's run record, also stored; failures are reported in it, not thrown.</returns>
     /// <exception cref="InvalidOperationException">The source or destination lacks a capability the pass needs.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting of the job's options is invalid; the message names it.</exception>
     public Task<RunRecord> ReconcileIncrementalAsync<T>(SyncJob<T> job, CorrectionMode correction = CorrectionMode.Automatic, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
+        SyncJobOptionsValidator.ThrowIfInvalid(job.Id, job.Options);
         var source = Require<IWindowedSource<T>>(job.Source, job.Id, "an incremental pass reads windows");
         return ReconcileAsync(job, DestinationOf(job), RunKind.IncrementalReconciliation, correction, pass => new IncrementalPass<T>(pass, source).RunAsync, cancellationToken);
     }
@@ -64,9 +67,11 @@ public sealed class SyncReconciler
     /// <param name="cancellationToken">Stops the pass; what it did so far is reported.</param>
     /// <returns>The pass's run record, also stored; failures are reported in it, not thrown.</returns>
     /// <exception cref="InvalidOperationException">The source or destination lacks a capability the pass needs.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting of the job's options is invalid; the message names it.</exception>
     public Task<RunRecord> ReconcileFullAsync<T>(SyncJob<T> job, CorrectionMode correction = CorrectionMode.Automatic, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
+        SyncJobOptionsValidator.ThrowIfInvalid(job.Id, job.Options);
         var listing = Require<IKeyListingSource>(job.Source, job.Id, "a full pass lists the source's keys");
         var lookup = Require<IKeyLookupSource<T>>(job.Source, job.Id, "a full pass confirms deletions by key");
         return ReconcileAsync(job, DestinationOf(job), RunKind.FullReconciliation, correction, pass => new FullPass<T>(pass, listing, lookup).RunAsync, cancellationToken);
@@ -84,6 +89,7 @@ public sealed class SyncReconciler
     /// <param name="stagger">The tenants' slots.</param>
     /// <param name="cancellationToken">Stops the passes.</param>
     /// <returns>The run records of the passes that ran (none when nothing was due).</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting of the job's options is invalid; the message names it.</exception>
     /// <remarks>
     /// A pass is due when its tenant's latest slot is later than the pass's last run. A job without any pass waits
     /// for its first slot after this reconciler was created, so a fresh deployment does not start every tenant at once.
@@ -92,6 +98,7 @@ public sealed class SyncReconciler
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(stagger);
+        SyncJobOptionsValidator.ThrowIfInvalid(job.Id, job.Options);
         var settings = job.Options.Reconciliation;
         var runs = new List<RunRecord>(2);
         if (CanReconcileFully(job) && await IsDueAsync(job.Id, RunKind.FullReconciliation, settings.FullCadence, stagger, cancellationToken).ConfigureAwait(false))

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -258,6 +259,37 @@ public sealed class HostingTests : IAsyncDisposable
         var replay = () => runner.ReplayAsync(new JobId("nobody", "invoices"), T0, T0.AddMinutes(1));
 
         (await replay.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("nobody");
+    }
+
+    [Fact]
+    public async Task RetryDeadLettersAsync_PerTenantSettings_ReschedulesByTheTenantsDeadLetterSettings()
+    {
+        _host = Build(job => job.Configure((_, o) => o.DeadLetters.MaxAttempts = 2));
+        var runner = _host.Services.GetRequiredService<SyncJobRunner>();
+        var store = _host.Services.GetRequiredService<ISyncStateStore>();
+        var job = new JobId("a", "invoices");
+        Source("a").Add(Record(1));
+        Destination("a").Fail = _ => RecordOutcome.Failed(ErrorClass.Validation, "bad");
+        await runner.RunAsync(job);
+
+        await runner.RetryDeadLettersAsync(job, ["1"], "ops@example.com");
+
+        var entry = (await store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(job), default)).Should().ContainSingle().Subject;
+        entry.Attempts.Should().Be(2);
+        entry.Status.Should().Be(DeadLetterStatus.Parked, "the tenant's settings park an entry after two attempts");
+    }
+
+    [Fact]
+    public async Task ReplayAsync_PerTenantSettings_ReadsThroughTheTenantsRateLimiter()
+    {
+        using var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1, QueueLimit = 0 });
+        _host = Build(job => job.Configure((tenant, o) => { o.SourceName = $"billing:{tenant}"; o.SourceRateLimiter = limiter; }));
+        var runner = _host.Services.GetRequiredService<SyncJobRunner>();
+        Source("a").Add(Record(1));
+
+        await runner.ReplayAsync(new JobId("a", "invoices"), T0, T0.AddMinutes(1));
+
+        limiter.GetStatistics()!.TotalSuccessfulLeases.Should().BePositive("the replay reads with the tenant's options");
     }
 
     [Fact]

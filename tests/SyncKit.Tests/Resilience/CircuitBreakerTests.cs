@@ -90,6 +90,60 @@ public sealed class CircuitBreakerTests : EngineTestBase
         otherTenantCalls().Should().Be(1, "another tenant's destination has its own breaker");
     }
 
+    [Fact]
+    public async Task RunAsync_BreakerOpensWhileARecordIsRetried_DeadLettersItOnceTheAttemptsAreSpent()
+    {
+        var (run, destinationCalls) = await RunThroughABreakerThatOpensMidRetryAsync(PartialFailurePolicy.DeadLetterAndContinue);
+
+        destinationCalls.Should().Be(4, "the breaker refused the fourth of five attempts");
+        run.Outcome.Should().Be(RunOutcome.CompletedWithDeadLetters);
+        var dead = await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(Job), default);
+        dead.Should().ContainSingle().Which.Should().Match<DeadLetter>(d =>
+            d.RecordKey == "1" && d.ErrorClass == ErrorClass.Transient && d.LastError == "lock timeout" && d.Attempts == 5);
+        (await CheckpointAsync()).Should().Be(Cursor.At(T0.AddSeconds(1), "1"), "a dead-lettered record is done");
+    }
+
+    [Fact]
+    public async Task RunAsync_BreakerOpensWhileARecordIsRetriedUnderStopAtFirstFailure_HaltsTheRunBeforeTheRecord()
+    {
+        var (run, _) = await RunThroughABreakerThatOpensMidRetryAsync(PartialFailurePolicy.StopAtFirstFailure);
+
+        run.Outcome.Should().Be(RunOutcome.Failed);
+        run.Error.Should().Contain("lock timeout");
+        (await Store.DeadLetters.CountAsync(Job, default)).Should().Be(0);
+        (await CheckpointAsync()).Should().BeNull("the checkpoint stays before the record that failed for good");
+    }
+
+    /// <summary>
+    /// Runs one record against a destination whose breaker opens while the record is retried: three thrown
+    /// failures open it, the fourth attempt meets it open and waits out the break, and the fifth and last, the
+    /// half-open trial, reaches the destination, which fails the record transiently once more. The retry
+    /// counts five attempts; the destination saw four.
+    /// </summary>
+    private async Task<(RunRecord Run, int DestinationCalls)> RunThroughABreakerThatOpensMidRetryAsync(PartialFailurePolicy policy)
+    {
+        var clock = new TimerWatchingTimeProvider(Time);
+        var engine = new SyncEngine(Store, clock);
+        var destination = CountingDestination(out var calls);
+        for (var i = 0; i < 3; i++)
+        {
+            destination.FailNextBatch(new HttpRequestException("connection refused"));
+        }
+
+        destination.Fail = _ => RecordOutcome.Failed(ErrorClass.Transient, "lock timeout");
+        var job = NewJob(new ScriptedSource<TestRecord>([Record(1, 1)]), destination, o =>
+        {
+            Configure(o, maxRetryAttempts: 4);
+            o.PartialFailure = policy;
+        });
+
+        var open = clock.WhenTimerCreated(BreakDuration);
+        var run = engine.RunAsync(job);
+        await open.OrHang();
+        Time.Advance(BreakDuration);
+        return (await run.OrHang(), calls());
+    }
+
     private static SyncJob<TestRecord> JobFor(string tenant, string stream, CollectingDestination<TestRecord> destination, int maxRetryAttempts) =>
         new(new JobId(tenant, stream), new ScriptedSource<TestRecord>([Record(1, 1)]), destination, new JsonRecordSerializer<TestRecord>())
         {

@@ -90,6 +90,9 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
 
                 outcomes = [.. records.Select(_ => RecordOutcome.Failed(classification.Class, ex.Message))];
             }
+
+            // Outside the catch: a destination that miscounts is broken, not down, and the run fails on it.
+            Destinations.Internal.DestinationOutcomes.ThrowIfNotOnePerRecord(run.Id, outcomes, records.Count);
         }
 
         var resolved = new List<(string Key, RecordOutcomeKind Kind)>();

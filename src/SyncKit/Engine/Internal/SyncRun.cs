@@ -3,8 +3,10 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Polly;
+using SyncKit.Destinations.Internal;
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Internal;
+using SyncKit.Resilience.Internal;
 
 namespace SyncKit.Engine.Internal;
 
@@ -343,21 +345,45 @@ internal sealed class SyncRun<T>
         using var activity = SyncKitActivity.Source.StartActivity("synckit.batch");
         activity?.SetTag(SyncKitDiagnostics.Tags.RunId, _run.RunId);
         var started = _run.Time.GetTimestamp();
-        var state = new BatchState(items);
         try
         {
-            await _destinationPipeline.ExecuteAsync(
-                static (s, token) => s.Run.AttemptAsync(s.State, token),
-                (Run: this, State: state),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not (RunTerminatedException or LeaseLostException) && !cancellationToken.IsCancellationRequested)
-        {
-            await IsolateAsync(state, ex, cancellationToken).ConfigureAwait(false);
+            await WriteBatchAsync(items, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _run.Metrics.BatchDuration.Record(_run.Time.GetElapsedTime(started).TotalSeconds, SyncKitMetrics.TagsFor(_run.Id));
+        }
+    }
+
+    /// <summary>Writes a batch through the destination pipeline and ends each of its records as the policy says.</summary>
+    private async Task WriteBatchAsync(Batch items, CancellationToken cancellationToken)
+    {
+        var state = new BatchState(items);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            await _destinationPipeline.ExecuteAsync(
+                static (context, s) => s.Run.AttemptAsync(s.State, context),
+                context,
+                (Run: this, State: state)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (RunTerminatedException or LeaseLostException) && !cancellationToken.IsCancellationRequested)
+        {
+            await IsolateAsync(state, ex, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        // Once the pipeline stops retrying it hands back the last attempt's result: the records that attempt held for
+        // a retry are still pending. Left so, they would stall the checkpoint while the run reports a success. Their
+        // attempts are spent, so they end as the policy says; a run that is aborting leaves them to the next run.
+        if (state.Pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await FailForGoodAsync(state.Pending, state.Failures, state.Attempt, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -391,12 +417,13 @@ internal sealed class SyncRun<T>
             return;
         }
 
-        await FailForGoodAsync(state.Pending, RecordOutcome.Failed(classification.Class, exception.Message), state.Attempt, cancellationToken).ConfigureAwait(false);
+        await FailForGoodAsync(state.Pending, [RecordOutcome.Failed(classification.Class, exception.Message)], state.Attempt, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<BatchAttempt> AttemptAsync(BatchState state, CancellationToken cancellationToken)
+    private async ValueTask<BatchAttempt> AttemptAsync(BatchState state, ResilienceContext context)
     {
-        state.Attempt++;
+        var cancellationToken = context.CancellationToken;
+        state.Attempt = SyncResilience.AttemptOf(context);
         if (state.Pending.Count == 0)
         {
             return default;
@@ -419,11 +446,7 @@ internal sealed class SyncRun<T>
             var records = state.Pending.Records;
             var batch = new DestinationBatch<T>(_run.Id, _run.RunId, records, transaction, transaction?.Dedup ?? _run.Store.Dedup);
             var outcomes = await destination.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-            if (outcomes.Count != records.Count)
-            {
-                throw new InvalidOperationException(
-                    $"The destination of {_run.Id} returned {outcomes.Count} outcomes for a batch of {records.Count} records; it must return one per record.");
-            }
+            DestinationOutcomes.ThrowIfNotOnePerRecord(_run.Id, outcomes, records.Count);
 
             // The attempt timeout bounds the destination's write; once it answered, the commit runs to its end
             // (bounded by the grace period of a stop).
@@ -435,7 +458,7 @@ internal sealed class SyncRun<T>
             }
 
             await CommitAsync(transaction, settled, _abort.Token).ConfigureAwait(false);
-            state.Pending = settled.Retry;
+            (state.Pending, state.Failures) = (settled.Retry, settled.RetryFailures);
             if (settled.Stop is { } stop)
             {
                 throw new JobStoppedException(stop.Outcome.ErrorClass, $"Record {stop.Record.Key} of {_run.Id} failed: {stop.Outcome.Error}");
@@ -463,8 +486,9 @@ internal sealed class SyncRun<T>
     }
 
     /// <summary>
-    /// Sorts a batch's outcomes: done (written, skipped, deduplicated), dead-lettered, retried, or ending the
-    /// job or run. Allocates per record only for the rare failures.
+    /// Sorts a batch's outcomes: done (written, skipped, deduplicated), dead-lettered, held for a retry, or ending
+    /// the job or run. Whether a held record gets another attempt is the pipeline's retry's to decide, on the
+    /// one count of attempts. Allocates per record only for the rare failures.
     /// </summary>
     private Settled Settle(BatchState state, IReadOnlyList<RecordOutcome> outcomes)
     {
@@ -487,7 +511,7 @@ internal sealed class SyncRun<T>
                     {
                         settled.Stop ??= (record, outcome);
                     }
-                    else if (outcome.ErrorClass.IsRetryable() && state.Attempt <= _run.Options.MaxRetryAttempts)
+                    else if (outcome.ErrorClass.IsRetryable())
                     {
                         (retry ??= []).Add(i);
                         settled.RetryAfter = Max(settled.RetryAfter, outcome.RetryAfter);
@@ -517,20 +541,32 @@ internal sealed class SyncRun<T>
             }
         }
 
-        settled.Retry = retry is null ? Batch.Empty : pending.Select(retry);
+        if (retry is not null)
+        {
+            settled.Retry = pending.Select(retry);
+            settled.RetryFailures = retry.ConvertAll(i => outcomes[i]);
+        }
+
         return settled;
     }
 
-    private async Task FailForGoodAsync(Batch single, RecordOutcome outcome, int attempts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends records that failed for good, as the policy says: the run halts at the first of them, or they are
+    /// dead-lettered with their last failure.
+    /// </summary>
+    private async Task FailForGoodAsync(Batch failed, IReadOnlyList<RecordOutcome> failures, int attempts, CancellationToken cancellationToken)
     {
-        var record = single.Records[0];
         if (_run.Options.PartialFailure == PartialFailurePolicy.StopAtFirstFailure)
         {
-            throw Halt(record, outcome);
+            throw Halt(failed.Records[0], failures[0]);
         }
 
-        using var settled = new Settled(1) { Attempts = attempts };
-        settled.DeadLetter(record, single.Sequences[0], outcome);
+        using var settled = new Settled(failed.Count) { Attempts = attempts };
+        for (var i = 0; i < failed.Count; i++)
+        {
+            settled.DeadLetter(failed.Records[i], failed.Sequences[i], failures[i]);
+        }
+
         await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -654,7 +690,7 @@ internal sealed class SyncRun<T>
         return _run.Store.BeginTransactionAsync(_run.Id, cancellationToken);
     }
 
-    private void OnRetry(string operation, Resilience.Internal.RetryContext retry)
+    private void OnRetry(string operation, RetryContext retry)
     {
         _run.Evidence.Retried();
 
@@ -747,8 +783,13 @@ internal sealed class SyncRun<T>
 
     private sealed class BatchState(Batch pending)
     {
+        /// <summary>The records not yet handled: the whole batch, then those the last attempt held for a retry.</summary>
         public Batch Pending { get; set; } = pending;
 
+        /// <summary>The failure that held each record of <see cref="Pending"/> for a retry.</summary>
+        public IReadOnlyList<RecordOutcome> Failures { get; set; } = [];
+
+        /// <summary>The number of the attempt in progress or last made, as the pipeline's retry counts it.</summary>
         public int Attempt { get; set; }
     }
 
@@ -769,6 +810,8 @@ internal sealed class SyncRun<T>
         public List<AuditEntry>? AuditEntries { get; private set; }
 
         public Batch Retry { get; set; } = Batch.Empty;
+
+        public IReadOnlyList<RecordOutcome> RetryFailures { get; set; } = [];
 
         public TimeSpan? RetryAfter { get; set; }
 

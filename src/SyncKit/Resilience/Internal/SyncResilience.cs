@@ -15,6 +15,7 @@ namespace SyncKit.Resilience.Internal;
 /// </summary>
 internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClassifier classifier, ILogger logger)
 {
+    private static readonly ResiliencePropertyKey<int> AttemptsMade = new("SyncKit.AttemptsMade");
     private readonly ResiliencePipelineRegistry<string> _shared = new();
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _breakers = new(StringComparer.Ordinal);
 
@@ -74,8 +75,17 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
     }
 
     /// <summary>
+    /// The number of the destination attempt in progress, counting from 1, as the retry of
+    /// <see cref="ForDestination"/> counts it: a call its open breaker refused is an attempt too, so the engine's
+    /// count and the retry's agree on when a batch's attempts are spent.
+    /// </summary>
+    /// <param name="context">The context the pipeline hands its callback.</param>
+    public static int AttemptOf(ResilienceContext context) => context.Properties.GetValue(AttemptsMade, 0) + 1;
+
+    /// <summary>
     /// A run's destination pipeline: retries, of thrown failures and of results with records worth retrying,
-    /// around the tenant destination's shared breaker and a per-attempt timeout.
+    /// around the tenant destination's shared breaker and a per-attempt timeout. It hands back the last
+    /// attempt's result, records still worth retrying included, once its attempts are spent.
     /// </summary>
     /// <param name="options">The job's options.</param>
     /// <param name="job">The job (its tenant picks the breaker).</param>
@@ -107,6 +117,7 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
                 OnRetry = args =>
                 {
                     var errorClass = args.Outcome.Exception is { } ex ? ClassOf(ex) : retryOf(args.Outcome.Result!)!.Value.Class;
+                    args.Context.Properties.Set(AttemptsMade, args.AttemptNumber + 1);
                     onRetry(new RetryContext(args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception, errorClass));
                     return ValueTask.CompletedTask;
                 },
