@@ -17,8 +17,8 @@ internal sealed class DashboardActions(SyncEngine engine, SyncJobRunner runner, 
     public Task<RunRecord> RetryAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken) =>
         runner.RetryDeadLettersAsync(job, recordKeys, actor, cancellationToken);
 
-    public Task<RunRecord> DiscardAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, string? reason, CancellationToken cancellationToken) =>
-        _deadLetters.DiscardAsync(job, recordKeys, actor, reason, cancellationToken);
+    public Task<RunRecord> DiscardAsync(JobId job, IReadOnlyList<DeadLetterId> entries, string actor, string? reason, CancellationToken cancellationToken) =>
+        _deadLetters.DiscardAsync(job, entries, actor, reason, cancellationToken);
 
     public Task<RunRecord> ResetCheckpointAsync(JobId job, Cursor? position, string actor, string? reason, CancellationToken cancellationToken) =>
         _checkpoints.ResetAsync(job, position, actor, reason, cancellationToken);

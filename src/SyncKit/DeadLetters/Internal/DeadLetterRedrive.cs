@@ -87,14 +87,14 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
             }
         }
 
-        var resolved = new List<(string Key, RecordOutcomeKind Kind)>();
+        var resolved = new List<(DeadLetter Entry, RecordOutcomeKind Kind)>();
         JobStoppedException? stop = null;
         for (var i = 0; i < outcomes.Count; i++)
         {
             var outcome = outcomes[i];
             if (outcome.Kind != RecordOutcomeKind.Failed)
             {
-                resolved.Add((entries[i].RecordKey, outcome.Kind));
+                resolved.Add((entries[i], outcome.Kind));
                 continue;
             }
 
@@ -105,22 +105,23 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
             updated.Add(Reschedule(entries[i], outcome));
         }
 
+        // Both touch only the entries at the positions re-driven: a newer failure of the same record stays queued.
         if (resolved.Count > 0)
         {
-            await transaction.DeadLetters.RemoveAsync(run.Id, resolved.ConvertAll(r => r.Key), cancellationToken).ConfigureAwait(false);
+            await transaction.DeadLetters.RemoveAsync(run.Id, resolved.ConvertAll(r => DeadLetterId.Of(r.Entry)), cancellationToken).ConfigureAwait(false);
         }
 
         if (updated.Count > 0)
         {
-            await transaction.DeadLetters.UpsertAsync(updated, cancellationToken).ConfigureAwait(false);
+            await transaction.DeadLetters.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
         }
 
         // Like the run's own records, a re-driven record counts as handled once its removal from the queue is committed.
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (key, kind) in resolved)
+        foreach (var (entry, kind) in resolved)
         {
-            run.Evidence.Handled(key, kind);
-            Log.DeadLetterResolved(run.Logger, run.RunId, run.Id.Tenant, run.Id.Stream, key);
+            run.Evidence.Handled(entry.RecordKey, kind);
+            Log.DeadLetterResolved(run.Logger, run.RunId, run.Id.Tenant, run.Id.Stream, entry.RecordKey);
         }
 
         if (stop is not null)
