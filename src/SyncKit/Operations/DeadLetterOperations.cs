@@ -38,8 +38,9 @@ public sealed class DeadLetterOperations
     /// <returns>The retry's run record; its counts say what was resolved.</returns>
     /// <remarks>
     /// Other entries already due are re-driven too, oldest first, up to <see cref="DeadLetterSettings.RedriveBatchLimit"/>.
-    /// The retry resolves or reschedules only the entries at the positions it re-drove: a record that failed again at
-    /// a newer position meanwhile keeps that newer entry.
+    /// The retry has the job to itself in this engine (it waits for a run in progress, see <see cref="SyncEngine.RunAsync{T}"/>),
+    /// and resolves or reschedules only the entries at the positions it re-drove: a record that failed again at a
+    /// newer position meanwhile keeps that newer entry.
     /// </remarks>
     public async Task<RunRecord> RetryNowAsync<T>(SyncJob<T> job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default)
     {
@@ -48,16 +49,9 @@ public sealed class DeadLetterOperations
         ArgumentNullException.ThrowIfNull(recordKeys);
         var wanted = recordKeys.ToHashSet(StringComparer.Ordinal);
         var entries = await FindAsync(job.Id, e => wanted.Contains(e.RecordKey), cancellationToken).ConfigureAwait(false);
-        if (entries.Count > 0)
-        {
-            var now = _engine.Services.TimeProvider.GetUtcNow();
-            var due = entries.ConvertAll(e => e with { Status = DeadLetterStatus.Pending, NextAttemptAt = now });
-            await _engine.Store.DeadLetters.UpdateAsync(due, cancellationToken).ConfigureAwait(false);
-        }
-
         Log.DeadLettersRetried(_engine.Services.Logger, actor, entries.Count, job.Id.Tenant, job.Id.Stream);
         var action = new OperatorAction(actor, null, entries.ConvertAll(e => e.RecordKey));
-        var request = new RunRequest<T>(RunKind.DeadLetterRetry, new ListSource<T>([]), job.Destination) { Report = action.ToJson() };
+        var request = new RunRequest<T>(RunKind.DeadLetterRetry, new ListSource<T>([]), job.Destination) { Report = action.ToJson(), DueNow = entries };
         return await _engine.RunAsync(job, request, cancellationToken).ConfigureAwait(false);
     }
 
@@ -74,11 +68,13 @@ public sealed class DeadLetterOperations
     /// <param name="reason">Why, for the record.</param>
     /// <param name="cancellationToken">Cancels the discard.</param>
     /// <returns>The run record of kind <see cref="RunKind.DeadLetterDiscard"/>; its report lists the keys discarded.</returns>
+    /// <remarks>The discard has the job to itself in this engine (it waits for a run in progress).</remarks>
     public async Task<RunRecord> DiscardAsync(JobId job, IReadOnlyList<DeadLetterId> entries, string actor, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var services = _engine.Services;
+        using var exclusive = await services.Gates.EnterAsync(job, RunKind.DeadLetterDiscard, cancellationToken).ConfigureAwait(false);
         using var activity = SyncKitActivity.StartRun("synckit.dead_letters.discard", job, RunKind.DeadLetterDiscard, out var runId);
         var found = await FindAsync(job, e => entries.Any(e.Is), cancellationToken).ConfigureAwait(false);
         var now = services.TimeProvider.GetUtcNow();

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using SyncKit.Testing;
 using SyncKit.Tests.Engine;
+using SyncKit.Tests.Engine.Support;
 
 namespace SyncKit.Tests.Operations;
 
@@ -56,6 +58,30 @@ public sealed class DeadLetterOperationsTests : EngineTestBase
         (await Store.Runs.GetRunAsync(discard.RunId, default)).Should().BeEquivalentTo(discard);
         var audit = await Store.Runs.GetAuditAsync(Job, "7", default);
         audit.Should().ContainSingle().Which.Should().Be(new AuditEntry(discard.RunId, Job, "7", Cursor.At(T0.AddSeconds(7), "7"), AuditActions.Discarded, T0.AddMinutes(5)));
+    }
+
+    [Fact]
+    public async Task RetryNowAsync_ScheduledRunStartsWhileTheRetryIsInFlight_WaitsForItAndKeepsTheNewerFailure()
+    {
+        var waiting = new LogEventSignal("WaitingForJob");
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(waiting));
+        var engine = new SyncEngine(Store, Time, loggerFactory);
+        var (job, source, destination) = await FiveDeadLetteredAtVersion1Async(engine);
+        var (retryWriting, release) = BlockWritesOfVersion1(destination);
+
+        var retry = new DeadLetterOperations(engine).RetryNowAsync(job, ["5"], "bob");
+        await retryWriting;
+        source.Add(Record(5, 2, version: 2));
+        var scheduled = engine.RunAsync(job);
+
+        (await Task.WhenAny(waiting.Logged, scheduled)).Should().Be(waiting.Logged, "the scheduled run waits for the retry of the same job");
+        release.SetResult();
+        (await retry).Counts.Written.Should().Be(1);
+        (await scheduled).Outcome.Should().Be(RunOutcome.CompletedWithDeadLetters);
+
+        var entry = (await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(Job), default)).Should().ContainSingle().Subject;
+        entry.Position.Should().Be(Cursor.At(T0.AddSeconds(2), "5"));
+        entry.LastError.Should().Be("v2 invalid");
     }
 
     [Fact]

@@ -19,6 +19,13 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
         }
 
         var now = run.Time.GetUtcNow();
+        if (run.Request.DueNow.Count > 0)
+        {
+            // Only entries still at the position the operator's retry read: a newer failure of the record keeps its schedule.
+            var chosen = run.Request.DueNow.Select(e => e with { Status = DeadLetterStatus.Pending, NextAttemptAt = now }).ToList();
+            await run.Store.DeadLetters.UpdateAsync(chosen, cancellationToken).ConfigureAwait(false);
+        }
+
         var due = await run.Store.DeadLetters.ListAsync(
             DeadLetterQuery.ForJob(run.Id) with { Status = DeadLetterStatus.Pending, DueAtOrBefore = now, Limit = settings.RedriveBatchLimit },
             cancellationToken).ConfigureAwait(false);
