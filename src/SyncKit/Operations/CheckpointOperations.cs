@@ -36,7 +36,8 @@ public sealed class CheckpointOperations
     /// <returns>The run record of kind <see cref="RunKind.CheckpointReset"/>: <see cref="RunRecord.CursorFrom"/> is the old checkpoint, <see cref="RunRecord.CursorTo"/> the new one.</returns>
     /// <remarks>
     /// The reset has the job to itself in this engine: it waits for a run in progress to end, so no run's watermark
-    /// overwrites it, and the next run starts from it.
+    /// overwrites it, and the next run starts from it. Hosts sharing jobs through leases reset through
+    /// <see cref="SyncJobRunner.ResetCheckpointAsync"/>, which holds the job's lease.
     /// </remarks>
     public async Task<RunRecord> ResetAsync(JobId job, Cursor? position, string actor, string? reason = null, CancellationToken cancellationToken = default)
     {

@@ -40,7 +40,8 @@ public sealed class DeadLetterOperations
     /// Other entries already due are re-driven too, oldest first, up to <see cref="DeadLetterSettings.RedriveBatchLimit"/>.
     /// The retry has the job to itself in this engine (it waits for a run in progress, see <see cref="SyncEngine.RunAsync{T}"/>),
     /// and resolves or reschedules only the entries at the positions it re-drove: a record that failed again at a
-    /// newer position meanwhile keeps that newer entry.
+    /// newer position meanwhile keeps that newer entry. Hosts sharing jobs through leases retry through
+    /// <see cref="SyncJobRunner.RetryDeadLettersAsync"/>, which holds the job's lease.
     /// </remarks>
     public async Task<RunRecord> RetryNowAsync<T>(SyncJob<T> job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default)
     {
@@ -68,7 +69,10 @@ public sealed class DeadLetterOperations
     /// <param name="reason">Why, for the record.</param>
     /// <param name="cancellationToken">Cancels the discard.</param>
     /// <returns>The run record of kind <see cref="RunKind.DeadLetterDiscard"/>; its report lists the keys discarded.</returns>
-    /// <remarks>The discard has the job to itself in this engine (it waits for a run in progress).</remarks>
+    /// <remarks>
+    /// The discard has the job to itself in this engine (it waits for a run in progress). Hosts sharing jobs through
+    /// leases discard through <see cref="SyncJobRunner.DiscardDeadLettersAsync"/>, which holds the job's lease.
+    /// </remarks>
     public async Task<RunRecord> DiscardAsync(JobId job, IReadOnlyList<DeadLetterId> entries, string actor, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
