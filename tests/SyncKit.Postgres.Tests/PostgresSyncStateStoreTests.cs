@@ -61,6 +61,32 @@ public sealed class PostgresSyncStateStoreTests : PostgresTestBase
     }
 
     [Fact]
+    public async Task CommitAsync_DestinationStatementAbortedTheTransaction_ThrowsAndCommitsNothing()
+    {
+        await TableDestination.CreateTablesAsync(DataSource, Schema);
+        var transaction = await Store.BeginTransactionAsync(Job, default);
+        await using (transaction)
+        {
+            await WriteDestinationRowAsync(transaction, 7);
+
+            // A destination's statement fails and it reports that record Failed, as IDestination allows: PostgreSQL has
+            // aborted the transaction, and a bare COMMIT would answer ROLLBACK without an error.
+            var npgsql = (NpgsqlTransaction)transaction.DbTransaction!;
+            await using (var failing = new NpgsqlCommand("SELECT 1 / 0", npgsql.Connection, npgsql))
+            {
+                var write = () => failing.ExecuteScalarAsync();
+                await write.Should().ThrowAsync<PostgresException>();
+            }
+
+            var commit = () => transaction.CommitAsync(default).AsTask();
+
+            (await commit.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*not committed*aborted*");
+        }
+
+        (await ScalarAsync<long>("SELECT count(*) FROM {schema}.dest")).Should().Be(0);
+    }
+
+    [Fact]
     public async Task BeginTransaction_DisposedWithoutCommit_RollsBackEverythingButDedupReservations()
     {
         await TableDestination.CreateTablesAsync(DataSource, Schema);

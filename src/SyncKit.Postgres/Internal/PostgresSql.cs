@@ -49,6 +49,10 @@ internal sealed class PostgresSql(string schema)
         UPDATE {schema}.checkpoints SET fencing_token = $4 WHERE tenant = $1 AND stream = $2 AND fencing_token = $4
         """);
 
+    // Fails when PostgreSQL already aborted the transaction (a statement in it failed): sent before a COMMIT that has no
+    // other statement before it, because COMMIT answers an aborted transaction with ROLLBACK, not with an error.
+    public string AssertNotAborted { get; } = "SELECT 1";
+
     public string Commit { get; } = "COMMIT";
 
     // Dedup: $1 scope, $2 keys (distinct), $3 now, $4 held until. Answers only the keys the statement did not
