@@ -127,10 +127,11 @@ internal sealed class SyncScheduler(
                         return;
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // A run reports its own failures in its record; this is the store or a factory
-                    // throwing. Log it and try again at the next cadence rather than spin or give up.
+                    // A run reports its own failures in its record; this is the store or a factory throwing, or a
+                    // lost lease stopping a run that still waited for its job. Log it and try again at the next
+                    // cadence rather than spin or give up.
                     Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream);
                     due = started + cadence;
                 }
