@@ -85,7 +85,9 @@ public sealed partial class ActionEndpointTests : IAsyncLifetime
     {
         using var api = await ApiAsync();
 
-        using var response = await api.PostAsync("/synckit/api/dead-letters/discard", new { tenant = "acme", stream = "orders", keys = new[] { "12" }, reason = "test order" });
+        var listed = new { recordKey = "12", position = new { timestamp = DashboardHost.T0.AddSeconds(12), id = "12" } };
+
+        using var response = await api.PostAsync("/synckit/api/dead-letters/discard", new { tenant = "acme", stream = "orders", entries = new[] { listed }, reason = "test order" });
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await _host.Store.DeadLetters.CountAsync(DashboardHost.AcmeOrders, default)).Should().Be(0);
@@ -179,6 +181,31 @@ public sealed partial class ActionEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApiDiscard_EntryWithoutItsPosition_IsRefusedAndKeepsTheEntry()
+    {
+        using var api = await ApiAsync();
+
+        using var response = await api.PostAsync("/synckit/api/dead-letters/discard", new { tenant = "acme", stream = "orders", entries = new[] { new { recordKey = "12" } } });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await _host.Store.DeadLetters.CountAsync(DashboardHost.AcmeOrders, default)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task FormDiscard_EntryAsThePageListedIt_RedirectsToTheListWithoutTheEntry()
+    {
+        using var client = _host.CreateClient();
+        var page = await client.GetStringAsync("/synckit/dead-letters");
+
+        using var response = await client.PostAsync("/synckit/dead-letters/discard", new FormUrlEncodedContent(
+            [new("__RequestVerificationToken", TokenIn(page)), new("job", "acme/orders"), new("key", "12"), new("position", PositionIn(page))]));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.RequestMessage!.RequestUri!.PathAndQuery.Should().Be("/synckit/dead-letters?tenant=acme&done=discarded");
+        (await _host.Store.DeadLetters.CountAsync(DashboardHost.AcmeOrders, default)).Should().Be(0);
+    }
+
+    [Fact]
     public async Task FormCheckpointReset_TokenFromThePage_RedirectsToTheRecordedRun()
     {
         using var client = _host.CreateClient();
@@ -205,6 +232,11 @@ public sealed partial class ActionEndpointTests : IAsyncLifetime
 
     private static string TokenIn(string html) => TokenField().Match(html).Groups[1].Value;
 
+    private static string PositionIn(string html) => WebUtility.HtmlDecode(PositionField().Match(html).Groups[1].Value);
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
+
+    [GeneratedRegex("name=\"position\" value=\"([^\"]+)\"")]
+    private static partial Regex PositionField();
 }

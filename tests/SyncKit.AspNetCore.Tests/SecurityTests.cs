@@ -74,7 +74,9 @@ public sealed class SecurityTests(DashboardFixture fixture) : IClassFixture<Dash
         using var api = new ApiClient(client);
         await api.UseAntiforgeryTokenAsync();
 
-        using var response = await api.PostAsync("/synckit/api/dead-letters/discard", new { tenant = "acme", stream = "orders", keys = new[] { "12" } });
+        var listed = new { recordKey = "12", position = new { timestamp = DashboardHost.T0.AddSeconds(12), id = "12" } };
+
+        using var response = await api.PostAsync("/synckit/api/dead-letters/discard", new { tenant = "acme", stream = "orders", entries = new[] { listed } });
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var stored = await host.Store.Runs.GetRunAsync((await ApiClient.JsonAsync(response)).GetProperty("runId").GetString()!, default);

@@ -46,7 +46,7 @@ public sealed class PostgresSyncStateStoreTests : PostgresTestBase
         {
             await WriteDestinationRowAsync(transaction, 7);
             await transaction.Checkpoints.SaveAsync(Job, Cursor.FromSequence(7), default);
-            await transaction.DeadLetters.UpsertAsync([DeadLetterFor("8")], default);
+            await transaction.DeadLetters.AddAsync([DeadLetterFor("8")], default);
             await transaction.Runs.AppendAuditAsync([new AuditEntry("run-1", Job, "7", Cursor.FromSequence(7), AuditActions.Written, T0)], default);
 
             (await Store.Checkpoints.GetAsync(Job, default)).Should().BeNull("nothing is visible before the commit");
@@ -61,6 +61,32 @@ public sealed class PostgresSyncStateStoreTests : PostgresTestBase
     }
 
     [Fact]
+    public async Task CommitAsync_DestinationStatementAbortedTheTransaction_ThrowsAndCommitsNothing()
+    {
+        await TableDestination.CreateTablesAsync(DataSource, Schema);
+        var transaction = await Store.BeginTransactionAsync(Job, default);
+        await using (transaction)
+        {
+            await WriteDestinationRowAsync(transaction, 7);
+
+            // A destination's statement fails and it reports that record Failed, as IDestination allows: PostgreSQL has
+            // aborted the transaction, and a bare COMMIT would answer ROLLBACK without an error.
+            var npgsql = (NpgsqlTransaction)transaction.DbTransaction!;
+            await using (var failing = new NpgsqlCommand("SELECT 1 / 0", npgsql.Connection, npgsql))
+            {
+                var write = () => failing.ExecuteScalarAsync();
+                await write.Should().ThrowAsync<PostgresException>();
+            }
+
+            var commit = () => transaction.CommitAsync(default).AsTask();
+
+            (await commit.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*not committed*aborted*");
+        }
+
+        (await ScalarAsync<long>("SELECT count(*) FROM {schema}.dest")).Should().Be(0);
+    }
+
+    [Fact]
     public async Task BeginTransaction_DisposedWithoutCommit_RollsBackEverythingButDedupReservations()
     {
         await TableDestination.CreateTablesAsync(DataSource, Schema);
@@ -68,7 +94,7 @@ public sealed class PostgresSyncStateStoreTests : PostgresTestBase
         {
             await WriteDestinationRowAsync(transaction, 7);
             await transaction.Checkpoints.SaveAsync(Job, Cursor.FromSequence(7), default);
-            await transaction.DeadLetters.UpsertAsync([DeadLetterFor("8")], default);
+            await transaction.DeadLetters.AddAsync([DeadLetterFor("8")], default);
             (await transaction.Dedup.ReserveAsync("welcome", ["7"], TimeSpan.FromMinutes(1), default)).Single().Status.Should().Be(DedupStatus.Acquired);
             await transaction.Dedup.CompleteAsync("welcome", ["7"], default);
         }
@@ -129,27 +155,28 @@ public sealed class PostgresSyncStateStoreTests : PostgresTestBase
     }
 
     [Fact]
-    public async Task DeadLetters_UpsertListRemoveCount_KeepOneEntryPerKeyOldestDueFirst()
+    public async Task DeadLetters_AddListRemoveCount_KeepOneEntryPerKeyOldestDueFirst()
     {
         var other = new JobId("tenant-b", "invoices");
-        await Store.DeadLetters.UpsertAsync(
+        await Store.DeadLetters.AddAsync(
         [
             DeadLetterFor("k1", due: T0.AddMinutes(3)),
             DeadLetterFor("k2", due: T0.AddMinutes(1)),
             DeadLetterFor("k3", due: null),
-            DeadLetterFor("k1", due: T0.AddMinutes(2), attempts: 2),
+            DeadLetterFor("k1", due: T0.AddMinutes(2), attempts: 2) with { Position = Cursor.At(T0.AddSeconds(1), "k1") },
             DeadLetterFor("k9", due: T0, job: other),
         ], default);
 
         var all = await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(Job), default);
         all.Select(e => e.RecordKey).Should().Equal("k2", "k1", "k3");
-        all[1].Should().Be(DeadLetterFor("k1", due: T0.AddMinutes(2), attempts: 2));
+        all[1].Should().Be(DeadLetterFor("k1", due: T0.AddMinutes(2), attempts: 2) with { Position = Cursor.At(T0.AddSeconds(1), "k1") });
         (await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(Job) with { DueAtOrBefore = T0.AddMinutes(2), Status = DeadLetterStatus.Pending }, default))
             .Select(e => e.RecordKey).Should().Equal("k2", "k1");
         (await Store.DeadLetters.ListAsync(new DeadLetterQuery { Status = DeadLetterStatus.Parked }, default)).Select(e => e.RecordKey).Should().Equal("k3");
         (await Store.DeadLetters.ListAsync(new DeadLetterQuery { Limit = 2 }, default)).Select(e => e.RecordKey).Should().Equal("k9", "k2");
 
-        (await Store.DeadLetters.RemoveAsync(Job, ["k1", "k3", "nope"], default)).Should().Be(2);
+        (await Store.DeadLetters.RemoveAsync(Job, [.. all.Where(e => e.RecordKey != "k2").Select(DeadLetterId.Of), new DeadLetterId("nope", Cursor.At(T0, "nope"))], default))
+            .Should().Be(2);
         (await Store.DeadLetters.CountAsync(Job, default)).Should().Be(1);
         (await Store.DeadLetters.CountAsync(other, default)).Should().Be(1);
     }

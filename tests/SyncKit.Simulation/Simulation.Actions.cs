@@ -146,7 +146,7 @@ internal sealed partial class Simulation
 
         // The operator gives up the versions they saw; anything newer must survive the discard.
         chosen.ForEach(d => _seen.Waive(d.RecordKey, d.Position));
-        Start(OperationKind.Discard, new DeadLetterOperations(_life.Engine).DiscardAsync(_life.Job.Id, [.. chosen.Select(d => d.RecordKey)], Operator, "simulated"));
+        Start(OperationKind.Discard, new DeadLetterOperations(_life.Engine).DiscardAsync(_life.Job.Id, [.. chosen.Select(DeadLetterId.Of)], Operator, "simulated"));
         return true;
     }
 

@@ -111,9 +111,21 @@ internal sealed partial class Simulation : IAsyncDisposable
         foreach (var operation in _operations.Where(o => o.Task.IsCompleted).ToList())
         {
             _operations.Remove(operation);
+            if (operation.Task.IsCanceled && operation.Stop is { IsCancellationRequested: true })
+            {
+                // Stopped while it waited for the job: it never started, and says so by throwing.
+                _trace.Add($"{operation} stopped before it started");
+                continue;
+            }
+
             if (operation.Task.Exception is { } failure)
             {
                 throw new ViolationException($"{operation} threw instead of reporting in its run record: {failure.InnerException}");
+            }
+
+            if (operation.Task.IsCanceled)
+            {
+                throw new ViolationException($"{operation} was cancelled though nobody asked it to stop");
             }
 
             var record = operation.Task.Result;

@@ -123,6 +123,54 @@ public sealed class SqliteStoreLockingTests : IDisposable
         select.ExecuteScalar().Should().Be("committed");
     }
 
+    [Fact]
+    public async Task DbTransaction_RolledBackWholeByADestinationStatement_LaterWritesAndTheCommitFailAndNothingIsCommitted()
+    {
+        using var store = _database.OpenStore();
+        await store.InitializeAsync();
+        using (var setup = new SqliteConnection($"Data Source={_database.Path};Pooling=false"))
+        {
+            setup.Open();
+            using var create = setup.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE rows (key TEXT PRIMARY KEY);
+                CREATE TABLE refused (key TEXT);
+                CREATE TRIGGER refuse BEFORE INSERT ON refused BEGIN SELECT RAISE(ROLLBACK, 'refused'); END;
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        var transaction = await store.BeginTransactionAsync(Job, default);
+        await using (transaction)
+        {
+            var dbTransaction = (SqliteTransaction)transaction.DbTransaction!;
+            Execute(dbTransaction, "INSERT INTO rows (key) VALUES ('written')");
+            var refused = () => Execute(dbTransaction, "INSERT INTO refused (key) VALUES ('x')");
+            refused.Should().Throw<SqliteException>("the trigger rolls the whole transaction back");
+
+            // Written one by one, the checkpoint would now commit on its own, past a row that is gone.
+            var save = () => transaction.Checkpoints.SaveAsync(Job, Cursor.FromSequence(1), default).AsTask();
+            await save.Should().ThrowAsync<InvalidOperationException>();
+            var commit = () => transaction.CommitAsync(default).AsTask();
+            await commit.Should().ThrowAsync<InvalidOperationException>();
+        }
+
+        (await store.Checkpoints.GetAsync(Job, default)).Should().BeNull();
+        using var check = new SqliteConnection($"Data Source={_database.Path};Pooling=false");
+        check.Open();
+        using var select = check.CreateCommand();
+        select.CommandText = "SELECT count(*) FROM rows";
+        select.ExecuteScalar().Should().Be(0L);
+    }
+
+    private static void Execute(SqliteTransaction transaction, string sql)
+    {
+        using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     private static async Task WriteRowAsync(SqliteSyncStateStore store, string key, Cursor checkpoint, bool commit)
     {
         var transaction = await store.BeginTransactionAsync(Job, default);

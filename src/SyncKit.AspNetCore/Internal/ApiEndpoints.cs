@@ -39,8 +39,10 @@ internal static class ApiEndpoints
             WithBody<DeadLetterActionRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), async (job, r) =>
                 Json(await run.RetryAsync(job, r.Keys ?? [], Actor.Of(context), ct).ConfigureAwait(false))));
         actions.MapPost("/dead-letters/discard", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
-            WithBody<DeadLetterActionRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), async (job, r) =>
-                Json(await run.DiscardAsync(job, r.Keys ?? [], Actor.Of(context), r.Reason, ct).ConfigureAwait(false))));
+            WithBody<DeadLetterDiscardRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), async (job, r) =>
+                r.Entries?.Any(e => e?.RecordKey is null || e.Position is null) == true
+                    ? Results.Problem(statusCode: 400, title: "Each entry to discard needs its recordKey and the position it was listed at.")
+                    : Json(await run.DiscardAsync(job, r.Entries ?? [], Actor.Of(context), r.Reason, ct).ConfigureAwait(false))));
         actions.MapPost("/checkpoints/reset", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
             WithBody<CheckpointResetRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), async (job, r) =>
                 Json(await run.ResetCheckpointAsync(job, r.Position, Actor.Of(context), r.Reason, ct).ConfigureAwait(false))));

@@ -4,24 +4,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace SyncKit.AspNetCore.Internal;
 
 /// <summary>
-/// The operator actions the dashboard offers, through the core's operator API. Retries, discards and checkpoint
-/// resets are recorded in run history with the actor by the core; a replay writes nothing anywhere (the core
-/// promises it), so who replayed what is logged instead.
+/// The operator actions the dashboard offers, through the job runner, which holds the job (its lease, when hosts share
+/// jobs) while it acts. Retries, discards and checkpoint resets are recorded in run history with the actor by the core;
+/// a replay writes nothing anywhere (the core promises it), so who replayed what is logged instead.
 /// </summary>
-internal sealed class DashboardActions(SyncEngine engine, SyncJobRunner runner, TimeProvider time, ILogger<DashboardActions>? logger = null)
+internal sealed class DashboardActions(SyncJobRunner runner, TimeProvider time, ILogger<DashboardActions>? logger = null)
 {
-    private readonly DeadLetterOperations _deadLetters = new(engine);
-    private readonly CheckpointOperations _checkpoints = new(engine);
     private readonly ILogger _logger = logger ?? NullLogger<DashboardActions>.Instance;
 
     public Task<RunRecord> RetryAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken) =>
         runner.RetryDeadLettersAsync(job, recordKeys, actor, cancellationToken);
 
-    public Task<RunRecord> DiscardAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, string? reason, CancellationToken cancellationToken) =>
-        _deadLetters.DiscardAsync(job, recordKeys, actor, reason, cancellationToken);
+    public Task<RunRecord> DiscardAsync(JobId job, IReadOnlyList<DeadLetterId> entries, string actor, string? reason, CancellationToken cancellationToken) =>
+        runner.DiscardDeadLettersAsync(job, entries, actor, reason, cancellationToken);
 
     public Task<RunRecord> ResetCheckpointAsync(JobId job, Cursor? position, string actor, string? reason, CancellationToken cancellationToken) =>
-        _checkpoints.ResetAsync(job, position, actor, reason, cancellationToken);
+        runner.ResetCheckpointAsync(job, position, actor, reason, cancellationToken);
 
     public async Task<ReplayResult<string>> ReplayAsync(JobId job, DateTimeOffset from, DateTimeOffset to, string actor, CancellationToken cancellationToken)
     {

@@ -10,10 +10,31 @@ internal static class DashboardJson
     {
         Converters = { new JsonStringEnumConverter() },
     };
+
+    /// <summary>A dead letter's position as a page's form carries it: the API's JSON of the cursor.</summary>
+    public static string FormValue(Cursor position) => JsonSerializer.Serialize(position, Options);
+
+    /// <summary>Reads a position a page's form carried back.</summary>
+    public static bool TryReadFormValue(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Cursor? position)
+    {
+        try
+        {
+            position = value is null ? null : JsonSerializer.Deserialize<Cursor>(value, Options);
+        }
+        catch (JsonException)
+        {
+            position = null;
+        }
+
+        return position is not null;
+    }
 }
 
-/// <summary>The body of the dead-letter actions.</summary>
+/// <summary>The body of a dead-letter retry.</summary>
 internal sealed record DeadLetterActionRequest(string Tenant, string Stream, IReadOnlyList<string> Keys, string? Reason);
+
+/// <summary>The body of a dead-letter discard: the entries by key and the position they were listed at.</summary>
+internal sealed record DeadLetterDiscardRequest(string Tenant, string Stream, IReadOnlyList<DeadLetterId> Entries, string? Reason);
 
 /// <summary>The body of a replay.</summary>
 internal sealed record ReplayRequest(string Tenant, string Stream, DateTimeOffset From, DateTimeOffset To);

@@ -59,7 +59,21 @@ internal static class PageEndpoints
         actions.MapPost("/dead-letters/discard", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
             WithFormAsync(context, prefix, queries, async (job, form) =>
             {
-                await run.DiscardAsync(job, [.. form["key"].OfType<string>()], Actor.Of(context), NullIfEmpty(form["reason"]), ct).ConfigureAwait(false);
+                // Each entry as the page listed it, so a record that failed again since is not discarded unseen.
+                var keys = form["key"];
+                var positions = form["position"];
+                var entries = new List<DeadLetterId>(keys.Count);
+                for (var i = 0; i < keys.Count; i++)
+                {
+                    if (keys[i] is not { } key || i >= positions.Count || !DashboardJson.TryReadFormValue(positions[i], out var position))
+                    {
+                        return Results.Problem(statusCode: 400, title: "Each entry to discard needs its key and the position it was listed at.");
+                    }
+
+                    entries.Add(new DeadLetterId(key, position));
+                }
+
+                await run.DiscardAsync(job, entries, Actor.Of(context), NullIfEmpty(form["reason"]), ct).ConfigureAwait(false);
                 return Results.Redirect(LinksFor(context, prefix).DeadLetters(job.Tenant) + "&done=discarded");
             }));
         actions.MapPost("/checkpoints/reset", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>

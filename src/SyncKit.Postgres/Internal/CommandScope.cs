@@ -6,6 +6,12 @@ namespace SyncKit.Postgres.Internal;
 internal abstract class CommandScope
 {
     public abstract ValueTask<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs several commands as one transaction, so rows they lock stay locked until it ends: inside the open
+    /// transaction, or in a transaction of their own that commits when <paramref name="work"/> returns.
+    /// </summary>
+    public abstract ValueTask<TResult> InTransactionAsync<TResult>(Func<CommandScope, ValueTask<TResult>> work, CancellationToken cancellationToken);
 }
 
 /// <summary>Each command borrows a pooled connection and commits on its own.</summary>
@@ -16,6 +22,21 @@ internal sealed class AutoCommitScope(PostgresDatabase database) : CommandScope
         await database.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         return database.DataSource.CreateCommand(sql);
     }
+
+    public override async ValueTask<TResult> InTransactionAsync<TResult>(Func<CommandScope, ValueTask<TResult>> work, CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var result = await work(new TransactionScope(connection, transaction)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+        }
+    }
 }
 
 /// <summary>Commands run in an open transaction and commit with it.</summary>
@@ -23,6 +44,9 @@ internal sealed class TransactionScope(NpgsqlConnection connection, NpgsqlTransa
 {
     public override ValueTask<NpgsqlCommand> CommandAsync(string sql, CancellationToken cancellationToken) =>
         ValueTask.FromResult(new NpgsqlCommand(sql, connection, transaction));
+
+    public override ValueTask<TResult> InTransactionAsync<TResult>(Func<CommandScope, ValueTask<TResult>> work, CancellationToken cancellationToken) =>
+        work(this);
 }
 
 /// <summary>Binds positional parameters.</summary>

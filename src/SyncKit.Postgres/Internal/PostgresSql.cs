@@ -49,6 +49,10 @@ internal sealed class PostgresSql(string schema)
         UPDATE {schema}.checkpoints SET fencing_token = $4 WHERE tenant = $1 AND stream = $2 AND fencing_token = $4
         """);
 
+    // Fails when PostgreSQL already aborted the transaction (a statement in it failed): sent before a COMMIT that has no
+    // other statement before it, because COMMIT answers an aborted transaction with ROLLBACK, not with an error.
+    public string AssertNotAborted { get; } = "SELECT 1";
+
     public string Commit { get; } = "COMMIT";
 
     // Dedup: $1 scope, $2 keys (distinct), $3 now, $4 held until. Answers only the keys the statement did not
@@ -88,25 +92,53 @@ internal sealed class PostgresSql(string schema)
         WHERE (completed_at IS NOT NULL AND completed_at < $1) OR (completed_at IS NULL AND held_until <= $2)
         """;
 
-    // Dead letters: one array per column, one element per entry (distinct by job and key).
-    public string UpsertDeadLetters { get; } = $"""
-        INSERT INTO {schema}.dead_letters (tenant, stream, record_key, position, payload, error_class, last_error, attempts,
-                                           first_failed_at, last_failed_at, next_attempt_at, status)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::integer[],
-                             $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::text[])
-        ON CONFLICT (tenant, stream, record_key) DO UPDATE SET
-            position = EXCLUDED.position, payload = EXCLUDED.payload, error_class = EXCLUDED.error_class,
-            last_error = EXCLUDED.last_error, attempts = EXCLUDED.attempts, first_failed_at = EXCLUDED.first_failed_at,
-            last_failed_at = EXCLUDED.last_failed_at, next_attempt_at = EXCLUDED.next_attempt_at, status = EXCLUDED.status
+    // Dead letters. Writes lock the rows they decide on (LockDeadLetters), decide in C# (positions order as
+    // Cursor.CompareTo does, which SQL cannot), then write only rows they locked or found absent.
+    private const string DeadLetterColumns = """
+        tenant, stream, record_key, position::text, payload, error_class, last_error, attempts,
+        first_failed_at, last_failed_at, next_attempt_at, status
         """;
 
-    // $1 tenant, $2 stream, $3 keys.
+    // One array per column, one element per entry (distinct by job and key).
+    private const string DeadLetterRows = """
+        unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::integer[],
+               $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::text[])
+        """;
+
+    // $1 tenants, $2 streams, $3 keys. In key order, so two writers lock overlapping rows in the same order.
+    public string LockDeadLetters { get; } = $"""
+        SELECT {DeadLetterColumns} FROM {schema}.dead_letters
+        WHERE (tenant, stream, record_key) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))
+        ORDER BY tenant, stream, record_key
+        FOR UPDATE
+        """;
+
+    // Rows that were absent when locked; answers the keys inserted (one another transaction inserted since is left alone).
+    public string InsertDeadLetters { get; } = $"""
+        INSERT INTO {schema}.dead_letters (tenant, stream, record_key, position, payload, error_class, last_error, attempts,
+                                           first_failed_at, last_failed_at, next_attempt_at, status)
+        SELECT * FROM {DeadLetterRows}
+        ON CONFLICT (tenant, stream, record_key) DO NOTHING
+        RETURNING tenant, stream, record_key
+        """;
+
+    // Rows this transaction locked.
+    public string ReplaceDeadLetters { get; } = $"""
+        UPDATE {schema}.dead_letters d SET
+            position = u.position, payload = u.payload, error_class = u.error_class, last_error = u.last_error,
+            attempts = u.attempts, first_failed_at = u.first_failed_at, last_failed_at = u.last_failed_at,
+            next_attempt_at = u.next_attempt_at, status = u.status
+        FROM {DeadLetterRows} AS u(tenant, stream, record_key, position, payload, error_class, last_error, attempts,
+                                   first_failed_at, last_failed_at, next_attempt_at, status)
+        WHERE d.tenant = u.tenant AND d.stream = u.stream AND d.record_key = u.record_key
+        """;
+
+    // $1 tenant, $2 stream, $3 keys (of rows this transaction locked).
     public string RemoveDeadLetters { get; } = $"DELETE FROM {schema}.dead_letters WHERE tenant = $1 AND stream = $2 AND record_key = ANY($3::text[])";
 
     // $1 tenant?, $2 stream?, $3 status?, $4 due at or before?, $5 limit.
     public string ListDeadLetters { get; } = $"""
-        SELECT tenant, stream, record_key, position::text, payload, error_class, last_error, attempts,
-               first_failed_at, last_failed_at, next_attempt_at, status
+        SELECT {DeadLetterColumns}
         FROM {schema}.dead_letters
         WHERE ($1::text IS NULL OR tenant = $1) AND ($2::text IS NULL OR stream = $2) AND ($3::text IS NULL OR status = $3)
           AND ($4::timestamptz IS NULL OR (status = 'Pending' AND next_attempt_at <= $4))

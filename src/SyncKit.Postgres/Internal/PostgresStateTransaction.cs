@@ -7,7 +7,7 @@ namespace SyncKit.Postgres.Internal;
 /// A state transaction on one pooled connection. Checkpoint writes are held until the commit and sent in one
 /// round trip with the COMMIT itself; when the job is leased, its checkpoint write is conditional on the row
 /// still carrying this lease's fencing token, so a commit under a stale token is rejected by the database and
-/// rolled back whole.
+/// rolled back whole. A commit of a transaction PostgreSQL already aborted fails instead of reporting success.
 /// </summary>
 internal sealed class PostgresStateTransaction : IStateTransaction
 {
@@ -58,14 +58,15 @@ internal sealed class PostgresStateTransaction : IStateTransaction
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(_database.Sql.AssertLease).Fencing(_job, _fence));
             }
 
+            // Every statement above raises in a transaction PostgreSQL already aborted; without one, a probe does.
             if (batch.BatchCommands.Count == 0)
             {
-                await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return;
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(_database.Sql.AssertNotAborted));
             }
 
-            // The COMMIT travels in the same round trip. A rejected fenced write raises, and the server then skips
-            // the rest of the batch, so the COMMIT never runs and disposing rolls the transaction back.
+            // The COMMIT travels in the same round trip. A statement that raises (a rejected fenced write, any statement
+            // of an aborted transaction) makes the server skip the rest of the batch, so the COMMIT never runs and
+            // disposing rolls the transaction back.
             batch.BatchCommands.Add(new NpgsqlBatchCommand(_database.Sql.Commit));
             try
             {
@@ -76,6 +77,13 @@ internal sealed class PostgresStateTransaction : IStateTransaction
                 _registry.Ended(_job, _fence!.Token);
                 Log.LeaseLost(_database.Logger, _job.Tenant, _job.Stream, _fence.Owner, _fence.Token);
                 throw new LeaseLostException(_job, _fence.Token, ex.MessageText, ex);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InFailedSqlTransaction)
+            {
+                throw new InvalidOperationException(
+                    $"The state transaction of {_job} was not committed: PostgreSQL had aborted it because a statement in it failed " +
+                    "(a destination's write through the transaction, say), so nothing written in it is durable.",
+                    ex);
             }
         }
     }

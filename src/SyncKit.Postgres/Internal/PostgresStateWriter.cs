@@ -6,7 +6,7 @@ namespace SyncKit.Postgres.Internal;
 /// The store interfaces over PostgreSQL, each call one statement (one round trip, whatever the batch size)
 /// in a <see cref="CommandScope"/>: committed at once, or inside a state transaction.
 /// </summary>
-internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScope commands)
+internal sealed partial class PostgresStateWriter(PostgresDatabase database, CommandScope commands)
     : ICheckpointStore, IDedupStore, IDeadLetterStore, IRunHistoryStore
 {
     private readonly PostgresSql _sql = database.Sql;
@@ -136,76 +136,6 @@ internal sealed class PostgresStateWriter(PostgresDatabase database, CommandScop
 
     public async ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken) =>
         await ExecuteCountAsync(_sql.PurgeDedup, c => c.With(completedBefore.Utc()).With(database.Time.GetUtcNow().Utc()), cancellationToken).ConfigureAwait(false);
-
-    public ValueTask UpsertAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        if (entries.Count == 0)
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        // One row per job and key: the last entry for a key wins, as it would written one by one.
-        var rows = entries.GroupBy(e => (e.Job, e.RecordKey)).Select(g => g.Last()).ToList();
-        return ExecuteAsync(
-            _sql.UpsertDeadLetters,
-            c => c.With(rows.ConvertAll(e => e.Job.Tenant).ToArray())
-                .With(rows.ConvertAll(e => e.Job.Stream).ToArray())
-                .With(rows.ConvertAll(e => e.RecordKey).ToArray())
-                .With(rows.ConvertAll(e => CursorJson.Write(e.Position)!).ToArray())
-                .With(rows.ConvertAll(e => e.Payload).ToArray())
-                .With(rows.ConvertAll(e => e.ErrorClass.ToString()).ToArray())
-                .With(rows.ConvertAll(e => e.LastError).ToArray())
-                .With(rows.ConvertAll(e => e.Attempts).ToArray())
-                .With(rows.ConvertAll(e => e.FirstFailedAt.Utc()).ToArray())
-                .With(rows.ConvertAll(e => e.LastFailedAt.Utc()).ToArray())
-                .With(rows.ConvertAll(e => e.NextAttemptAt.Utc()).ToArray())
-                .With(rows.ConvertAll(e => e.Status.ToString()).ToArray()),
-            cancellationToken);
-    }
-
-    public ValueTask<int> RemoveAsync(JobId job, IReadOnlyList<string> recordKeys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(recordKeys);
-        return recordKeys.Count == 0
-            ? ValueTask.FromResult(0)
-            : ExecuteCountAsync(_sql.RemoveDeadLetters, c => c.With(job.Tenant).With(job.Stream).With(recordKeys.ToArray()), cancellationToken);
-    }
-
-    public async ValueTask<IReadOnlyList<DeadLetter>> ListAsync(DeadLetterQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var entries = new List<DeadLetter>();
-        var command = await commands.CommandAsync(_sql.ListDeadLetters, cancellationToken).ConfigureAwait(false);
-        await using (command.ConfigureAwait(false))
-        {
-            command.With(query.Tenant).With(query.Stream).With(query.Status?.ToString()).With(query.DueAtOrBefore.Utc()).With(query.Limit);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    entries.Add(new DeadLetter(
-                        new JobId(reader.GetString(0), reader.GetString(1)),
-                        reader.GetString(2),
-                        CursorJson.Read(reader.GetString(3))!,
-                        reader.GetString(4),
-                        Enum.Parse<ErrorClass>(reader.GetString(5)),
-                        reader.GetString(6),
-                        reader.GetInt32(7),
-                        reader.GetFieldValue<DateTimeOffset>(8),
-                        reader.GetFieldValue<DateTimeOffset>(9),
-                        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
-                        Enum.Parse<DeadLetterStatus>(reader.GetString(11))));
-                }
-            }
-        }
-
-        return entries;
-    }
-
-    public async ValueTask<int> CountAsync(JobId job, CancellationToken cancellationToken) =>
-        (int)await ScalarAsync<long>(_sql.CountDeadLetters, c => c.With(job.Tenant).With(job.Stream), cancellationToken).ConfigureAwait(false);
 
     public ValueTask SaveRunAsync(RunRecord run, CancellationToken cancellationToken)
     {

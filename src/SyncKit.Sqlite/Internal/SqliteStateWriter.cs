@@ -3,13 +3,9 @@ using Microsoft.Data.Sqlite;
 namespace SyncKit.Sqlite.Internal;
 
 /// <summary>The store interfaces as SQL statements, run in an <see cref="ISqliteSession"/>.</summary>
-internal sealed class SqliteStateWriter(ISqliteSession session)
+internal sealed partial class SqliteStateWriter(ISqliteSession session)
     : ICheckpointStore, IDedupStore, IDeadLetterStore, IRunHistoryStore
 {
-    private const string DeadLetterColumns =
-        "tenant, stream, record_key, position_ticks, position_offset, position_id, position_progress, payload, error_class, " +
-        "last_error, attempts, first_failed_at, last_failed_at, next_attempt_at, status";
-
     private const string RunColumns =
         "run_id, tenant, stream, started_at, ended_at, outcome, from_ticks, from_offset, from_id, from_progress, " +
         "to_ticks, to_offset, to_id, to_progress, read_count, written_count, skipped_count, deduplicated_count, " +
@@ -170,94 +166,6 @@ internal sealed class SqliteStateWriter(ISqliteSession session)
                 .Bind("$before", SqliteValues.Ticks(s.Before))
                 .Bind("$now", SqliteValues.Ticks(s.Time.GetUtcNow()))
                 .ExecuteNonQuery(), cancellationToken);
-
-    // ---- Dead letters ----
-
-    public ValueTask UpsertAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        return entries.Count == 0 ? ValueTask.CompletedTask : Discard(session.WriteAsync(entries, static (connection, entries) =>
-        {
-            var command = connection.Command($"""
-                INSERT OR REPLACE INTO synckit_dead_letters ({DeadLetterColumns})
-                VALUES ($tenant, $stream, $record_key, $position_ticks, $position_offset, $position_id, $position_progress, $payload,
-                        $error_class, $last_error, $attempts, $first_failed_at, $last_failed_at, $next_attempt_at, $status)
-                """);
-            foreach (var entry in entries)
-            {
-                command
-                    .BindJob(entry.Job)
-                    .Bind("$record_key", entry.RecordKey)
-                    .BindCursor(Position, entry.Position)
-                    .Bind("$payload", entry.Payload)
-                    .Bind("$error_class", SqliteValues.Name(entry.ErrorClass))
-                    .Bind("$last_error", entry.LastError)
-                    .Bind("$attempts", entry.Attempts)
-                    .Bind("$first_failed_at", SqliteValues.Ticks(entry.FirstFailedAt))
-                    .Bind("$last_failed_at", SqliteValues.Ticks(entry.LastFailedAt))
-                    .Bind("$next_attempt_at", SqliteValues.Ticks(entry.NextAttemptAt))
-                    .Bind("$status", SqliteValues.Name(entry.Status))
-                    .ExecuteNonQuery();
-            }
-
-            return 0;
-        }, cancellationToken));
-    }
-
-    public ValueTask<int> RemoveAsync(JobId job, IReadOnlyList<string> recordKeys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(recordKeys);
-        return recordKeys.Count == 0 ? ValueTask.FromResult(0) : session.WriteAsync((Job: job, Keys: SqliteValues.JsonArray(recordKeys)), static (connection, s) =>
-            connection.Command("DELETE FROM synckit_dead_letters WHERE tenant = $tenant AND stream = $stream AND record_key IN (SELECT value FROM json_each($keys))")
-                .BindJob(s.Job)
-                .Bind("$keys", s.Keys)
-                .ExecuteNonQuery(), cancellationToken);
-    }
-
-    public ValueTask<IReadOnlyList<DeadLetter>> ListAsync(DeadLetterQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return session.ReadAsync(query, static (connection, query) =>
-        {
-            var filter = new SqlFilter()
-                .Where(query.Tenant is not null, "tenant = $tenant")
-                .Where(query.Stream is not null, "stream = $stream")
-                .Where(query.Status is not null, "status = $status")
-                .Where(query.DueAtOrBefore is not null, "status = 'Pending' AND next_attempt_at <= $due");
-            using var reader = connection.Command(
-                    $"SELECT {DeadLetterColumns} FROM synckit_dead_letters{filter} ORDER BY next_attempt_at IS NULL, next_attempt_at, record_key LIMIT $limit")
-                .Bind("$tenant", query.Tenant)
-                .Bind("$stream", query.Stream)
-                .Bind("$status", query.Status is { } status ? SqliteValues.Name(status) : null)
-                .Bind("$due", SqliteValues.Ticks(query.DueAtOrBefore))
-                .Bind("$limit", Math.Max(0, query.Limit))
-                .ExecuteReader();
-            var entries = new List<DeadLetter>();
-            while (reader.Read())
-            {
-                entries.Add(new DeadLetter(
-                    new JobId(reader.GetString(0), reader.GetString(1)),
-                    reader.GetString(2),
-                    SqliteValues.Cursor(reader, 3)!,
-                    reader.GetString(7),
-                    SqliteValues.Parse<ErrorClass>(reader, 8),
-                    reader.GetString(9),
-                    reader.GetInt32(10),
-                    SqliteValues.Instant(reader, 11),
-                    SqliteValues.Instant(reader, 12),
-                    SqliteValues.NullableInstant(reader, 13),
-                    SqliteValues.Parse<DeadLetterStatus>(reader, 14)));
-            }
-
-            return (IReadOnlyList<DeadLetter>)entries;
-        }, cancellationToken);
-    }
-
-    public ValueTask<int> CountAsync(JobId job, CancellationToken cancellationToken) =>
-        session.ReadAsync(job, static (connection, job) =>
-            Convert.ToInt32(
-                connection.Command("SELECT count(*) FROM synckit_dead_letters WHERE tenant = $tenant AND stream = $stream").BindJob(job).ExecuteScalar(),
-                System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
 
     // ---- Run history and audit ----
 

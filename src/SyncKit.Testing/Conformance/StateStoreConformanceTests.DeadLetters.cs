@@ -25,30 +25,113 @@ public abstract partial class StateStoreConformanceTests
     /// <summary>Every field of an entry comes back as written.</summary>
     /// <returns>The test.</returns>
     [Fact]
-    public async Task DeadLetters_UpsertAsync_ThenList_RoundTripsEveryField()
+    public async Task DeadLetters_AddAsync_ThenList_RoundTripsEveryField()
     {
         var pending = NewDeadLetter(JobA, "1") with { ErrorClass = ErrorClass.Conflict, Attempts = 3 };
         var parked = NewDeadLetter(JobA, "2", dueMinutes: null);
 
-        await Store.DeadLetters.UpsertAsync([pending, parked], CancellationToken.None);
+        await Store.DeadLetters.AddAsync([pending, parked], CancellationToken.None);
 
         var listed = await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None);
         Assert.Equal([pending, parked], listed);
         AssertSameCursor(pending.Position, listed[0].Position);
     }
 
-    /// <summary>One entry per job and key: a newer failure of the same key replaces the entry.</summary>
+    /// <summary>One entry per job and key: a failure of a later version of the record replaces the entry.</summary>
     /// <returns>The test.</returns>
     [Fact]
-    public async Task DeadLetters_UpsertAsync_SameJobAndKey_ReplacesTheEntry()
+    public async Task DeadLetters_AddAsync_FailureAtALaterPosition_ReplacesTheEntry()
     {
-        await Store.DeadLetters.UpsertAsync([NewDeadLetter(JobA, "1")], CancellationToken.None);
-        var retried = NewDeadLetter(JobA, "1", dueMinutes: 10) with { Attempts = 2, LastError = "still invalid", LastFailedAt = T0.AddMinutes(2) };
+        await Store.DeadLetters.AddAsync([NewDeadLetter(JobA, "1")], CancellationToken.None);
+        var later = NewDeadLetter(JobA, "1", dueMinutes: 10) with { Position = Cursor.At(T0.AddMinutes(1), "1"), LastError = "still invalid", LastFailedAt = T0.AddMinutes(2) };
 
-        await Store.DeadLetters.UpsertAsync([retried], CancellationToken.None);
+        await Store.DeadLetters.AddAsync([later], CancellationToken.None);
 
-        Assert.Equal([retried], await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None));
+        Assert.Equal([later], await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None));
         Assert.Equal(1, await Store.DeadLetters.CountAsync(JobA, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// A failure of an earlier version (its retries ran out after the later version was dead-lettered) never replaces
+    /// the later version's entry: that version would be in neither the destination nor the queue.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task DeadLetters_AddAsync_FailureAtAnEarlierPosition_KeepsTheLaterEntry()
+    {
+        var v2 = NewDeadLetter(JobA, "5") with { Position = Cursor.At(T0.AddSeconds(2), "5"), Payload = "{\"v\":2}" };
+        await Store.DeadLetters.AddAsync([v2], CancellationToken.None);
+        var v1 = NewDeadLetter(JobA, "5") with { Position = Cursor.At(T0.AddSeconds(1), "5"), Payload = "{\"v\":1}", ErrorClass = ErrorClass.Transient, LastFailedAt = T0.AddMinutes(1) };
+
+        await Store.DeadLetters.AddAsync([v1], CancellationToken.None);
+
+        Assert.Equal([v2], await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None));
+    }
+
+    /// <summary>Two versions of a key in one call keep the later version, in whichever order they come.</summary>
+    /// <param name="laterFirst">Whether the later version comes first in the call.</param>
+    /// <returns>The test.</returns>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeadLetters_AddAsync_TwoVersionsInOneCall_KeepsTheLaterVersion(bool laterFirst)
+    {
+        var v1 = NewDeadLetter(JobA, "5") with { Position = Cursor.At(T0.AddSeconds(1), "5"), Payload = "{\"v\":1}" };
+        var v2 = NewDeadLetter(JobA, "5") with { Position = Cursor.At(T0.AddSeconds(2), "5"), Payload = "{\"v\":2}" };
+
+        await Store.DeadLetters.AddAsync(laterFirst ? [v2, v1] : [v1, v2], CancellationToken.None);
+
+        Assert.Equal([v2], await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None));
+    }
+
+    /// <summary>Positions compare as <see cref="Cursor.CompareTo"/> does: all-digit ids by value (9 before 10), not as text.</summary>
+    /// <param name="earlier">The earlier position's id.</param>
+    /// <param name="later">The later position's id.</param>
+    /// <param name="withTimestamp">Whether the positions share a timestamp, or are sequence numbers without one.</param>
+    /// <returns>The test.</returns>
+    [Theory]
+    [InlineData("9", "10", true)]
+    [InlineData("9", "10", false)]
+    [InlineData("99", "100", false)]
+    [InlineData("10", "1a", true)]
+    public async Task DeadLetters_AddAsync_PositionsOrderedAsCursors_KeepsTheLaterOne(string earlier, string later, bool withTimestamp)
+    {
+        Cursor PositionOf(string id) => withTimestamp ? Cursor.At(T0, id) : new Cursor(null, id);
+        var laterEntry = NewDeadLetter(JobA, "k") with { Position = PositionOf(later) };
+        await Store.DeadLetters.AddAsync([laterEntry], CancellationToken.None);
+
+        await Store.DeadLetters.AddAsync([NewDeadLetter(JobA, "k") with { Position = PositionOf(earlier), LastError = "earlier" }], CancellationToken.None);
+
+        Assert.Equal([laterEntry], await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None));
+    }
+
+    /// <summary>
+    /// The same version failing again (a run re-read it inside its lookback) keeps the entry's attempts, status, first
+    /// failure and next attempt, so it still parks after the bounded attempts; the error and its time are the new ones.
+    /// </summary>
+    /// <param name="parked">Whether the entry was already parked.</param>
+    /// <returns>The test.</returns>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeadLetters_AddAsync_SamePositionAgain_KeepsAttemptsStatusAndScheduleAndTakesTheNewError(bool parked)
+    {
+        var queued = NewDeadLetter(JobA, "7", dueMinutes: parked ? null : 8) with { Attempts = 4 };
+        await Store.DeadLetters.AddAsync([queued], CancellationToken.None);
+        var again = NewDeadLetter(JobA, "7") with
+        {
+            ErrorClass = ErrorClass.Conflict,
+            LastError = "failed again",
+            Attempts = 1,
+            FirstFailedAt = T0.AddMinutes(5),
+            LastFailedAt = T0.AddMinutes(5),
+            NextAttemptAt = T0.AddMinutes(6),
+        };
+
+        await Store.DeadLetters.AddAsync([again], CancellationToken.None);
+
+        var expected = queued with { ErrorClass = ErrorClass.Conflict, LastError = "failed again", LastFailedAt = T0.AddMinutes(5) };
+        Assert.Equal([expected], await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None));
     }
 
     /// <summary>The same record key in other jobs is a different entry.</summary>
@@ -56,7 +139,7 @@ public abstract partial class StateStoreConformanceTests
     [Fact]
     public async Task DeadLetters_UpsertAsync_SameKeyInOtherJobs_KeepsThemApart()
     {
-        await Store.DeadLetters.UpsertAsync([NewDeadLetter(JobA, "1"), NewDeadLetter(JobB, "1"), NewDeadLetter(JobC, "1")], CancellationToken.None);
+        await Store.DeadLetters.AddAsync([NewDeadLetter(JobA, "1"), NewDeadLetter(JobB, "1"), NewDeadLetter(JobC, "1")], CancellationToken.None);
 
         Assert.Equal(1, await Store.DeadLetters.CountAsync(JobA, CancellationToken.None));
         Assert.Equal(1, await Store.DeadLetters.CountAsync(JobB, CancellationToken.None));
@@ -68,7 +151,7 @@ public abstract partial class StateStoreConformanceTests
     [Fact]
     public async Task DeadLetters_ListAsync_Filters_ReturnOnlyMatchingEntries()
     {
-        await Store.DeadLetters.UpsertAsync(
+        await Store.DeadLetters.AddAsync(
             [NewDeadLetter(JobA, "a1"), NewDeadLetter(JobA, "a2", dueMinutes: null), NewDeadLetter(JobB, "b1"), NewDeadLetter(JobC, "c1")],
             CancellationToken.None);
 
@@ -88,7 +171,7 @@ public abstract partial class StateStoreConformanceTests
     [Fact]
     public async Task DeadLetters_ListAsync_DueAtOrBefore_ReturnsOnlyDuePendingEntries()
     {
-        await Store.DeadLetters.UpsertAsync(
+        await Store.DeadLetters.AddAsync(
             [NewDeadLetter(JobA, "due-early", 1), NewDeadLetter(JobA, "due-now", 5), NewDeadLetter(JobA, "later", 6), NewDeadLetter(JobA, "parked", null)],
             CancellationToken.None);
 
@@ -102,7 +185,7 @@ public abstract partial class StateStoreConformanceTests
     [Fact]
     public async Task DeadLetters_ListAsync_ManyEntries_OrdersByNextAttemptThenKeyUpToTheLimit()
     {
-        await Store.DeadLetters.UpsertAsync(
+        await Store.DeadLetters.AddAsync(
             [NewDeadLetter(JobA, "p", null), NewDeadLetter(JobA, "c", 3), NewDeadLetter(JobA, "b", 1), NewDeadLetter(JobA, "a", 3), NewDeadLetter(JobA, "d", 2)],
             CancellationToken.None);
 
@@ -119,22 +202,79 @@ public abstract partial class StateStoreConformanceTests
     public async Task DeadLetters_CountAsync_CountsOneJobsEntriesParkedIncluded()
     {
         Assert.Equal(0, await Store.DeadLetters.CountAsync(JobA, CancellationToken.None));
-        await Store.DeadLetters.UpsertAsync([NewDeadLetter(JobA, "1"), NewDeadLetter(JobA, "2", null), NewDeadLetter(JobB, "3")], CancellationToken.None);
+        await Store.DeadLetters.AddAsync([NewDeadLetter(JobA, "1"), NewDeadLetter(JobA, "2", null), NewDeadLetter(JobB, "3")], CancellationToken.None);
 
         Assert.Equal(2, await Store.DeadLetters.CountAsync(JobA, CancellationToken.None));
     }
 
-    /// <summary>Removing deletes the given keys of one job and says how many existed.</summary>
+    /// <summary>An update (a re-drive rescheduling an entry it read) rewrites the entry while it is at the position read.</summary>
     /// <returns>The test.</returns>
     [Fact]
-    public async Task DeadLetters_RemoveAsync_GivenKeys_RemovesThemAndCountsOnlyExistingOnes()
+    public async Task DeadLetters_UpdateAsync_EntryStillAtItsPosition_RewritesIt()
     {
-        await Store.DeadLetters.UpsertAsync([NewDeadLetter(JobA, "1"), NewDeadLetter(JobA, "2"), NewDeadLetter(JobA, "3"), NewDeadLetter(JobB, "1")], CancellationToken.None);
+        var read = NewDeadLetter(JobA, "1");
+        await Store.DeadLetters.AddAsync([read, NewDeadLetter(JobA, "2")], CancellationToken.None);
+        var rescheduled = read with { Attempts = 2, LastError = "still invalid", NextAttemptAt = T0.AddMinutes(3) };
 
-        var removed = await Store.DeadLetters.RemoveAsync(JobA, ["1", "3", "never-failed"], CancellationToken.None);
+        var updated = await Store.DeadLetters.UpdateAsync([rescheduled], CancellationToken.None);
+
+        Assert.Equal(1, updated);
+        Assert.Equal([NewDeadLetter(JobA, "2"), rescheduled], await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None));
+    }
+
+    /// <summary>
+    /// An update of an entry whose record failed again at another position since it was read leaves the newer entry
+    /// alone, and one of an entry no longer stored does not bring it back.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task DeadLetters_UpdateAsync_RecordFailedAgainElsewhereOrResolved_LeavesTheStoreAlone()
+    {
+        var read = NewDeadLetter(JobA, "5") with { Position = Cursor.At(T0.AddSeconds(1), "5") };
+        var newer = NewDeadLetter(JobA, "5") with { Position = Cursor.At(T0.AddSeconds(2), "5"), LastError = "v2 invalid" };
+        await Store.DeadLetters.AddAsync([read, newer], CancellationToken.None);
+
+        var updated = await Store.DeadLetters.UpdateAsync(
+            [read with { Status = DeadLetterStatus.Parked, NextAttemptAt = null }, NewDeadLetter(JobA, "gone")],
+            CancellationToken.None);
+
+        Assert.Equal(0, updated);
+        Assert.Equal([newer], await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None));
+    }
+
+    /// <summary>Removing deletes the given entries of one job and says how many existed.</summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task DeadLetters_RemoveAsync_GivenEntries_RemovesThemAndCountsOnlyExistingOnes()
+    {
+        await Store.DeadLetters.AddAsync([NewDeadLetter(JobA, "1"), NewDeadLetter(JobA, "2"), NewDeadLetter(JobA, "3"), NewDeadLetter(JobB, "1")], CancellationToken.None);
+
+        var removed = await Store.DeadLetters.RemoveAsync(
+            JobA,
+            [DeadLetterId.Of(NewDeadLetter(JobA, "1")), DeadLetterId.Of(NewDeadLetter(JobA, "3")), DeadLetterId.Of(NewDeadLetter(JobA, "never-failed"))],
+            CancellationToken.None);
 
         Assert.Equal(2, removed);
         Assert.Equal(["2"], (await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None)).Select(e => e.RecordKey));
         Assert.Equal(1, await Store.DeadLetters.CountAsync(JobB, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Removing an entry read at one position (a re-drive that resolved <c>5@v1</c>, an operator who listed it) keeps the
+    /// entry of a newer failure of the same record that arrived since: only the entry read is resolved.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task DeadLetters_RemoveAsync_RecordFailedAgainAtANewerPosition_KeepsTheNewerEntry()
+    {
+        var read = NewDeadLetter(JobA, "5") with { Position = Cursor.At(T0.AddSeconds(1), "5") };
+        await Store.DeadLetters.AddAsync([read], CancellationToken.None);
+        var newer = NewDeadLetter(JobA, "5") with { Position = Cursor.At(T0.AddSeconds(2), "5"), LastError = "v2 invalid" };
+        await Store.DeadLetters.AddAsync([newer], CancellationToken.None);
+
+        var removed = await Store.DeadLetters.RemoveAsync(JobA, [DeadLetterId.Of(read)], CancellationToken.None);
+
+        Assert.Equal(0, removed);
+        Assert.Equal([newer], await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(JobA), CancellationToken.None));
     }
 }

@@ -28,7 +28,7 @@ public abstract partial class StateStoreConformanceTests
 
         await Store.Checkpoints.SaveAsync(JobA, At(1), CancellationToken.None);
         await Store.Checkpoints.SaveAsync(JobC, At(3), CancellationToken.None);
-        await Store.DeadLetters.UpsertAsync([NewDeadLetter(JobA, "1"), NewDeadLetter(JobA, "2"), NewDeadLetter(JobB, "1", dueMinutes: null)], CancellationToken.None);
+        await Store.DeadLetters.AddAsync([NewDeadLetter(JobA, "1"), NewDeadLetter(JobA, "2"), NewDeadLetter(JobB, "1", dueMinutes: null)], CancellationToken.None);
 
         var inputs = await Store.ReadHealthInputsAsync([JobC, JobA, JobB, JobA], T0.AddMinutes(10), CancellationToken.None);
 
@@ -156,10 +156,10 @@ public abstract partial class StateStoreConformanceTests
     [Fact]
     public async Task HealthInputs_ReadHealthInputsAsync_ParkedOrPending_CountsAllAndFlagsOnlyParked()
     {
-        await Store.DeadLetters.UpsertAsync(
+        await Store.DeadLetters.AddAsync(
             [NewDeadLetter(JobA, "1"), NewDeadLetter(JobA, "2", dueMinutes: 5), NewDeadLetter(JobB, "1"), NewDeadLetter(JobB, "2", dueMinutes: null), NewDeadLetter(JobC, "1", dueMinutes: null)],
             CancellationToken.None);
-        await Store.DeadLetters.RemoveAsync(JobC, ["1"], CancellationToken.None);
+        await Store.DeadLetters.RemoveAsync(JobC, [DeadLetterId.Of(NewDeadLetter(JobC, "1"))], CancellationToken.None);
 
         var inputs = await Store.ReadHealthInputsAsync([JobA, JobB, JobC], T0, CancellationToken.None);
 

@@ -50,13 +50,13 @@ public abstract partial class StateStoreConformanceTests
     public async Task Transaction_DisposeAsync_WithoutCommit_KeepsThePreviousValues()
     {
         await Store.Checkpoints.SaveAsync(JobA, At(1), CancellationToken.None);
-        await Store.DeadLetters.UpsertAsync([NewDeadLetter(JobA, "dead")], CancellationToken.None);
+        await Store.DeadLetters.AddAsync([NewDeadLetter(JobA, "dead")], CancellationToken.None);
         var transaction = await Store.BeginTransactionAsync(JobA, CancellationToken.None);
         await using (transaction)
         {
             await transaction.Checkpoints.SaveAsync(JobA, At(2), CancellationToken.None);
-            await transaction.DeadLetters.UpsertAsync([NewDeadLetter(JobA, "dead") with { Attempts = 9 }], CancellationToken.None);
-            await transaction.DeadLetters.RemoveAsync(JobA, ["dead"], CancellationToken.None);
+            await transaction.DeadLetters.UpdateAsync([NewDeadLetter(JobA, "dead") with { Attempts = 9 }], CancellationToken.None);
+            await transaction.DeadLetters.RemoveAsync(JobA, [DeadLetterId.Of(NewDeadLetter(JobA, "dead"))], CancellationToken.None);
             await transaction.Checkpoints.DeleteAsync(JobA, CancellationToken.None);
         }
 
@@ -128,7 +128,7 @@ public abstract partial class StateStoreConformanceTests
                 var current = second;
                 await CommitAsync(job, async transaction =>
                 {
-                    await transaction.DeadLetters.UpsertAsync([NewDeadLetter(job, "k" + current)], CancellationToken.None);
+                    await transaction.DeadLetters.AddAsync([NewDeadLetter(job, "k" + current)], CancellationToken.None);
                     await transaction.Checkpoints.SaveAsync(job, At(current), CancellationToken.None);
                 });
             }
@@ -144,7 +144,7 @@ public abstract partial class StateStoreConformanceTests
     private static async Task WriteOneOfEachAsync(IStateTransaction transaction)
     {
         await transaction.Checkpoints.SaveAsync(JobA, At(10), CancellationToken.None);
-        await transaction.DeadLetters.UpsertAsync([NewDeadLetter(JobA, "dead")], CancellationToken.None);
+        await transaction.DeadLetters.AddAsync([NewDeadLetter(JobA, "dead")], CancellationToken.None);
         await transaction.Dedup.CompleteAsync(Scope, ["effect"], CancellationToken.None);
         await transaction.Runs.AppendAuditAsync([new AuditEntry("run-1", JobA, "written", At(10), AuditActions.Written, T0)], CancellationToken.None);
     }

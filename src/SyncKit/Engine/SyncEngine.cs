@@ -41,7 +41,8 @@ public sealed class SyncEngine
             logger,
             new SyncKitMetrics(meterFactory, timeProvider),
             new SyncResilience(timeProvider, classifier, logger),
-            new PollingActivity());
+            new PollingActivity(),
+            new JobGates(logger));
     }
 
     /// <summary>The state store the engine commits to.</summary>
@@ -76,6 +77,11 @@ public sealed class SyncEngine
     /// commit within <see cref="SyncJobOptions.ShutdownGracePeriod"/>, and the run ends <see cref="RunOutcome.Cancelled"/>.
     /// </param>
     /// <returns>The run's record, also saved in run history. Failures are reported in it, not thrown.</returns>
+    /// <remarks>
+    /// A run has its job to itself in this engine: it waits for another run of the job, or an operator action on it
+    /// (<see cref="DeadLetterOperations"/>, <see cref="CheckpointOperations"/>, <see cref="WindowOperations.BackfillAsync{T}"/>), to end first.
+    /// </remarks>
+    /// <exception cref="OperationCanceledException">The stop was asked while the run waited for the job; it did not start.</exception>
     /// <exception cref="OptionsValidationException">A setting of the job's options is invalid; the message names it.</exception>
     public Task<RunRecord> RunAsync<T>(SyncJob<T> job, CancellationToken cancellationToken = default)
     {
@@ -87,6 +93,8 @@ public sealed class SyncEngine
     /// <summary>Runs a job as <paramref name="request"/> says: a regular run, or a run over a window or a list of records that leaves the checkpoint alone.</summary>
     internal async Task<RunRecord> RunAsync<T>(SyncJob<T> job, RunRequest<T> request, CancellationToken cancellationToken)
     {
+        // A replay writes nothing, so it may overlap anything; every other run has the job to itself.
+        using var exclusive = request.WritesState ? await _services.Gates.EnterAsync(job.Id, request.Kind, cancellationToken).ConfigureAwait(false) : null;
         using var activity = SyncKitActivity.StartRun("synckit.run", job.Id, request.Kind, out var runId);
 
         // Background work on the same source waits while regular runs poll it.

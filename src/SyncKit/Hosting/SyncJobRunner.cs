@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SyncKit.Diagnostics.Internal;
 using SyncKit.Engine.Internal;
 using SyncKit.Hosting.Internal;
+using SyncKit.Leases.Internal;
 
 namespace SyncKit;
 
@@ -100,10 +103,50 @@ public sealed class SyncJobRunner
     /// <param name="job">The job.</param>
     /// <param name="recordKeys">The records to retry.</param>
     /// <param name="actor">Who asks.</param>
-    /// <param name="cancellationToken">Cancels the retry.</param>
+    /// <param name="cancellationToken">Cancels the retry, or the wait for the job.</param>
     /// <returns>The retry's run record, also saved in run history with the actor.</returns>
-    public Task<RunRecord> RetryDeadLettersAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default) =>
-        Require(job).RetryDeadLettersAsync(_services, _engine, job.Tenant, OptionsFor(job), recordKeys, actor, cancellationToken);
+    /// <remarks>
+    /// Like every operator action of the runner, it has the job to itself: it waits for the job's run in progress in
+    /// this host, and with an <see cref="IJobLeaseManager"/> registered it holds the job's lease while it acts, waiting
+    /// while another instance (or this one's scheduler) holds it.
+    /// </remarks>
+    public Task<RunRecord> RetryDeadLettersAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, CancellationToken cancellationToken = default)
+    {
+        var registered = Require(job);
+        return UnderLeaseAsync(
+            job,
+            RunKind.DeadLetterRetry,
+            token => registered.RetryDeadLettersAsync(_services, _engine, job.Tenant, OptionsFor(job), recordKeys, actor, token),
+            cancellationToken);
+    }
+
+    /// <summary>Discards a registered job's dead letters as they were listed, as <see cref="DeadLetterOperations.DiscardAsync"/> does.</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="entries">The entries, by record key and the position they were listed at; one whose record failed again since is kept.</param>
+    /// <param name="actor">Who discards them.</param>
+    /// <param name="reason">Why, for the record.</param>
+    /// <param name="cancellationToken">Cancels the discard, or the wait for the job.</param>
+    /// <returns>The run record of kind <see cref="RunKind.DeadLetterDiscard"/>.</returns>
+    /// <remarks>Holds the job as <see cref="RetryDeadLettersAsync"/> does.</remarks>
+    public Task<RunRecord> DiscardDeadLettersAsync(JobId job, IReadOnlyList<DeadLetterId> entries, string actor, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        Require(job);
+        return UnderLeaseAsync(job, RunKind.DeadLetterDiscard, token => new DeadLetterOperations(_engine).DiscardAsync(job, entries, actor, reason, token), cancellationToken);
+    }
+
+    /// <summary>Moves or removes a registered job's checkpoint, as <see cref="CheckpointOperations.ResetAsync"/> does.</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="position">The new checkpoint; <see langword="null"/> removes it.</param>
+    /// <param name="actor">Who resets it.</param>
+    /// <param name="reason">Why, for the record.</param>
+    /// <param name="cancellationToken">Cancels the reset, or the wait for the job.</param>
+    /// <returns>The run record of kind <see cref="RunKind.CheckpointReset"/>.</returns>
+    /// <remarks>Holds the job as <see cref="RetryDeadLettersAsync"/> does, so no instance's run commits its watermark over the reset.</remarks>
+    public Task<RunRecord> ResetCheckpointAsync(JobId job, Cursor? position, string actor, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        Require(job);
+        return UnderLeaseAsync(job, RunKind.CheckpointReset, token => new CheckpointOperations(_engine).ResetAsync(job, position, actor, reason, token), cancellationToken);
+    }
 
     /// <summary>
     /// Replays a registered job over <c>[from, to)</c> as a dry run, as <see cref="WindowOperations.ReplayAsync{T}"/>
@@ -117,6 +160,38 @@ public sealed class SyncJobRunner
     /// <returns>The run (not stored) and the operations that would run, in position order.</returns>
     public Task<ReplayResult<string>> ReplayAsync(JobId job, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         Require(job).ReplayAsync(_services, _engine, job.Tenant, OptionsFor(job), from, to, cancellationToken);
+
+    /// <summary>
+    /// Runs an operator action under the job's lease when hosts share jobs through an <see cref="IJobLeaseManager"/>:
+    /// while another instance holds it (or this one's scheduler does), looks again every renew interval. Waiting, rather
+    /// than failing, queues the action behind the job's run in progress, as the job's gate does in one host.
+    /// </summary>
+    private async Task<RunRecord> UnderLeaseAsync(JobId job, RunKind kind, Func<CancellationToken, Task<RunRecord>> action, CancellationToken cancellationToken)
+    {
+        if (_services.GetService<IJobLeaseManager>() is not { } leases)
+        {
+            return await action(cancellationToken).ConfigureAwait(false);
+        }
+
+        var services = _engine.Services;
+        var lease = await HeldLease.TryAcquireAsync(leases, job, services.TimeProvider, services.Logger, cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            Log.WaitingForLease(services.Logger, kind, job.Tenant, job.Stream);
+        }
+
+        while (lease is null)
+        {
+            await Task.Delay(leases.RenewInterval, services.TimeProvider, cancellationToken).ConfigureAwait(false);
+            lease = await HeldLease.TryAcquireAsync(leases, job, services.TimeProvider, services.Logger, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (lease.ConfigureAwait(false))
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+            return await action(stop.Token).ConfigureAwait(false);
+        }
+    }
 
     private IRegisteredJob Require(JobId job) =>
         Jobs.Contains(job)

@@ -97,23 +97,50 @@ internal sealed class InMemoryWriter(InMemoryState state, Action<IReadOnlyList<A
         }
     }
 
-    public ValueTask UpsertAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken)
+    // Dead-letter writes decide when they apply, under the lock: at once, or at the commit of their transaction.
+    public ValueTask AddAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(entries);
         var added = entries.ToArray();
         return Write(s =>
         {
             foreach (var entry in added)
             {
-                s.DeadLetters[(entry.Job, entry.RecordKey)] = entry;
+                var id = (entry.Job, entry.RecordKey);
+                if (entry.MergeInto(s.DeadLetters.GetValueOrDefault(id)) is { } kept)
+                {
+                    s.DeadLetters[id] = kept;
+                }
             }
         });
     }
 
-    public ValueTask<int> RemoveAsync(JobId job, IReadOnlyList<string> recordKeys, CancellationToken cancellationToken)
+    public ValueTask<int> UpdateAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken)
     {
-        var removed = recordKeys.ToArray();
-        var count = Read(s => removed.Count(k => s.DeadLetters.ContainsKey((job, k))));
-        return Continue(Write(s => Array.ForEach(removed, k => s.DeadLetters.Remove((job, k)))), count);
+        ArgumentNullException.ThrowIfNull(entries);
+        var updated = entries.ToArray();
+        var count = Read(s => updated.Count(e => IsStored(s, e.Job, DeadLetterId.Of(e))));
+        return Continue(Write(s => Array.ForEach(updated, e =>
+        {
+            if (IsStored(s, e.Job, DeadLetterId.Of(e)))
+            {
+                s.DeadLetters[(e.Job, e.RecordKey)] = e;
+            }
+        })), count);
+    }
+
+    public ValueTask<int> RemoveAsync(JobId job, IReadOnlyList<DeadLetterId> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var removed = entries.ToArray();
+        var count = Read(s => removed.Count(id => IsStored(s, job, id)));
+        return Continue(Write(s => Array.ForEach(removed, id =>
+        {
+            if (IsStored(s, job, id))
+            {
+                s.DeadLetters.Remove((job, id.RecordKey));
+            }
+        })), count);
     }
 
     public ValueTask<IReadOnlyList<DeadLetter>> ListAsync(DeadLetterQuery query, CancellationToken cancellationToken)
@@ -223,6 +250,9 @@ internal sealed class InMemoryWriter(InMemoryState state, Action<IReadOnlyList<A
             .ThenByDescending(r => r.RunId, StringComparer.Ordinal)
             .Select(RunSummary.Of)
             .FirstOrDefault();
+
+    private static bool IsStored(InMemoryState state, JobId job, DeadLetterId id) =>
+        state.DeadLetters.TryGetValue((job, id.RecordKey), out var stored) && stored.Is(id);
 
     private static async ValueTask<int> Continue(ValueTask write, int result)
     {

@@ -34,11 +34,16 @@ public sealed class CheckpointOperations
     /// <param name="reason">Why, for the record.</param>
     /// <param name="cancellationToken">Cancels the reset.</param>
     /// <returns>The run record of kind <see cref="RunKind.CheckpointReset"/>: <see cref="RunRecord.CursorFrom"/> is the old checkpoint, <see cref="RunRecord.CursorTo"/> the new one.</returns>
-    /// <remarks>Pause the job's schedule first: a run in flight commits its own watermark over the reset.</remarks>
+    /// <remarks>
+    /// The reset has the job to itself in this engine: it waits for a run in progress to end, so no run's watermark
+    /// overwrites it, and the next run starts from it. Hosts sharing jobs through leases reset through
+    /// <see cref="SyncJobRunner.ResetCheckpointAsync"/>, which holds the job's lease.
+    /// </remarks>
     public async Task<RunRecord> ResetAsync(JobId job, Cursor? position, string actor, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var services = _engine.Services;
+        using var exclusive = await services.Gates.EnterAsync(job, RunKind.CheckpointReset, cancellationToken).ConfigureAwait(false);
         using var activity = SyncKitActivity.StartRun("synckit.checkpoint.reset", job, RunKind.CheckpointReset, out var runId);
         var transaction = await services.Store.BeginTransactionAsync(job, cancellationToken).ConfigureAwait(false);
         RunRecord record;

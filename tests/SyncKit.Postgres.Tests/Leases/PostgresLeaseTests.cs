@@ -93,7 +93,7 @@ public sealed class PostgresLeaseTests : PostgresTestBase
         var stale = await paused.BeginTransactionAsync(Job, default);
         await InsertRowAsync(stale, 1);
         await stale.Checkpoints.SaveAsync(Job, Cursor.FromSequence(1), default);
-        await stale.DeadLetters.UpsertAsync([new DeadLetter(Job, "x", Cursor.FromSequence(1), "{}", ErrorClass.Validation, "bad", 1, T0, T0, T0, DeadLetterStatus.Pending)], default);
+        await stale.DeadLetters.AddAsync([new DeadLetter(Job, "x", Cursor.FromSequence(1), "{}", ErrorClass.Validation, "bad", 1, T0, T0, T0, DeadLetterStatus.Pending)], default);
 
         // The owner stalls (a long GC pause, a frozen VM) past its lease; another instance takes over and commits.
         var newOwner = NewStore(o => o.LeaseOwner = "new");
@@ -124,7 +124,7 @@ public sealed class PostgresLeaseTests : PostgresTestBase
         var lease = (await paused.Leases.TryAcquireAsync([Job], 1, default)).Single();
         var stale = await paused.BeginTransactionAsync(Job, default);
         await InsertRowAsync(stale, 1);
-        await stale.DeadLetters.UpsertAsync([new DeadLetter(Job, "x", Cursor.FromSequence(1), "{}", ErrorClass.Validation, "bad", 1, T0, T0, T0, DeadLetterStatus.Pending)], default);
+        await stale.DeadLetters.AddAsync([new DeadLetter(Job, "x", Cursor.FromSequence(1), "{}", ErrorClass.Validation, "bad", 1, T0, T0, T0, DeadLetterStatus.Pending)], default);
         await AcquireWhenExpiredAsync(NewStore(o => o.LeaseOwner = "new").Leases);
 
         var commit = async () => await stale.CommitAsync(default);

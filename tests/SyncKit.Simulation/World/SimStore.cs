@@ -128,11 +128,14 @@ internal sealed class SimWriter(Calls calls, ICheckpointStore checkpoints, IDedu
     public ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken) =>
         calls.Run("purge dedup", () => dedup.PurgeAsync(completedBefore, cancellationToken));
 
-    public ValueTask UpsertAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken) =>
-        calls.Run($"upsert {entries.Count} dead letters", () => deadLetters.UpsertAsync(entries, cancellationToken));
+    public ValueTask AddAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken) =>
+        calls.Run($"add {entries.Count} dead letters", () => deadLetters.AddAsync(entries, cancellationToken));
 
-    public ValueTask<int> RemoveAsync(JobId job, IReadOnlyList<string> recordKeys, CancellationToken cancellationToken) =>
-        calls.Run($"remove {recordKeys.Count} dead letters", () => deadLetters.RemoveAsync(job, recordKeys, cancellationToken));
+    public ValueTask<int> UpdateAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken) =>
+        calls.Run($"update {entries.Count} dead letters", () => deadLetters.UpdateAsync(entries, cancellationToken));
+
+    public ValueTask<int> RemoveAsync(JobId job, IReadOnlyList<DeadLetterId> entries, CancellationToken cancellationToken) =>
+        calls.Run($"remove {entries.Count} dead letters", () => deadLetters.RemoveAsync(job, entries, cancellationToken));
 
     public ValueTask<IReadOnlyList<DeadLetter>> ListAsync(DeadLetterQuery query, CancellationToken cancellationToken) =>
         calls.Run("list dead letters", () => deadLetters.ListAsync(query, cancellationToken));

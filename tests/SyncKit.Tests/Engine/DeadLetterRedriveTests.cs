@@ -85,7 +85,7 @@ public sealed class DeadLetterRedriveTests : EngineTestBase
     [Fact]
     public async Task RunAsync_DeadLetterPayloadCannotBeRead_IsParkedAsValidation()
     {
-        await Store.DeadLetters.UpsertAsync(
+        await Store.DeadLetters.AddAsync(
             [new DeadLetter(Job, "42", Cursor.At(T0, "42"), "{ this is not json", ErrorClass.Transient, "timeout", 1, T0, T0, T0, DeadLetterStatus.Pending)],
             default);
 

@@ -19,7 +19,7 @@ public sealed class OptionsValidationTests : EngineTestBase
     [MemberData(nameof(Entries))]
     public async Task Entry_PageSizeZero_ThrowsNamingTheJobAndTheSettingBeforeDoingAnything(string entry)
     {
-        await Store.DeadLetters.UpsertAsync([Parked], default);
+        await Store.DeadLetters.AddAsync([Parked], default);
         var job = NewJob(new ScriptedSource<TestRecord>([Record(1, -60)]), NewDestination(), o => o.PageSize = 0);
 
         var run = () => RunAsync(entry, job);

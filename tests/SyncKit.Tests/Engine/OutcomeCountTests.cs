@@ -33,7 +33,7 @@ public sealed class OutcomeCountTests : EngineTestBase
             .. new[] { Record(1, 1), Record(2, 2) }.Select(r =>
                 new DeadLetter(Job, r.Key, r.Position, serializer.Serialize(r.Value), ErrorClass.Validation, "bad", 1, T0, T0, T0, DeadLetterStatus.Pending)),
         ];
-        await Store.DeadLetters.UpsertAsync(queued, default);
+        await Store.DeadLetters.AddAsync(queued, default);
 
         var run = await Engine.RunAsync(NewJob(new ScriptedSource<TestRecord>(), new MiscountingDestination(miscount)));
 

@@ -46,7 +46,8 @@ public sealed class SyncHealthMonitorTests : EngineTestBase
         Time.Advance(Cadence * 3);
         var stalled = await monitor.CheckAsync(Monitored(job));
         destination.Fail = null;
-        await new DeadLetterOperations(Engine).DiscardAsync(Job, ["20", "40", "60", "80", "100"], "erin");
+        var listed = await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(Job), default);
+        await new DeadLetterOperations(Engine).DiscardAsync(Job, [.. listed.Select(DeadLetterId.Of)], "erin");
         Time.Advance(TimeSpan.FromHours(1));
         await Engine.RunAsync(job);
         var healthy = await monitor.CheckAsync(Monitored(job));
@@ -148,7 +149,7 @@ public sealed class SyncHealthMonitorTests : EngineTestBase
             await Store.Runs.SaveRunAsync(run, default);
         }
 
-        await Store.DeadLetters.UpsertAsync(
+        await Store.DeadLetters.AddAsync(
             [new DeadLetter(parked, "7", Cursor.At(T0, "7"), "{}", ErrorClass.Validation, "bad", 5, T0, T0, null, DeadLetterStatus.Parked)], default);
         MonitoredJob[] jobs = [.. new[] { healthy, failed, parked, stopped, empty }.Select(j => new MonitoredJob(j, new SyncJobOptions { Cadence = Cadence }))];
 

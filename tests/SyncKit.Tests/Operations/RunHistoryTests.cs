@@ -39,7 +39,8 @@ public sealed class RunHistoryTests : EngineTestBase
         source.Add(Record(5, 20, version: 2));
         destination.Fail = r => r.Key == "5" ? RecordOutcome.Failed(ErrorClass.Validation, "bad") : null;
         var deadLettered = await Engine.RunAsync(job);
-        var discarded = await new DeadLetterOperations(Engine).DiscardAsync(Job, ["5"], "dave");
+        var listed = await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(Job), default);
+        var discarded = await new DeadLetterOperations(Engine).DiscardAsync(Job, [.. listed.Select(DeadLetterId.Of)], "dave");
 
         var touches = await new RunHistory(Engine).WhichRunsTouchedAsync(Job, "5");
 

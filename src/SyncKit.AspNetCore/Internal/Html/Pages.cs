@@ -139,7 +139,7 @@ internal static class Pages
                 html.Write($"""
                     <tr data-key="{e.RecordKey}"><td><a href="{links.Tenant(e.Job.Tenant)}">{e.Job.Tenant}</a>/{e.Job.Stream}</td><td><code>{e.RecordKey}</code></td><td>{e.Status}</td><td>{e.ErrorClass}</td><td class="num">{e.Attempts}</td><td>{e.LastError}</td><td>{Formats.Time(e.NextAttemptAt)}</td><td><code>{Preview(e.Payload)}</code></td>
                     <td><form class="inline" method="post" action="{links.Action("dead-letters/retry")}">{Layout.Token(tokens)}<input type="hidden" name="job" value="{job}"><input type="hidden" name="key" value="{e.RecordKey}"><button type="submit" aria-label="Retry {e.RecordKey}">Retry</button></form>
-                    <form class="inline" method="post" action="{links.Action("dead-letters/discard")}">{Layout.Token(tokens)}<input type="hidden" name="job" value="{job}"><input type="hidden" name="key" value="{e.RecordKey}"><button type="submit" class="danger" aria-label="Discard {e.RecordKey}">Discard</button></form></td></tr>
+                    <form class="inline" method="post" action="{links.Action("dead-letters/discard")}">{Layout.Token(tokens)}<input type="hidden" name="job" value="{job}"><input type="hidden" name="key" value="{e.RecordKey}"><input type="hidden" name="position" value="{DashboardJson.FormValue(e.Position)}"><button type="submit" class="danger" aria-label="Discard {e.RecordKey}">Discard</button></form></td></tr>
                     """);
             }
 

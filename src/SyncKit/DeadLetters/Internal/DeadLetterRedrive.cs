@@ -19,6 +19,13 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
         }
 
         var now = run.Time.GetUtcNow();
+        if (run.Request.DueNow.Count > 0)
+        {
+            // Only entries still at the position the operator's retry read: a newer failure of the record keeps its schedule.
+            var chosen = run.Request.DueNow.Select(e => e with { Status = DeadLetterStatus.Pending, NextAttemptAt = now }).ToList();
+            await run.Store.DeadLetters.UpdateAsync(chosen, cancellationToken).ConfigureAwait(false);
+        }
+
         var due = await run.Store.DeadLetters.ListAsync(
             DeadLetterQuery.ForJob(run.Id) with { Status = DeadLetterStatus.Pending, DueAtOrBefore = now, Limit = settings.RedriveBatchLimit },
             cancellationToken).ConfigureAwait(false);
@@ -95,14 +102,14 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
             Destinations.Internal.DestinationOutcomes.ThrowIfNotOnePerRecord(run.Id, outcomes, records.Count);
         }
 
-        var resolved = new List<(string Key, RecordOutcomeKind Kind)>();
+        var resolved = new List<(DeadLetter Entry, RecordOutcomeKind Kind)>();
         JobStoppedException? stop = null;
         for (var i = 0; i < outcomes.Count; i++)
         {
             var outcome = outcomes[i];
             if (outcome.Kind != RecordOutcomeKind.Failed)
             {
-                resolved.Add((entries[i].RecordKey, outcome.Kind));
+                resolved.Add((entries[i], outcome.Kind));
                 continue;
             }
 
@@ -113,22 +120,23 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
             updated.Add(Reschedule(entries[i], outcome));
         }
 
+        // Both touch only the entries at the positions re-driven: a newer failure of the same record stays queued.
         if (resolved.Count > 0)
         {
-            await transaction.DeadLetters.RemoveAsync(run.Id, resolved.ConvertAll(r => r.Key), cancellationToken).ConfigureAwait(false);
+            await transaction.DeadLetters.RemoveAsync(run.Id, resolved.ConvertAll(r => DeadLetterId.Of(r.Entry)), cancellationToken).ConfigureAwait(false);
         }
 
         if (updated.Count > 0)
         {
-            await transaction.DeadLetters.UpsertAsync(updated, cancellationToken).ConfigureAwait(false);
+            await transaction.DeadLetters.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
         }
 
         // Like the run's own records, a re-driven record counts as handled once its removal from the queue is committed.
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (key, kind) in resolved)
+        foreach (var (entry, kind) in resolved)
         {
-            run.Evidence.Handled(key, kind);
-            Log.DeadLetterResolved(run.Logger, run.RunId, run.Id.Tenant, run.Id.Stream, key);
+            run.Evidence.Handled(entry.RecordKey, kind);
+            Log.DeadLetterResolved(run.Logger, run.RunId, run.Id.Tenant, run.Id.Stream, entry.RecordKey);
         }
 
         if (stop is not null)

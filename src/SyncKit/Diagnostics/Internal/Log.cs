@@ -53,6 +53,12 @@ internal static partial class Log
     [LoggerMessage(4003, LogLevel.Warning, "Renewing the lease of {Tenant}/{Stream} failed; the run stops and another instance may take the job over")]
     public static partial void LeaseRenewalFailed(ILogger logger, Exception exception, string tenant, string stream);
 
+    [LoggerMessage(4004, LogLevel.Information, "{Kind} of {Tenant}/{Stream} waits for the job's run or operator action in progress to end")]
+    public static partial void WaitingForJob(ILogger logger, RunKind kind, string tenant, string stream);
+
+    [LoggerMessage(4005, LogLevel.Information, "{Kind} of {Tenant}/{Stream} waits for the job's lease, which another instance holds")]
+    public static partial void WaitingForLease(ILogger logger, RunKind kind, string tenant, string stream);
+
     [LoggerMessage(5001, LogLevel.Information, "Reconciliation {RunId} ({Kind}) of {Tenant}/{Stream} checked {Checked}: missing {Missing}, stale {Stale}, extra {Extra}, drifted {Drifted}; repaired {Repaired}, deleted {Deleted}")]
     public static partial void ReconciliationEnded(ILogger logger, string runId, RunKind kind, string tenant, string stream, long @checked, long missing, long stale, long extra, long drifted, long repaired, long deleted);
 

@@ -58,7 +58,8 @@ internal sealed record EngineServices(
     ILogger Logger,
     SyncKitMetrics Metrics,
     SyncResilience Resilience,
-    PollingActivity Polling);
+    PollingActivity Polling,
+    JobGates Gates);
 
 /// <summary>Ends a run on purpose; never retried, never counted by a circuit breaker.</summary>
 internal abstract class RunTerminatedException(string message, Exception? inner) : Exception(message, inner);

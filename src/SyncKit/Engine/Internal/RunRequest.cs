@@ -13,6 +13,9 @@ internal sealed record RunRequest<T>(RunKind Kind, ISource<T> Source, IDestinati
     /// <summary>The run record's report (an operator action's who and why).</summary>
     public string? Report { get; init; }
 
+    /// <summary>Dead letters an operator asked to retry, as read: made due (parked ones too) before the re-drive lists the due ones.</summary>
+    public IReadOnlyList<DeadLetter> DueNow { get; init; } = [];
+
     public bool MovesCheckpoint => Kind == RunKind.Sync;
 
     public bool RedrivesDeadLetters => Kind is RunKind.Sync or RunKind.DeadLetterRetry;

@@ -640,7 +640,7 @@ internal sealed class SyncRun<T>
             if (settled.DeadLetters is { } deadLetters)
             {
                 var entries = deadLetters.ConvertAll(d => _run.NewDeadLetter(d.Record, d.Outcome.ErrorClass, d.Outcome.Error ?? d.Outcome.ErrorClass.ToString(), settled.Attempts));
-                await transaction.DeadLetters.UpsertAsync(entries, cancellationToken).ConfigureAwait(false);
+                await transaction.DeadLetters.AddAsync(entries, cancellationToken).ConfigureAwait(false);
             }
 
             if (settled.AuditEntries is { } audit)

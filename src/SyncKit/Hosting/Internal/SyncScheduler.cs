@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Internal;
+using SyncKit.Leases.Internal;
 
 namespace SyncKit.Hosting.Internal;
 
@@ -61,15 +62,14 @@ internal sealed class SyncScheduler(
     /// <returns>The run (null when none ran) and when to look again.</returns>
     private async Task<(RunRecord? Run, DateTimeOffset NextDue)> RunUnderLeaseAsync(JobId job, TimeSpan cadence, IJobLeaseManager leases, CancellationToken stoppingToken)
     {
-        var acquired = await leases.TryAcquireAsync([job], 1, stoppingToken).ConfigureAwait(false);
-        if (acquired.Count == 0)
+        var lease = await HeldLease.TryAcquireAsync(leases, job, timeProvider, logger, stoppingToken).ConfigureAwait(false);
+        if (lease is null)
         {
             // Another instance runs it; look again once its lease could have lapsed.
             return (null, timeProvider.GetUtcNow() + leases.RenewInterval);
         }
 
-        var lease = acquired[0];
-        try
+        await using (lease.ConfigureAwait(false))
         {
             var last = (await store.Runs.QueryRunsAsync(new RunQuery { Tenant = job.Tenant, Stream = job.Stream, Limit = 1 }, stoppingToken).ConfigureAwait(false))
                 .FirstOrDefault();
@@ -79,26 +79,11 @@ internal sealed class SyncScheduler(
                 return (null, last.StartedAt + cadence);
             }
 
-            using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            using var renewing = new CancellationTokenSource();
-            var renewal = RenewAsync(lease, leases, leaseLost, renewing.Token);
+            // Without the lease the run's commits would be refused by fencing anyway; a lost lease stops it cleanly.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
             var started = timeProvider.GetUtcNow();
-            RunRecord run;
-            try
-            {
-                run = await RunAndReconcileAsync(job, leaseLost.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                await renewing.CancelAsync().ConfigureAwait(false);
-                lease = await renewal.ConfigureAwait(false);
-            }
-
+            var run = await RunAndReconcileAsync(job, stop.Token).ConfigureAwait(false);
             return (run, started + cadence);
-        }
-        finally
-        {
-            await leases.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -112,30 +97,6 @@ internal sealed class SyncScheduler(
         }
 
         return run;
-    }
-
-    /// <summary>Renews the lease every renew interval until <paramref name="stop"/>; a failed renewal stops the run gracefully.</summary>
-    private async Task<JobLease> RenewAsync(JobLease lease, IJobLeaseManager leases, CancellationTokenSource runStop, CancellationToken stop)
-    {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(leases.RenewInterval, timeProvider, stop).ConfigureAwait(false);
-                lease = await leases.RenewAsync(lease, stop).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return lease;
-        }
-        catch (Exception ex)
-        {
-            // Without a lease the run's commits would be refused by fencing anyway; stop it cleanly.
-            Log.LeaseRenewalFailed(logger, ex, lease.Job.Tenant, lease.Job.Stream);
-            await runStop.CancelAsync().ConfigureAwait(false);
-            return lease;
-        }
     }
 
     private async Task RunLoopAsync(JobId job, SemaphoreSlim concurrency, CancellationToken stoppingToken)
@@ -166,10 +127,11 @@ internal sealed class SyncScheduler(
                         return;
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // A run reports its own failures in its record; this is the store or a factory
-                    // throwing. Log it and try again at the next cadence rather than spin or give up.
+                    // A run reports its own failures in its record; this is the store or a factory throwing, or a
+                    // lost lease stopping a run that still waited for its job. Log it and try again at the next
+                    // cadence rather than spin or give up.
                     Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream);
                     due = started + cadence;
                 }
