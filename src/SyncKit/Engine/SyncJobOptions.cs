@@ -159,8 +159,11 @@ public sealed class DeadLetterSettings
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromHours(6);
 
-    /// <summary>The most entries re-driven at the start of one run.</summary>
-    /// <value>Default 500.</value>
+    /// <summary>The most due entries re-driven automatically at the start of one run.</summary>
+    /// <value>
+    /// Default 500. 0 turns the automatic re-drive off; an operator's retry (<see cref="DeadLetterOperations.RetryNowAsync{T}"/>)
+    /// re-drives the entries it names whatever this says.
+    /// </value>
     [Range(0, 1_000_000)]
     public int RedriveBatchLimit { get; set; } = 500;
 

@@ -39,6 +39,24 @@ public sealed class DeadLetterOperationsTests : EngineTestBase
     }
 
     [Fact]
+    public async Task RetryNowAsync_AutomaticRedriveTurnedOff_StillRedrivesTheEntriesAskedForAndNoOther()
+    {
+        var source = new ScriptedSource<TestRecord>(Enumerable.Range(1, 10).Select(i => Record(i, i)));
+        var destination = NewDestination();
+        destination.Fail = r => r.Key is "3" or "7" ? RecordOutcome.Failed(ErrorClass.Validation, "bad") : null;
+        var job = NewJob(source, destination, o => o.DeadLetters.RedriveBatchLimit = 0);
+        await Engine.RunAsync(job);
+        destination.Fail = null;
+        Time.Advance(TimeSpan.FromHours(1));
+
+        var retry = await new DeadLetterOperations(Engine).RetryNowAsync(job, ["7"], "bob");
+
+        retry.Counts.Written.Should().Be(1, "an operator's retry is not the automatic re-drive the limit turns off");
+        destination.Rows.Should().ContainKey("7").And.NotContainKey("3");
+        (await Store.DeadLetters.ListAsync(DeadLetterQuery.ForJob(Job), default)).Select(d => d.RecordKey).Should().Equal("3");
+    }
+
+    [Fact]
     public async Task DiscardAsync_SomeEntries_RemovesThemAndRecordsTheDiscardWithAnAuditEntry()
     {
         var source = new ScriptedSource<TestRecord>(Enumerable.Range(1, 10).Select(i => Record(i, i)));

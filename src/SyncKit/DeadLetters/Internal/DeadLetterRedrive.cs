@@ -12,23 +12,23 @@ internal sealed class DeadLetterRedrive<T>(RunContext<T> run)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var settings = run.Options.DeadLetters;
-        if (settings.RedriveBatchLimit == 0)
-        {
-            return;
-        }
-
+        var limit = run.Options.DeadLetters.RedriveBatchLimit;
         var now = run.Time.GetUtcNow();
-        if (run.Request.DueNow.Count > 0)
+
+        // An operator's retry re-drives the entries it chose whatever the limit, which bounds only the automatic
+        // re-drive of the others (a limit of 0 turns that off, not the operator's retry). Only entries still at the
+        // position the retry read change: a newer failure of the record keeps its own schedule.
+        var chosen = run.Request.DueNow.Select(e => e with { Status = DeadLetterStatus.Pending, NextAttemptAt = now }).ToList();
+        if (chosen.Count > 0)
         {
-            // Only entries still at the position the operator's retry read: a newer failure of the record keeps its schedule.
-            var chosen = run.Request.DueNow.Select(e => e with { Status = DeadLetterStatus.Pending, NextAttemptAt = now }).ToList();
             await run.Store.DeadLetters.UpdateAsync(chosen, cancellationToken).ConfigureAwait(false);
         }
 
-        var due = await run.Store.DeadLetters.ListAsync(
-            DeadLetterQuery.ForJob(run.Id) with { Status = DeadLetterStatus.Pending, DueAtOrBefore = now, Limit = settings.RedriveBatchLimit },
+        var others = limit == 0 ? [] : await run.Store.DeadLetters.ListAsync(
+            DeadLetterQuery.ForJob(run.Id) with { Status = DeadLetterStatus.Pending, DueAtOrBefore = now, Limit = limit },
             cancellationToken).ConfigureAwait(false);
+        var chosenKeys = chosen.Select(e => e.RecordKey).ToHashSet(StringComparer.Ordinal);
+        List<DeadLetter> due = [.. chosen, .. others.Where(e => !chosenKeys.Contains(e.RecordKey))];
         if (due.Count == 0)
         {
             return;
