@@ -11,7 +11,7 @@ namespace SyncKit;
 public sealed class SyncHealthMonitor
 {
     // Runs whose records count against the error budget: the ones that write through the destination.
-    private static readonly RunKind[] WritingKinds = [RunKind.Sync, RunKind.Backfill, RunKind.Repair, RunKind.DeadLetterRetry];
+    private static readonly RunKind[] WritingKinds = [RunKind.Sync, RunKind.Backfill, RunKind.Repair, RunKind.DeadLetterRetry, RunKind.ForceRepair];
 
     private readonly SyncEngine _engine;
     private readonly SyncHealthOptions _options;

@@ -120,6 +120,13 @@ public enum RunKind
 
     /// <summary>The checkpoint was reset by an operator (<see cref="RunRecord.CursorFrom"/> the old one, <see cref="RunRecord.CursorTo"/> the new one).</summary>
     CheckpointReset,
+
+    /// <summary>
+    /// Records overwritten at an operator's request whatever version the destination held
+    /// (<see cref="RepairOperations.ForceRepairAsync{T}"/>); every record written has an audit entry, and
+    /// <see cref="RunRecord.Report"/> holds the <see cref="OperatorAction"/>. The checkpoint is not touched.
+    /// </summary>
+    ForceRepair,
 }
 
 /// <summary>What a run counted.</summary>

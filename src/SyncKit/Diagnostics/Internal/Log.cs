@@ -73,4 +73,7 @@ internal static partial class Log
 
     [LoggerMessage(6003, LogLevel.Information, "{Actor} asked to retry {Count} dead letter(s) of {Tenant}/{Stream} now")]
     public static partial void DeadLettersRetried(ILogger logger, string actor, int count, string tenant, string stream);
+
+    [LoggerMessage(6004, LogLevel.Warning, "{Actor} force-repairs {Count} record(s) of {Tenant}/{Stream}, overwriting whatever version the destination holds: {Reason}")]
+    public static partial void ForceRepairing(ILogger logger, string actor, int count, string tenant, string stream, string? reason);
 }
