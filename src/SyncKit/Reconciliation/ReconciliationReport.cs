@@ -62,8 +62,21 @@ public sealed record ReconciliationReport
     /// <summary>Whether the gap rate was above the threshold, so nothing was corrected: polling needs an operator.</summary>
     public bool CorrectionPaused { get; init; }
 
-    /// <summary>Missing and stale records written again through the engine.</summary>
+    /// <summary>
+    /// Gaps closed: missing and stale records written again through the engine that the destination then holds at
+    /// the source's version (read back after the repair), including gaps earlier passes left unrepaired.
+    /// </summary>
     public long Repaired { get; init; }
+
+    /// <summary>
+    /// Gaps still open after the pass: repairs the destination did not take (it skipped the write, holding a version it
+    /// orders after the source's, as when a timestamp went backwards; or the record was dead-lettered), and gaps
+    /// earlier passes left unrepaired that this one did not find closed. Each is checked again by every later pass
+    /// until one finds it closed; health stays degraded meanwhile. Gaps a pass found but did not try to repair
+    /// (correction paused or <see cref="CorrectionMode.Never"/>) are counted in <see cref="Missing"/> and
+    /// <see cref="Stale"/> only.
+    /// </summary>
+    public long Unrepaired { get; init; }
 
     /// <summary>Rows deleted (or soft-deleted) at the destination because the source confirmed them gone.</summary>
     public long Deleted { get; init; }
@@ -88,6 +101,12 @@ public sealed record ReconciliationReport
 
     /// <summary>Some drifted records and their differing fields.</summary>
     public IReadOnlyList<FieldDrift> Drift { get; init; } = [];
+
+    /// <summary>
+    /// Every unrepaired key, in ordinal order, not only <see cref="ReconciliationSettings.ReportedKeys"/> of them: the
+    /// next pass checks each again, and an operator force-repairs them by key (<see cref="RepairOperations.ForceRepairAsync{T}"/>).
+    /// </summary>
+    public IReadOnlyList<string> UnrepairedKeys { get; init; } = [];
 
     /// <summary>Reads the report a reconciliation pass stored.</summary>
     /// <param name="run">A run of kind <see cref="RunKind.IncrementalReconciliation"/> or <see cref="RunKind.FullReconciliation"/>.</param>

@@ -89,6 +89,12 @@ public enum RunOutcome
 
     /// <summary>The host shut down; what finished was committed.</summary>
     Cancelled,
+
+    /// <summary>
+    /// A reconciliation pass finished but left gaps open that a repair did not close (the destination kept another
+    /// version); its <see cref="ReconciliationReport.UnrepairedKeys"/> names them, and an operator must act.
+    /// </summary>
+    CompletedWithUnrepairedGaps,
 }
 
 /// <summary>What a run did. Stores keep it with the run so history can be filtered by it.</summary>

@@ -10,6 +10,9 @@ internal sealed class PassTally(int reportedKeys)
     private readonly List<string> _deleted = [];
     private readonly List<FieldDrift> _drift = [];
 
+    // Every unrepaired key, not a sample: each is carried into the next pass and force-repaired by key.
+    private readonly HashSet<string> _unrepaired = new(StringComparer.Ordinal);
+
     public long Checked { get; set; }
 
     public long Missing { get; private set; }
@@ -27,6 +30,8 @@ internal sealed class PassTally(int reportedKeys)
     public long Drifted { get; private set; }
 
     public long Deleted { get; private set; }
+
+    public long Repaired { get; private set; }
 
     public bool CorrectionPaused { get; set; }
 
@@ -52,6 +57,10 @@ internal sealed class PassTally(int reportedKeys)
             Deleted += Keep(_deleted, key);
         }
     }
+
+    public void AddRepaired() => Repaired++;
+
+    public void AddUnrepaired(string key) => _unrepaired.Add(key);
 
     public void AddDriftChecked(string key, IReadOnlyList<string> fields)
     {
@@ -79,12 +88,15 @@ internal sealed class PassTally(int reportedKeys)
         GapRate = GapRate,
         CorrectionPaused = CorrectionPaused,
         Deleted = Deleted,
+        Repaired = Repaired,
+        Unrepaired = _unrepaired.Count,
         MissingKeys = [.. _missing],
         StaleKeys = [.. _stale],
         ExtraKeys = [.. _extra],
         StillAtSourceKeys = [.. _stillAtSource],
         DeletedKeys = [.. _deleted],
         Drift = [.. _drift],
+        UnrepairedKeys = [.. _unrepaired.Order(StringComparer.Ordinal)],
     };
 
     private int Keep(List<string> keys, string key)
