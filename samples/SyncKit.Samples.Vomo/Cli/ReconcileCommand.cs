@@ -56,7 +56,7 @@ internal static class ReconcileCommand
         }
 
         var text = new StringWriter(CultureInfo.InvariantCulture);
-        text.Write($"{run.Job,-22} {(report.Kind == RunKind.FullReconciliation ? "full" : "incremental")}: checked {report.Checked}, missing {report.Missing}, stale {report.Stale}, extra {report.Extra} (gone at source {report.GoneAtSource}, still at source {report.StillAtSource}), drifted {report.Drifted} of {report.DriftChecked}; repaired {report.Repaired}, unrepaired {report.Unrepaired}, soft-deleted {report.Deleted}; gap rate {report.GapRate:P2}");
+        text.Write($"{run.Job,-22} {(report.Kind == RunKind.FullReconciliation ? "full" : "incremental")}: checked {report.Checked}, missing {report.Missing}, stale {report.Stale}{(report.StaleEstimate == report.Stale ? string.Empty : $" (about {report.StaleEstimate} over every key, from {report.StaleSampleSize} compared)")}, extra {report.Extra} (gone at source {report.GoneAtSource}, still at source {report.StillAtSource}), drifted {report.Drifted} of {report.DriftChecked}; repaired {report.Repaired}, unrepaired {report.Unrepaired}, soft-deleted {report.Deleted}; gap rate {report.GapRate:P2}");
         if (report.WindowFrom is { } from)
         {
             text.Write($"; window {Arguments.Text(from)} .. {Arguments.Text(report.WindowTo)}");

@@ -29,8 +29,25 @@ public sealed record ReconciliationReport
     /// <summary>Records the source has and the destination lacks.</summary>
     public long Missing { get; init; }
 
-    /// <summary>Records the destination holds at another version than the source's.</summary>
+    /// <summary>
+    /// Records the destination holds at another version than the source's, among those whose versions were compared
+    /// (<see cref="StaleSampleSize"/>): the ones found, and repaired.
+    /// </summary>
     public long Stale { get; init; }
+
+    /// <summary>
+    /// Records held at both ends whose versions were compared: every one in an incremental pass; in a full pass, the
+    /// ones in its drift sample (<see cref="ReconciliationSettings.DriftSampleRate"/>), each looked up at the source.
+    /// </summary>
+    public long StaleSampleSize { get; init; }
+
+    /// <summary>
+    /// Stale records estimated over every record held at both ends: <see cref="Stale"/> itself when every version was
+    /// compared, otherwise <see cref="Stale"/> × (records held at both ends ÷ <see cref="StaleSampleSize"/>). The
+    /// gap rate counts this estimate, so it compares with the threshold like the exact counts it sits beside; only
+    /// the stale records found are repaired.
+    /// </summary>
+    public long StaleEstimate { get; init; }
 
     /// <summary>Keys the destination holds that the source's key listing lacks (full passes).</summary>
     public long Extra { get; init; }
@@ -50,7 +67,7 @@ public sealed record ReconciliationReport
     /// <summary>Records at the same version whose fields differ: changes that did not move the version. Reported, not corrected.</summary>
     public long Drifted { get; init; }
 
-    /// <summary>(<see cref="Missing"/> + <see cref="Stale"/> + <see cref="Extra"/>) / <see cref="Checked"/>.</summary>
+    /// <summary>(<see cref="Missing"/> + <see cref="StaleEstimate"/> + <see cref="Extra"/>) / <see cref="Checked"/>.</summary>
     public double GapRate { get; init; }
 
     /// <summary>The threshold the gap rate was held against.</summary>

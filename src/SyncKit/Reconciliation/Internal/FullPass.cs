@@ -7,8 +7,9 @@ namespace SyncKit.Reconciliation.Internal;
 /// and the source's streamed against them, so memory holds one side, not two. Keys only the source has are
 /// missing (repaired); keys only the destination has are confirmed one by one through the source's lookup by
 /// key: gone means deleted at the destination, still there means the listing's scope changed (reported, never
-/// deleted). A sample of common keys is looked up to find stale versions and drifted fields, and gaps earlier passes
-/// left open are looked up to see whether they still are. Lookups run up to
+/// deleted). A sample of common keys is looked up to find stale versions and drifted fields (the gap rate counts
+/// stale records at the rate found in the sample, not the sample's count), and gaps earlier passes left open are
+/// looked up to see whether they still are. Lookups run up to
 /// <see cref="ReconciliationSettings.LookupConcurrency"/> at once; their results are taken in key order, so the
 /// report does not depend on which answered first.
 /// </summary>
@@ -97,6 +98,7 @@ internal sealed class FullPass<T>(PassContext<T> pass, IKeyListingSource listing
             }
 
             var (key, version) = sample[i];
+            pass.Tally.AddStaleCompared();
             var inSync = pass.Destination.VersionOf(record) == version;
             pass.Carried.Compared(key, inSync);
             if (!inSync)

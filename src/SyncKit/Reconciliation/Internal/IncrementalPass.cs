@@ -41,6 +41,11 @@ internal sealed class IncrementalPass<T>(PassContext<T> pass, IWindowedSource<T>
             var found = byKey.TryGetValue(record.Key, out var row);
             var inSync = found && row!.Version == destination.VersionOf(record);
             pass.Carried.Compared(record.Key, inSync);
+            if (found)
+            {
+                pass.Tally.AddStaleCompared();
+            }
+
             if (!found)
             {
                 pass.Tally.AddMissing(record.Key);

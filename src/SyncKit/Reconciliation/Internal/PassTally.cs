@@ -19,6 +19,9 @@ internal sealed class PassTally(int reportedKeys)
 
     public long Stale { get; private set; }
 
+    /// <summary>Records held at both ends whose versions were compared: the sample <see cref="Stale"/> was found in.</summary>
+    public long StaleCompared { get; private set; }
+
     public long Extra { get; private set; }
 
     public long GoneAtSource { get; private set; }
@@ -35,7 +38,21 @@ internal sealed class PassTally(int reportedKeys)
 
     public bool CorrectionPaused { get; set; }
 
-    public double GapRate => Checked == 0 ? 0 : (Missing + Stale + Extra) / (double)Checked;
+    /// <summary>
+    /// Stale records over every record held at both ends, estimated from the compared ones at the rate found among
+    /// them: a full pass compares only a sample, and a rate that counted the sample's stale records against every
+    /// key would understate them by the sampling rate.
+    /// </summary>
+    public long StaleEstimate
+    {
+        get
+        {
+            var common = Checked - Missing - Extra;
+            return StaleCompared == 0 || StaleCompared >= common ? Stale : (long)Math.Round(Stale * (double)common / StaleCompared);
+        }
+    }
+
+    public double GapRate => Checked == 0 ? 0 : (Missing + StaleEstimate + Extra) / (double)Checked;
 
     /// <summary>Keys for the run record's sample: divergent ones first.</summary>
     public IEnumerable<string> SampleKeys => _missing.Concat(_stale).Concat(_extra);
@@ -43,6 +60,8 @@ internal sealed class PassTally(int reportedKeys)
     public void AddMissing(string key) => Missing += Keep(_missing, key);
 
     public void AddStale(string key) => Stale += Keep(_stale, key);
+
+    public void AddStaleCompared() => StaleCompared++;
 
     public void AddExtra(string key) => Extra += Keep(_extra, key);
 
@@ -80,6 +99,8 @@ internal sealed class PassTally(int reportedKeys)
         Checked = Checked,
         Missing = Missing,
         Stale = Stale,
+        StaleSampleSize = StaleCompared,
+        StaleEstimate = StaleEstimate,
         Extra = Extra,
         GoneAtSource = GoneAtSource,
         StillAtSource = StillAtSource,
