@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace SyncKit.AspNetCore.Internal;
 
 /// <summary>
-/// The operator actions the dashboard offers, through the core's operator API. Retries, discards and checkpoint
-/// resets are recorded in run history with the actor by the core; a replay writes nothing anywhere (the core
-/// promises it), so who replayed what is logged instead.
+/// The operator actions the dashboard offers, through the core's operator API. Retries, discards, checkpoint resets
+/// and force repairs are recorded in run history with the actor by the core; a replay writes nothing anywhere (the
+/// core promises it), and a pass run now is an ordinary pass in run history, so who asked for them is logged instead.
 /// </summary>
 internal sealed class DashboardActions(SyncEngine engine, SyncJobRunner runner, TimeProvider time, ILogger<DashboardActions>? logger = null)
 {
@@ -22,6 +22,16 @@ internal sealed class DashboardActions(SyncEngine engine, SyncJobRunner runner, 
 
     public Task<RunRecord> ResetCheckpointAsync(JobId job, Cursor? position, string actor, string? reason, CancellationToken cancellationToken) =>
         _checkpoints.ResetAsync(job, position, actor, reason, cancellationToken);
+
+    public Task<RunRecord> ForceRepairAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, string? reason, CancellationToken cancellationToken) =>
+        runner.ForceRepairAsync(job, recordKeys, actor, reason, cancellationToken);
+
+    public async Task<RunRecord> ReconcileAsync(JobId job, RunKind pass, CorrectionMode correction, string actor, CancellationToken cancellationToken)
+    {
+        var run = await runner.ReconcileNowAsync(job, pass, correction, cancellationToken).ConfigureAwait(false);
+        Log.ReconciledNow(_logger, actor, job.Tenant, job.Stream, pass, correction, run.RunId, run.Outcome);
+        return run;
+    }
 
     public async Task<ReplayResult<string>> ReplayAsync(JobId job, DateTimeOffset from, DateTimeOffset to, string actor, CancellationToken cancellationToken)
     {
