@@ -16,10 +16,14 @@ public sealed partial class ActionEndpointTests : IAsyncLifetime
         { "/synckit/api/dead-letters/discard", "json" },
         { "/synckit/api/replay", "json" },
         { "/synckit/api/checkpoints/reset", "json" },
+        { "/synckit/api/reconcile", "json" },
+        { "/synckit/api/force-repair", "json" },
         { "/synckit/dead-letters/retry", "form" },
         { "/synckit/dead-letters/discard", "form" },
         { "/synckit/replay", "form" },
         { "/synckit/checkpoints/reset", "form" },
+        { "/synckit/reconcile", "form" },
+        { "/synckit/force-repair", "form" },
     };
 
     public async Task InitializeAsync() => _host = await DashboardHost.StartAsync();

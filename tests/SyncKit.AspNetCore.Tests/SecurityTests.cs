@@ -28,6 +28,8 @@ public sealed class SecurityTests(DashboardFixture fixture) : IClassFixture<Dash
         { "GET", "/synckit/health" },
         { "POST", "/synckit/api/dead-letters/discard" },
         { "POST", "/synckit/dead-letters/discard" },
+        { "POST", "/synckit/api/force-repair" },
+        { "POST", "/synckit/reconcile" },
     };
 
     [Theory]

@@ -50,13 +50,13 @@ internal static class ReconcileCommand
     /// <summary>The drift report of one pass: what was checked and found, what was done, and some keys of each kind.</summary>
     private static string Describe(RunRecord run)
     {
-        if (ReconciliationReport.FromRun(run) is not { } report || run.Outcome is not (RunOutcome.Succeeded or RunOutcome.CompletedWithDeadLetters))
+        if (ReconciliationReport.FromRun(run) is not { } report || run.Outcome is not (RunOutcome.Succeeded or RunOutcome.CompletedWithDeadLetters or RunOutcome.CompletedWithUnrepairedGaps))
         {
             return $"{run.Job,-22} {run.Kind} {run.Outcome}{(run.Error is null ? string.Empty : $": {run.Error}")}";
         }
 
         var text = new StringWriter(CultureInfo.InvariantCulture);
-        text.Write($"{run.Job,-22} {(report.Kind == RunKind.FullReconciliation ? "full" : "incremental")}: checked {report.Checked}, missing {report.Missing}, stale {report.Stale}, extra {report.Extra} (gone at source {report.GoneAtSource}, still at source {report.StillAtSource}), drifted {report.Drifted} of {report.DriftChecked}; repaired {report.Repaired}, soft-deleted {report.Deleted}; gap rate {report.GapRate:P2}");
+        text.Write($"{run.Job,-22} {(report.Kind == RunKind.FullReconciliation ? "full" : "incremental")}: checked {report.Checked}, missing {report.Missing}, stale {report.Stale}{(report.StaleEstimate == report.Stale ? string.Empty : $" (about {report.StaleEstimate} over every key, from {report.StaleSampleSize} compared)")}, extra {report.Extra} (gone at source {report.GoneAtSource}, still at source {report.StillAtSource}), drifted {report.Drifted} of {report.DriftChecked}; repaired {report.Repaired}, unrepaired {report.Unrepaired}, soft-deleted {report.Deleted}; gap rate {report.GapRate:P2}");
         if (report.WindowFrom is { } from)
         {
             text.Write($"; window {Arguments.Text(from)} .. {Arguments.Text(report.WindowTo)}");
@@ -69,6 +69,7 @@ internal static class ReconcileCommand
 
         Keys(text, "missing", report.MissingKeys);
         Keys(text, "stale", report.StaleKeys);
+        Keys(text, "unrepaired (the CRM keeps another version; force-repair them once VOMO is right)", report.UnrepairedKeys);
         Keys(text, "soft-deleted", report.DeletedKeys);
         Keys(text, "still at source, not deleted", report.StillAtSourceKeys);
         Keys(text, "drifted", [.. report.Drift.Select(d => $"{d.Key} ({string.Join(", ", d.Fields)})")]);

@@ -134,18 +134,19 @@ public sealed class CrmTable<T> : IFieldComparer<T>
 
     /// <summary>
     /// The upsert: insert, or replace the row unless it holds a newer <c>source_updated_at</c> (a stale write is
-    /// skipped; an equal one overwrites, since whole seconds cannot order two changes within one second).
+    /// skipped; an equal one overwrites, since whole seconds cannot order two changes within one second). With
+    /// <paramref name="overwrite"/>, a force repair's, the row is replaced whatever it holds.
     /// </summary>
-    internal string UpsertSql()
+    internal string UpsertSql(bool overwrite = false)
     {
         var columns = string.Join(", ", Columns);
         var parameters = string.Join(", ", Columns.Select((_, i) => $"$p{i}"));
         var updates = string.Join(", ", Columns.Select(c => $"{c} = excluded.{c}"));
+        var newer = overwrite ? string.Empty : $" WHERE unixepoch(excluded.source_updated_at, 'subsec') >= unixepoch({Name}.source_updated_at, 'subsec')";
         return $"""
             INSERT INTO {Name} (tenant, external_id, {columns}, source_updated_at, deleted_at)
             VALUES ($tenant, $external_id, {parameters}, $source_updated_at, NULL)
-            ON CONFLICT (tenant, external_id) DO UPDATE SET {updates}, source_updated_at = excluded.source_updated_at, deleted_at = NULL
-            WHERE unixepoch(excluded.source_updated_at, 'subsec') >= unixepoch({Name}.source_updated_at, 'subsec')
+            ON CONFLICT (tenant, external_id) DO UPDATE SET {updates}, source_updated_at = excluded.source_updated_at, deleted_at = NULL{newer}
             """;
     }
 

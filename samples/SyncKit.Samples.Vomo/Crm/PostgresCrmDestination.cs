@@ -11,15 +11,16 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// (and, when the job is leased, only while this instance still holds the lease). Rows are upserted by
 /// <c>(tenant, external_id)</c> in one round trip per batch, and a write older than the stored row is skipped.
 /// For reconciliation it lists what it holds and soft-deletes (<c>deleted_at</c>) records gone at the source,
-/// on connections of its own from <see cref="DataSource"/>.
+/// on connections of its own from <see cref="DataSource"/>; a force repair overwrites whatever change time a row holds.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDestination<T>
+public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDestination<T>, IOverwritableDestination<T>
 {
     private readonly CrmTable<T> _table;
     private readonly Func<string, T, WelcomeNotification?>? _welcome;
     private readonly TimeProvider _time;
     private readonly string _upsert;
+    private readonly string _overwrite;
     private readonly CrmRows<T> _rows;
 
     /// <summary>Creates the destination.</summary>
@@ -32,6 +33,7 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
         _welcome = welcome;
         _time = timeProvider ?? TimeProvider.System;
         _upsert = PostgresCrmSchema.UpsertSql(table);
+        _overwrite = PostgresCrmSchema.UpsertSql(table, overwrite: true);
         _rows = new CrmRows<T>(table, CrmDialect.Postgres, OpenAsync, _time);
         Welcomes = new OutboxWelcomeSender(CrmDialect.Postgres, _time);
     }
@@ -51,7 +53,28 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
     public bool WritesInStateTransaction => true;
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, CancellationToken cancellationToken) =>
+        WriteAsync(batch, _upsert, cancellationToken);
+
+    /// <summary>Writes as <see cref="WriteAsync(DestinationBatch{T}, CancellationToken)"/> does, replacing rows whatever change time they hold.</summary>
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<RecordOutcome>> OverwriteAsync(DestinationBatch<T> batch, CancellationToken cancellationToken) =>
+        WriteAsync(batch, _overwrite, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<DestinationKey> ListKeysAsync(JobId job, CancellationToken cancellationToken) => _rows.ListKeysAsync(job, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<DestinationRow<T>>> GetAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.GetAsync(job, keys, cancellationToken);
+
+    /// <inheritdoc />
+    public string VersionOf(SourceRecord<T> record) => _table.VersionOf(record.Value);
+
+    /// <summary>Soft-deletes: sets <c>deleted_at</c> on rows not deleted yet, so a repeated delete keeps the first time.</summary>
+    /// <inheritdoc />
+    public ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.DeleteAsync(job, keys, cancellationToken);
+
+    private async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, string upsert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var transaction = batch.Transaction?.DbTransaction as NpgsqlTransaction
@@ -62,7 +85,7 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
         {
             foreach (var record in batch.Records)
             {
-                upserts.BatchCommands.Add(Upsert(tenant, record.Value));
+                upserts.BatchCommands.Add(Upsert(upsert, tenant, record.Value));
             }
 
             await upserts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -83,26 +106,13 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
         }
     }
 
-    /// <inheritdoc />
-    public IAsyncEnumerable<DestinationKey> ListKeysAsync(JobId job, CancellationToken cancellationToken) => _rows.ListKeysAsync(job, cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<DestinationRow<T>>> GetAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.GetAsync(job, keys, cancellationToken);
-
-    /// <inheritdoc />
-    public string VersionOf(SourceRecord<T> record) => _table.VersionOf(record.Value);
-
-    /// <summary>Soft-deletes: sets <c>deleted_at</c> on rows not deleted yet, so a repeated delete keeps the first time.</summary>
-    /// <inheritdoc />
-    public ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.DeleteAsync(job, keys, cancellationToken);
-
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await (DataSource ?? throw new InvalidOperationException($"Reconciling {_table.Name} reads the CRM outside a sync's transaction: set {nameof(DataSource)}."))
             .OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    private NpgsqlBatchCommand Upsert(string tenant, T record)
+    private NpgsqlBatchCommand Upsert(string sql, string tenant, T record)
     {
-        var command = new NpgsqlBatchCommand(_upsert);
+        var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CrmFormat.ExternalId(_table.IdOf(record)) });
         foreach (var value in _table.ValuesOf(record))

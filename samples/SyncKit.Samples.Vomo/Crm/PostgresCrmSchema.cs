@@ -55,18 +55,19 @@ public static class PostgresCrmSchema
 
     /// <summary>
     /// The upsert of <paramref name="table"/>: insert, or replace the row (and clear a soft delete) unless it holds a
-    /// newer <c>source_updated_at</c>. $1 tenant, $2 external id, then the table's columns, then the change time.
+    /// newer <c>source_updated_at</c>; with <paramref name="overwrite"/>, a force repair's, whatever it holds.
+    /// $1 tenant, $2 external id, then the table's columns, then the change time.
     /// </summary>
-    internal static string UpsertSql<T>(CrmTable<T> table)
+    internal static string UpsertSql<T>(CrmTable<T> table, bool overwrite = false)
     {
         var columns = string.Join(", ", table.Columns);
         var parameters = string.Join(", ", table.Columns.Select((c, i) => $"${i + 3}{CastOf(c)}"));
         var updates = string.Join(", ", table.Columns.Select(c => $"{c} = EXCLUDED.{c}"));
+        var newer = overwrite ? string.Empty : " WHERE t.source_updated_at <= EXCLUDED.source_updated_at";
         return $"""
             INSERT INTO {table.Name} AS t (tenant, external_id, {columns}, source_updated_at, deleted_at)
             VALUES ($1, $2, {parameters}, ${table.Columns.Count + 3}, NULL)
-            ON CONFLICT (tenant, external_id) DO UPDATE SET {updates}, source_updated_at = EXCLUDED.source_updated_at, deleted_at = NULL
-            WHERE t.source_updated_at <= EXCLUDED.source_updated_at
+            ON CONFLICT (tenant, external_id) DO UPDATE SET {updates}, source_updated_at = EXCLUDED.source_updated_at, deleted_at = NULL{newer}
             """;
     }
 

@@ -11,10 +11,10 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// commit) and the checkpoint commit together or not at all.
 /// Rows are upserted by <c>(tenant, external_id)</c>, and a write older than the stored row is skipped.
 /// For reconciliation it lists what it holds and soft-deletes (<c>deleted_at</c>) records gone at the source,
-/// on its own connection (<see cref="ConnectionString"/>).
+/// on its own connection (<see cref="ConnectionString"/>); a force repair overwrites whatever change time a row holds.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDestination<T>
+public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDestination<T>, IOverwritableDestination<T>
 {
     private readonly CrmTable<T> _table;
     private readonly Func<string, T, WelcomeNotification?>? _welcome;
@@ -55,7 +55,28 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
     public bool WritesInStateTransaction => true;
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, CancellationToken cancellationToken) =>
+        WriteAsync(batch, overwrite: false, cancellationToken);
+
+    /// <summary>Writes as <see cref="WriteAsync(DestinationBatch{T}, CancellationToken)"/> does, replacing rows whatever change time they hold.</summary>
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<RecordOutcome>> OverwriteAsync(DestinationBatch<T> batch, CancellationToken cancellationToken) =>
+        WriteAsync(batch, overwrite: true, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<DestinationKey> ListKeysAsync(JobId job, CancellationToken cancellationToken) => _rows.ListKeysAsync(job, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<DestinationRow<T>>> GetAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.GetAsync(job, keys, cancellationToken);
+
+    /// <inheritdoc />
+    public string VersionOf(SourceRecord<T> record) => _table.VersionOf(record.Value);
+
+    /// <summary>Soft-deletes: sets <c>deleted_at</c> on rows not deleted yet, so a repeated delete keeps the first time.</summary>
+    /// <inheritdoc />
+    public ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.DeleteAsync(job, keys, cancellationToken);
+
+    private async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, bool overwrite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var transaction = batch.Transaction?.DbTransaction as SqliteTransaction
@@ -63,7 +84,7 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
         var tenant = batch.Job.Tenant;
         await using var upsert = transaction.Connection!.CreateCommand();
         upsert.Transaction = transaction;
-        upsert.CommandText = _table.UpsertSql();
+        upsert.CommandText = _table.UpsertSql(overwrite);
         var outcomes = new RecordOutcome[batch.Records.Count];
         var welcomes = new List<(int Index, WelcomeNotification Welcome)>();
         for (var i = 0; i < outcomes.Length; i++)
@@ -81,19 +102,6 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
         await CrmWelcomes.SendAsync(batch.Dedup, Welcomes, Relay, transaction, tenant, welcomes, outcomes, cancellationToken).ConfigureAwait(false);
         return outcomes;
     }
-
-    /// <inheritdoc />
-    public IAsyncEnumerable<DestinationKey> ListKeysAsync(JobId job, CancellationToken cancellationToken) => _rows.ListKeysAsync(job, cancellationToken);
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<DestinationRow<T>>> GetAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.GetAsync(job, keys, cancellationToken);
-
-    /// <inheritdoc />
-    public string VersionOf(SourceRecord<T> record) => _table.VersionOf(record.Value);
-
-    /// <summary>Soft-deletes: sets <c>deleted_at</c> on rows not deleted yet, so a repeated delete keeps the first time.</summary>
-    /// <inheritdoc />
-    public ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.DeleteAsync(job, keys, cancellationToken);
 
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -46,19 +46,19 @@ internal static class ApiEndpoints
         actions.MapPost("/checkpoints/reset", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
             WithBody<CheckpointResetRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), async (job, r) =>
                 Json(await run.ResetCheckpointAsync(job, r.Position, Actor.Of(context), r.Reason, ct).ConfigureAwait(false))));
+        actions.MapPost("/reconcile", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
+            WithBody<ReconcileRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), (job, r) =>
+                RefusedAs400Async("The pass cannot run", async () => Json(await run.ReconcileAsync(job, r.Pass, r.Correction, Actor.Of(context), ct).ConfigureAwait(false)))));
+        actions.MapPost("/force-repair", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
+            WithBody<ForceRepairRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), (job, r) =>
+                RefusedAs400Async("The force repair cannot run", async () => Json(await run.ForceRepairAsync(job, r.Keys ?? [], Actor.Of(context), r.Reason, ct).ConfigureAwait(false)))));
         actions.MapPost("/replay", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
-            WithBody<ReplayRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), async (job, r) =>
-            {
-                try
+            WithBody<ReplayRequest>(context, queries, r => new JobId(r.Tenant, r.Stream), (job, r) =>
+                RefusedAs400Async("The replay cannot run", async () =>
                 {
                     var result = await run.ReplayAsync(job, r.From, r.To, Actor.Of(context), ct).ConfigureAwait(false);
                     return Json(new { run = result.Run, operations = result.Operations.Select(ReplayOperationView.From) });
-                }
-                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-                {
-                    return Results.Problem(statusCode: 400, title: "The replay cannot run", detail: e.Message);
-                }
-            }));
+                })));
 
         group.MapGet("/health", ([FromServices] SyncHealthMonitor monitor, [FromServices] SyncJobRunner runner, CancellationToken ct) =>
             HealthAsync(new SyncHealthCheck(monitor, runner), ct));
@@ -92,6 +92,19 @@ internal static class ApiEndpoints
 
         var job = jobOf(body);
         return queries.IsRegistered(job) ? await act(job, body).ConfigureAwait(false) : NoJob(job);
+    }
+
+    /// <summary>Runs an action; one the core refuses (a bad argument, a capability the job lacks) answers 400 with the reason.</summary>
+    private static async Task<IResult> RefusedAs400Async(string title, Func<Task<IResult>> act)
+    {
+        try
+        {
+            return await act().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return Results.Problem(statusCode: 400, title: title, detail: e.Message);
+        }
     }
 
     private static async Task<IResult> HealthAsync(SyncHealthCheck check, CancellationToken cancellationToken)

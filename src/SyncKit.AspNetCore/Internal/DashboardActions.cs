@@ -5,8 +5,9 @@ namespace SyncKit.AspNetCore.Internal;
 
 /// <summary>
 /// The operator actions the dashboard offers, through the job runner, which holds the job (its lease, when hosts share
-/// jobs) while it acts. Retries, discards and checkpoint resets are recorded in run history with the actor by the core;
-/// a replay writes nothing anywhere (the core promises it), so who replayed what is logged instead.
+/// jobs) while it acts. Retries, discards, checkpoint resets and force repairs are recorded in run history with the
+/// actor by the core; a replay writes nothing anywhere (the core promises it), and a pass run now is an ordinary pass
+/// in run history, so who asked for them is logged instead.
 /// </summary>
 internal sealed class DashboardActions(SyncJobRunner runner, TimeProvider time, ILogger<DashboardActions>? logger = null)
 {
@@ -20,6 +21,16 @@ internal sealed class DashboardActions(SyncJobRunner runner, TimeProvider time, 
 
     public Task<RunRecord> ResetCheckpointAsync(JobId job, Cursor? position, string actor, string? reason, CancellationToken cancellationToken) =>
         runner.ResetCheckpointAsync(job, position, actor, reason, cancellationToken);
+
+    public Task<RunRecord> ForceRepairAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, string? reason, CancellationToken cancellationToken) =>
+        runner.ForceRepairAsync(job, recordKeys, actor, reason, cancellationToken);
+
+    public async Task<RunRecord> ReconcileAsync(JobId job, RunKind pass, CorrectionMode correction, string actor, CancellationToken cancellationToken)
+    {
+        var run = await runner.ReconcileNowAsync(job, pass, correction, cancellationToken).ConfigureAwait(false);
+        Log.ReconciledNow(_logger, actor, job.Tenant, job.Stream, pass, correction, run.RunId, run.Outcome);
+        return run;
+    }
 
     public async Task<ReplayResult<string>> ReplayAsync(JobId job, DateTimeOffset from, DateTimeOffset to, string actor, CancellationToken cancellationToken)
     {

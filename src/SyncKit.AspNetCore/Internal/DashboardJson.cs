@@ -39,6 +39,12 @@ internal sealed record DeadLetterDiscardRequest(string Tenant, string Stream, IR
 /// <summary>The body of a replay.</summary>
 internal sealed record ReplayRequest(string Tenant, string Stream, DateTimeOffset From, DateTimeOffset To);
 
+/// <summary>The body of a reconciliation pass run now: <c>IncrementalReconciliation</c> or <c>FullReconciliation</c>.</summary>
+internal sealed record ReconcileRequest(string Tenant, string Stream, RunKind Pass, CorrectionMode Correction = CorrectionMode.Automatic);
+
+/// <summary>The body of a force repair.</summary>
+internal sealed record ForceRepairRequest(string Tenant, string Stream, IReadOnlyList<string> Keys, string? Reason);
+
 /// <summary>The body of a checkpoint reset; a <see langword="null"/> position resets to the beginning.</summary>
 internal sealed record CheckpointResetRequest(string Tenant, string Stream, Cursor? Position, string? Reason);
 

@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(7003, LogLevel.Information, "{Actor} replayed {Tenant}/{Stream} over [{From}, {To}) as a dry run at {At}: {Operations} operation(s) would run")]
     public static partial void Replayed(ILogger logger, string actor, string tenant, string stream, DateTimeOffset from, DateTimeOffset to, int operations, DateTimeOffset at);
+
+    [LoggerMessage(7004, LogLevel.Information, "{Actor} ran a {Pass} pass of {Tenant}/{Stream} now with correction {Correction}: run {RunId} ended {Outcome}")]
+    public static partial void ReconciledNow(ILogger logger, string actor, string tenant, string stream, RunKind pass, CorrectionMode correction, string runId, RunOutcome outcome);
 }

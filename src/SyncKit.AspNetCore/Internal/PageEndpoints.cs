@@ -23,11 +23,11 @@ internal static class PageEndpoints
                 : Page(Pages.NotFound(queries.Options.Title, links, $"No job is registered for tenant '{tenant}'."), StatusCodes.Status404NotFound);
         });
 
-        group.MapGet("/runs/{runId}", async (string runId, long? after, HttpContext context, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+        group.MapGet("/runs/{runId}", async (string runId, long? after, HttpContext context, [FromServices] DashboardQueries queries, [FromServices] IAntiforgery antiforgery, CancellationToken ct) =>
         {
             var links = LinksFor(context, prefix);
             return await queries.RunAsync(runId, after, null, ct).ConfigureAwait(false) is { } run
-                ? Page(Pages.Run(queries.Options.Title, links, run, first: after is null))
+                ? Page(Pages.Run(queries.Options.Title, links, run, first: after is null, antiforgery.GetAndStoreTokens(context)))
                 : Page(Pages.NotFound(queries.Options.Title, links, $"No run '{runId}' in run history."), StatusCodes.Status404NotFound);
         });
 
@@ -93,6 +93,17 @@ internal static class PageEndpoints
                 var record = await run.ResetCheckpointAsync(job, position, Actor.Of(context), NullIfEmpty(form["reason"]), ct).ConfigureAwait(false);
                 return Results.Redirect(LinksFor(context, prefix).Run(record.RunId));
             }));
+        actions.MapPost("/reconcile", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
+            WithFormAsync(context, prefix, queries, (job, form) => RunThenShowAsync(context, prefix, "The pass cannot run", () =>
+            {
+                // A pass that does not parse stays Sync, which the runner refuses naming the passes it takes.
+                _ = Enum.TryParse<RunKind>(form["pass"], out var pass);
+                var correction = Enum.TryParse<CorrectionMode>(form["correction"], out var mode) ? mode : CorrectionMode.Automatic;
+                return run.ReconcileAsync(job, pass, correction, Actor.Of(context), ct);
+            })));
+        actions.MapPost("/force-repair", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, CancellationToken ct) =>
+            WithFormAsync(context, prefix, queries, (job, form) => RunThenShowAsync(context, prefix, "The force repair cannot run", () =>
+                run.ForceRepairAsync(job, [.. form["key"].OfType<string>()], Actor.Of(context), NullIfEmpty(form["reason"]), ct))));
         actions.MapPost("/replay", (HttpContext context, [FromServices] DashboardQueries queries, [FromServices] DashboardActions run, [FromServices] IAntiforgery antiforgery, CancellationToken ct) =>
             WithFormAsync(context, prefix, queries, async (job, form) =>
             {
@@ -134,6 +145,20 @@ internal static class PageEndpoints
         }
 
         return await act(job, form).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs an action that records a run and shows that run; one the core refuses answers 400 with the reason.</summary>
+    private static async Task<IResult> RunThenShowAsync(HttpContext context, string prefix, string refused, Func<Task<RunRecord>> act)
+    {
+        try
+        {
+            var record = await act().ConfigureAwait(false);
+            return Results.Redirect(LinksFor(context, prefix).Run(record.RunId));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: refused, detail: e.Message);
+        }
     }
 
     private static Links LinksFor(HttpContext context, string prefix) => new(context.Request.PathBase + prefix);

@@ -4,7 +4,8 @@ namespace SyncKit.Testing;
 
 /// <summary>
 /// The conformance kit for <see cref="IDestination{T}"/> implementations: writes are idempotent (upsert by
-/// key), stale versions are skipped, one outcome is reported per record, and a bad record fails alone.
+/// key), stale versions are skipped, one outcome is reported per record, and a bad record fails alone; a
+/// destination that implements <see cref="IOverwritableDestination{T}"/> also replaces a newer version when told to.
 /// A connector's test project inherits this class.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
@@ -105,6 +106,28 @@ public abstract class DestinationConformanceTests<T>
         Assert.Equal(RecordOutcomeKind.Written, outcomes[2].Kind);
     }
 
+    /// <summary>
+    /// A destination that can overwrite replaces a newer version with an older one when told to (a force repair);
+    /// one that cannot leaves this test vacuous.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task OverwriteAsync_OlderVersionAfterNewer_ReplacesTheNewer()
+    {
+        var destination = await CreateDestinationAsync().ConfigureAwait(false);
+        if (destination is not IOverwritableDestination<T> overwritable)
+        {
+            return;
+        }
+
+        await WriteAsync(destination, [CreateRecord("a", 3)]).ConfigureAwait(false);
+
+        var outcomes = await overwritable.OverwriteAsync(Batch([CreateRecord("a", 2)]), CancellationToken.None).ConfigureAwait(false);
+
+        Assert.Equal(RecordOutcomeKind.Written, Assert.Single(outcomes).Kind);
+        Assert.Equal(2, await ReadVersionAsync(destination, "a").ConfigureAwait(false));
+    }
+
     /// <summary>Writes one batch the way the engine does (no state transaction).</summary>
     /// <param name="destination">The destination.</param>
     /// <param name="records">The records.</param>
@@ -112,9 +135,11 @@ public abstract class DestinationConformanceTests<T>
     protected static async Task<IReadOnlyList<RecordOutcome>> WriteAsync(IDestination<T> destination, SourceRecord<T>[] records)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var batch = new DestinationBatch<T>(Job, "conformance-run", records, null, new InMemorySyncStateStore().Dedup);
-        var outcomes = await destination.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+        var outcomes = await destination.WriteAsync(Batch(records), CancellationToken.None).ConfigureAwait(false);
         Assert.Equal(records.Length, outcomes.Count);
         return outcomes;
     }
+
+    private static DestinationBatch<T> Batch(SourceRecord<T>[] records) =>
+        new(Job, "conformance-run", records, null, new InMemorySyncStateStore().Dedup);
 }

@@ -9,9 +9,10 @@ namespace SyncKit.Testing;
 /// <see cref="WritesInStateTransaction"/>, applies its writes only when the in-memory store's transaction commits.
 /// For reconciliation it lists and reads its rows with their versions and soft-deletes: a deleted row stays in
 /// <see cref="Rows"/>, is listed in <see cref="DeletedKeys"/>, and comes back when a newer version is written.
+/// For a force repair it overwrites whatever version it holds (<see cref="OverwriteAsync"/>).
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDestination<T>
+public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDestination<T>, IOverwritableDestination<T>
 {
     private readonly Func<T, long> _version;
     private readonly ConcurrentDictionary<string, T> _rows = new(StringComparer.Ordinal);
@@ -47,51 +48,13 @@ public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDes
     public void FailNextBatch(Exception exception) => _batchFaults.Enqueue(exception);
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (BeforeWrite is { } beforeWrite)
-        {
-            await beforeWrite(batch, cancellationToken).ConfigureAwait(false);
-        }
+    public ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, CancellationToken cancellationToken) =>
+        WriteAsync(batch, overwrite: false, cancellationToken);
 
-        if (_batchFaults.TryDequeue(out var fault))
-        {
-            throw fault;
-        }
-
-        // An outcome array is built only once a record is not written, as RecordOutcomes.All suggests.
-        var count = batch.Records.Count;
-        RecordOutcome[]? outcomes = null;
-        var writes = new List<SourceRecord<T>>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var record = batch.Records[i];
-            RecordOutcome? notWritten = Fail?.Invoke(record) is { } failure
-                ? failure
-                : _rows.TryGetValue(record.Key, out var existing) && _version(existing) >= _version(record.Value) ? RecordOutcome.Skipped : null;
-            if (notWritten is { } outcome)
-            {
-                outcomes ??= [.. RecordOutcomes.All(RecordOutcome.Written, count)];
-                outcomes[i] = outcome;
-            }
-            else
-            {
-                writes.Add(record);
-            }
-        }
-
-        if (batch.Transaction is InMemoryStateTransaction transaction)
-        {
-            transaction.OnCommit(() => Apply(writes));
-        }
-        else
-        {
-            Apply(writes);
-        }
-
-        return outcomes ?? RecordOutcomes.All(RecordOutcome.Written, count);
-    }
+    /// <summary>Writes the batch as <see cref="WriteAsync(DestinationBatch{T}, CancellationToken)"/> does, but replaces rows whatever version they hold.</summary>
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<RecordOutcome>> OverwriteAsync(DestinationBatch<T> batch, CancellationToken cancellationToken) =>
+        WriteAsync(batch, overwrite: true, cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerable<DestinationKey> ListKeysAsync(JobId job, CancellationToken cancellationToken) =>
@@ -128,13 +91,59 @@ public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDes
         return ValueTask.CompletedTask;
     }
 
+    private async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, bool overwrite, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (BeforeWrite is { } beforeWrite)
+        {
+            await beforeWrite(batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_batchFaults.TryDequeue(out var fault))
+        {
+            throw fault;
+        }
+
+        // An outcome array is built only once a record is not written, as RecordOutcomes.All suggests.
+        var count = batch.Records.Count;
+        RecordOutcome[]? outcomes = null;
+        var writes = new List<SourceRecord<T>>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var record = batch.Records[i];
+            RecordOutcome? notWritten = Fail?.Invoke(record) is { } failure
+                ? failure
+                : !overwrite && _rows.TryGetValue(record.Key, out var existing) && _version(existing) >= _version(record.Value) ? RecordOutcome.Skipped : null;
+            if (notWritten is { } outcome)
+            {
+                outcomes ??= [.. RecordOutcomes.All(RecordOutcome.Written, count)];
+                outcomes[i] = outcome;
+            }
+            else
+            {
+                writes.Add(record);
+            }
+        }
+
+        if (batch.Transaction is InMemoryStateTransaction transaction)
+        {
+            transaction.OnCommit(() => Apply(writes, overwrite));
+        }
+        else
+        {
+            Apply(writes, overwrite);
+        }
+
+        return outcomes ?? RecordOutcomes.All(RecordOutcome.Written, count);
+    }
+
     private string VersionString(T value) => _version(value).ToString(CultureInfo.InvariantCulture);
 
-    private void Apply(List<SourceRecord<T>> writes)
+    private void Apply(List<SourceRecord<T>> writes, bool overwrite)
     {
         foreach (var record in writes)
         {
-            _rows.AddOrUpdate(record.Key, record.Value, (_, existing) => _version(existing) >= _version(record.Value) ? existing : record.Value);
+            _rows.AddOrUpdate(record.Key, record.Value, (_, existing) => !overwrite && _version(existing) >= _version(record.Value) ? existing : record.Value);
             _deleted.TryRemove(record.Key, out _);
             Interlocked.Increment(ref _writeCount);
         }

@@ -6,7 +6,7 @@ public enum JobHealthStatus
     /// <summary>Running on cadence within its error budget.</summary>
     Healthy,
 
-    /// <summary>Running, but something needs attention: an open breaker, a burning error budget, a growing or parked dead-letter queue, paused reconciliation, a failed run.</summary>
+    /// <summary>Running, but something needs attention: an open breaker, a burning error budget, a growing or parked dead-letter queue, paused reconciliation, unrepaired gaps, a failed run.</summary>
     Degraded,
 
     /// <summary>Not advancing: its lag is beyond the stall limit, or an authentication failure stopped it.</summary>

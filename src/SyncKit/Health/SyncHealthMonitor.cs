@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using SyncKit.Health.Internal;
+using SyncKit.State.Internal;
 
 namespace SyncKit;
 
@@ -10,8 +11,11 @@ namespace SyncKit;
 /// </summary>
 public sealed class SyncHealthMonitor
 {
+    // How many unrepaired keys a reason names; the report lists them all.
+    private const int KeysNamed = 10;
+
     // Runs whose records count against the error budget: the ones that write through the destination.
-    private static readonly RunKind[] WritingKinds = [RunKind.Sync, RunKind.Backfill, RunKind.Repair, RunKind.DeadLetterRetry];
+    private static readonly RunKind[] WritingKinds = [RunKind.Sync, RunKind.Backfill, RunKind.Repair, RunKind.DeadLetterRetry, RunKind.ForceRepair];
 
     private readonly SyncEngine _engine;
     private readonly SyncHealthOptions _options;
@@ -90,10 +94,10 @@ public sealed class SyncHealthMonitor
             ErrorBudgetBurn = failedShare / _options.ErrorBudget,
             ReconciliationPaused = paused.Count > 0,
         };
-        return Judge(health, paused, last);
+        return Judge(health, [.. paused, .. UnrepairedGaps(inputs)], last);
     }
 
-    private JobHealth Judge(JobHealth health, List<string> paused, RunSummary? last)
+    private JobHealth Judge(JobHealth health, List<string> reconciliation, RunSummary? last)
     {
         var stalled = new List<string>();
         var degraded = new List<string>();
@@ -129,7 +133,7 @@ public sealed class SyncHealthMonitor
             degraded.Add("parked dead letters wait for an operator");
         }
 
-        degraded.AddRange(paused);
+        degraded.AddRange(reconciliation);
         var status = stalled.Count > 0 ? JobHealthStatus.Stalled : degraded.Count > 0 ? JobHealthStatus.Degraded : JobHealthStatus.Healthy;
         return health with { Status = status, Reasons = [.. stalled, .. degraded] };
     }
@@ -146,6 +150,21 @@ public sealed class SyncHealthMonitor
         }
 
         return reasons;
+    }
+
+    /// <summary>
+    /// The gaps the newest pass of either kind leaves open: each pass carries every one it did not find closed, so a
+    /// known gap keeps the job degraded, named, until a pass finds the destination holding the source's version.
+    /// </summary>
+    private static IEnumerable<string> UnrepairedGaps(JobHealthInputs inputs)
+    {
+        if (PerJobHealthInputs.Newer(inputs.LatestIncrementalReconciliation, inputs.LatestFullReconciliation) is { } run
+            && ReconciliationReport.FromReport(run.Kind, run.Report) is { Unrepaired: > 0 } report)
+        {
+            var named = string.Join(", ", report.UnrepairedKeys.Take(KeysNamed));
+            var more = report.Unrepaired > KeysNamed ? Format($" and {report.Unrepaired - KeysNamed} more") : string.Empty;
+            yield return Format($"{report.Unrepaired} gap(s) are unrepaired, the destination holding another version than the source's: {named}{more} (run {run.RunId}); force-repair them once the source is right, and a later pass confirms them closed");
+        }
     }
 
     private static double FailedShare(IReadOnlyDictionary<RunKind, RunCounts> countsByKind)

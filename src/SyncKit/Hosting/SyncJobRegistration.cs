@@ -119,6 +119,17 @@ public sealed class SyncJobRegistration<T> : IRegisteredJob
     Task<IReadOnlyList<RunRecord>> IRegisteredJob.ReconcileDueAsync(IServiceProvider services, SyncReconciler reconciler, StaggerPlan stagger, string tenant, SyncJobOptions options, CancellationToken cancellationToken) =>
         reconciler.RunDueAsync(CreateJob(services, tenant, options), stagger, cancellationToken);
 
+    Task<RunRecord> IRegisteredJob.ReconcileAsync(IServiceProvider services, SyncReconciler reconciler, string tenant, SyncJobOptions options, RunKind pass, CorrectionMode correction, CancellationToken cancellationToken)
+    {
+        var job = CreateJob(services, tenant, options);
+        return pass == RunKind.FullReconciliation
+            ? reconciler.ReconcileFullAsync(job, correction, cancellationToken)
+            : reconciler.ReconcileIncrementalAsync(job, correction, cancellationToken);
+    }
+
+    Task<RunRecord> IRegisteredJob.ForceRepairAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, IReadOnlyList<string> recordKeys, string actor, string? reason, CancellationToken cancellationToken) =>
+        new RepairOperations(engine).ForceRepairAsync(CreateJob(services, tenant, options), recordKeys, actor, reason, cancellationToken);
+
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reflection-based JSON is the documented default; UseSerializer avoids it.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reflection-based JSON is the documented default; UseSerializer avoids it.")]
     private SyncJob<T> CreateJob(IServiceProvider services, string tenant, SyncJobOptions options)

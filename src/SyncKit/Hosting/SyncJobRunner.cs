@@ -97,6 +97,51 @@ public sealed class SyncJobRunner
         Require(job).ReconcileDueAsync(_services, _reconciler, _stagger.Value, job.Tenant, OptionsFor(job), cancellationToken);
 
     /// <summary>
+    /// Runs one reconciliation pass of a registered job now, whatever its schedule, with the options the job runs
+    /// with (its tenant's, see <see cref="OptionsFor(JobId)"/>), as <see cref="SyncReconciler.ReconcileIncrementalAsync{T}"/>
+    /// and <see cref="SyncReconciler.ReconcileFullAsync{T}"/> do.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="pass">Which pass: <see cref="RunKind.IncrementalReconciliation"/> or <see cref="RunKind.FullReconciliation"/>.</param>
+    /// <param name="correction">What to do about what the pass finds.</param>
+    /// <param name="cancellationToken">Stops the pass; what it did so far is reported.</param>
+    /// <returns>The pass's run record, also stored, with its <see cref="ReconciliationReport"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pass"/> is not a reconciliation pass.</exception>
+    /// <exception cref="InvalidOperationException">The job's source or destination lacks a capability the pass needs.</exception>
+    /// <remarks>The pass counts as the latest of its kind: the scheduled one waits for the tenant's next slot.</remarks>
+    public Task<RunRecord> ReconcileNowAsync(JobId job, RunKind pass, CorrectionMode correction = CorrectionMode.Automatic, CancellationToken cancellationToken = default)
+    {
+        if (pass is not (RunKind.IncrementalReconciliation or RunKind.FullReconciliation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(pass), pass, $"A reconciliation pass is {RunKind.IncrementalReconciliation} or {RunKind.FullReconciliation}.");
+        }
+
+        return Require(job).ReconcileAsync(_services, _reconciler, job.Tenant, OptionsFor(job), pass, correction, cancellationToken);
+    }
+
+    /// <summary>
+    /// Overwrites a registered job's records whatever version the destination holds, as
+    /// <see cref="RepairOperations.ForceRepairAsync{T}"/> does, with the options the job runs with.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="recordKeys">The records to overwrite, typically a pass's unrepaired keys.</param>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="reason">Why, for the record.</param>
+    /// <param name="cancellationToken">Asks for a graceful stop, as for a regular run.</param>
+    /// <returns>The force repair's run record, also saved in run history with the actor, reason and keys.</returns>
+    /// <exception cref="InvalidOperationException">The job's destination cannot overwrite or its source cannot look a record up by key.</exception>
+    /// <remarks>Holds the job as <see cref="RetryDeadLettersAsync"/> does.</remarks>
+    public Task<RunRecord> ForceRepairAsync(JobId job, IReadOnlyList<string> recordKeys, string actor, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        var registered = Require(job);
+        return UnderLeaseAsync(
+            job,
+            RunKind.ForceRepair,
+            token => registered.ForceRepairAsync(_services, _engine, job.Tenant, OptionsFor(job), recordKeys, actor, reason, token),
+            cancellationToken);
+    }
+
+    /// <summary>
     /// Retries a registered job's dead letters now, as <see cref="DeadLetterOperations.RetryNowAsync{T}"/> does,
     /// without the caller knowing the job's record type.
     /// </summary>

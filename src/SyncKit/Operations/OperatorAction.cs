@@ -9,12 +9,15 @@ namespace SyncKit;
 public sealed record OperatorAction(string Actor, string? Reason, IReadOnlyList<string> RecordKeys)
 {
     /// <summary>Reads the operator action a run recorded.</summary>
-    /// <param name="run">A run of kind <see cref="RunKind.CheckpointReset"/>, <see cref="RunKind.DeadLetterRetry"/> or <see cref="RunKind.DeadLetterDiscard"/>.</param>
+    /// <param name="run">
+    /// A run of kind <see cref="RunKind.CheckpointReset"/>, <see cref="RunKind.DeadLetterRetry"/>,
+    /// <see cref="RunKind.DeadLetterDiscard"/> or <see cref="RunKind.ForceRepair"/>.
+    /// </param>
     /// <returns>The action, or <see langword="null"/> when the run is of another kind or has no report.</returns>
     public static OperatorAction? FromRun(RunRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return run.Kind is RunKind.CheckpointReset or RunKind.DeadLetterRetry or RunKind.DeadLetterDiscard
+        return run.Kind is RunKind.CheckpointReset or RunKind.DeadLetterRetry or RunKind.DeadLetterDiscard or RunKind.ForceRepair
             ? RunReports.Read(run, RunReports.Json.OperatorAction)
             : null;
     }

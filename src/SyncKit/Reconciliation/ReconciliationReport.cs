@@ -29,8 +29,25 @@ public sealed record ReconciliationReport
     /// <summary>Records the source has and the destination lacks.</summary>
     public long Missing { get; init; }
 
-    /// <summary>Records the destination holds at another version than the source's.</summary>
+    /// <summary>
+    /// Records the destination holds at another version than the source's, among those whose versions were compared
+    /// (<see cref="StaleSampleSize"/>): the ones found, and repaired.
+    /// </summary>
     public long Stale { get; init; }
+
+    /// <summary>
+    /// Records held at both ends whose versions were compared: every one in an incremental pass; in a full pass, the
+    /// ones in its drift sample (<see cref="ReconciliationSettings.DriftSampleRate"/>), each looked up at the source.
+    /// </summary>
+    public long StaleSampleSize { get; init; }
+
+    /// <summary>
+    /// Stale records estimated over every record held at both ends: <see cref="Stale"/> itself when every version was
+    /// compared, otherwise <see cref="Stale"/> × (records held at both ends ÷ <see cref="StaleSampleSize"/>). The
+    /// gap rate counts this estimate, so it compares with the threshold like the exact counts it sits beside; only
+    /// the stale records found are repaired.
+    /// </summary>
+    public long StaleEstimate { get; init; }
 
     /// <summary>Keys the destination holds that the source's key listing lacks (full passes).</summary>
     public long Extra { get; init; }
@@ -50,7 +67,7 @@ public sealed record ReconciliationReport
     /// <summary>Records at the same version whose fields differ: changes that did not move the version. Reported, not corrected.</summary>
     public long Drifted { get; init; }
 
-    /// <summary>(<see cref="Missing"/> + <see cref="Stale"/> + <see cref="Extra"/>) / <see cref="Checked"/>.</summary>
+    /// <summary>(<see cref="Missing"/> + <see cref="StaleEstimate"/> + <see cref="Extra"/>) / <see cref="Checked"/>.</summary>
     public double GapRate { get; init; }
 
     /// <summary>The threshold the gap rate was held against.</summary>
@@ -62,8 +79,21 @@ public sealed record ReconciliationReport
     /// <summary>Whether the gap rate was above the threshold, so nothing was corrected: polling needs an operator.</summary>
     public bool CorrectionPaused { get; init; }
 
-    /// <summary>Missing and stale records written again through the engine.</summary>
+    /// <summary>
+    /// Gaps closed: missing and stale records written again through the engine that the destination then holds at
+    /// the source's version (read back after the repair), including gaps earlier passes left unrepaired.
+    /// </summary>
     public long Repaired { get; init; }
+
+    /// <summary>
+    /// Gaps still open after the pass: repairs the destination did not take (it skipped the write, holding a version it
+    /// orders after the source's, as when a timestamp went backwards; or the record was dead-lettered), and gaps
+    /// earlier passes left unrepaired that this one did not find closed. Each is checked again by every later pass
+    /// until one finds it closed; health stays degraded meanwhile. Gaps a pass found but did not try to repair
+    /// (correction paused or <see cref="CorrectionMode.Never"/>) are counted in <see cref="Missing"/> and
+    /// <see cref="Stale"/> only.
+    /// </summary>
+    public long Unrepaired { get; init; }
 
     /// <summary>Rows deleted (or soft-deleted) at the destination because the source confirmed them gone.</summary>
     public long Deleted { get; init; }
@@ -88,6 +118,12 @@ public sealed record ReconciliationReport
 
     /// <summary>Some drifted records and their differing fields.</summary>
     public IReadOnlyList<FieldDrift> Drift { get; init; } = [];
+
+    /// <summary>
+    /// Every unrepaired key, in ordinal order, not only <see cref="ReconciliationSettings.ReportedKeys"/> of them: the
+    /// next pass checks each again, and an operator force-repairs them by key (<see cref="RepairOperations.ForceRepairAsync{T}"/>).
+    /// </summary>
+    public IReadOnlyList<string> UnrepairedKeys { get; init; } = [];
 
     /// <summary>Reads the report a reconciliation pass stored.</summary>
     /// <param name="run">A run of kind <see cref="RunKind.IncrementalReconciliation"/> or <see cref="RunKind.FullReconciliation"/>.</param>

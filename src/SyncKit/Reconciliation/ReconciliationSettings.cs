@@ -33,7 +33,9 @@ public sealed class ReconciliationSettings
 
     /// <summary>
     /// The share of records whose fields are compared with the destination's, to find changes that did not move
-    /// the version. 1 compares every record; in a full pass each sampled record costs one lookup at the source.
+    /// the version. 1 compares every record; in a full pass each sampled record costs one lookup at the source, and
+    /// the sample is also where a full pass finds stale versions: it estimates them over every key at the rate found
+    /// in the sample (<see cref="ReconciliationReport.StaleEstimate"/>), so a larger sample gives a tighter estimate.
     /// </summary>
     /// <value>Default 0.01 (1%). Each pass samples different records.</value>
     [Range(0.0, 1.0)]

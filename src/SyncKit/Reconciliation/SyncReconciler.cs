@@ -22,9 +22,17 @@ namespace SyncKit;
 /// above <see cref="ReconciliationSettings.GapThreshold"/>, automatic correction pauses: the report says so and
 /// health turns degraded until a pass finds the rate back under the threshold.
 /// </para>
+/// <para>
+/// A repair counts only once the destination holds the source's version. A gap it does not take (a skip-older
+/// destination keeps a version stamped later, as when a timestamp went backwards) is reported unrepaired, the pass
+/// ends <see cref="RunOutcome.CompletedWithUnrepairedGaps"/>, and health stays degraded naming the key; every later
+/// pass checks it again until it finds it closed, after an operator's force repair
+/// (<see cref="RepairOperations.ForceRepairAsync{T}"/>) or a newer version at the source.
+/// </para>
 /// </remarks>
 public sealed class SyncReconciler
 {
+    private const int KeysNamedInLogs = 10;
     private readonly SyncEngine _engine;
     private readonly DateTimeOffset _createdAt;
 
@@ -153,10 +161,18 @@ public sealed class SyncReconciler
         using var activity = SyncKitActivity.StartRun("synckit.reconcile", job.Id, kind, out var runId);
         var startedAt = services.TimeProvider.GetUtcNow();
         var started = services.TimeProvider.GetTimestamp();
-        var record = new RunRecord(runId, job.Id, startedAt, null, RunOutcome.Running, null, null, RunCounts.Zero, new Dictionary<ErrorClass, long>(), [], null) { Kind = kind };
+        var carried = await OpenGaps.LoadAsync(services.Store.Runs, job.Id, CancellationToken.None).ConfigureAwait(false);
+
+        // While the pass runs, its record is the newest health reads: it names the gaps still open from the start.
+        var running = new ReconciliationReport { Kind = kind, StartedAt = startedAt, Correction = correction, Unrepaired = carried.Keys.Count, UnrepairedKeys = [.. carried.Keys.Order(StringComparer.Ordinal)] };
+        var record = new RunRecord(runId, job.Id, startedAt, null, RunOutcome.Running, null, null, RunCounts.Zero, new Dictionary<ErrorClass, long>(), [], null)
+        {
+            Kind = kind,
+            Report = running.ToJson(),
+        };
         await services.Store.Runs.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
 
-        var pass = new PassContext<T>(_engine, job, destination, runId, correction, startedAt);
+        var pass = new PassContext<T>(_engine, job, destination, runId, correction, startedAt, carried);
         PassResult? result = null;
         var outcome = RunOutcome.Succeeded;
         string? error = null;
@@ -180,6 +196,12 @@ public sealed class SyncReconciler
             Log.ReconciliationFailed(services.Logger, ex, runId, kind, job.Id.Tenant, job.Id.Stream);
         }
 
+        // Gaps carried in and not found closed stay open, whether or not the pass got to them.
+        foreach (var key in carried.Keys)
+        {
+            pass.Tally.AddUnrepaired(key);
+        }
+
         var report = pass.Tally.Report() with
         {
             Kind = kind,
@@ -189,9 +211,14 @@ public sealed class SyncReconciler
             WindowTo = result?.WindowTo,
             GapThreshold = job.Options.Reconciliation.GapThreshold,
             Correction = correction,
-            Repaired = result?.Repair?.Counts.Written ?? 0,
             RepairRunId = result?.Repair?.RunId,
         };
+        if (report.Unrepaired > 0 && outcome is RunOutcome.Succeeded or RunOutcome.CompletedWithDeadLetters)
+        {
+            outcome = RunOutcome.CompletedWithUnrepairedGaps;
+            Log.GapsUnrepaired(services.Logger, runId, job.Id.Tenant, job.Id.Stream, report.Unrepaired, string.Join(", ", report.UnrepairedKeys.Take(KeysNamedInLogs)));
+        }
+
         var repair = result?.Repair;
         record = record with
         {
@@ -212,7 +239,7 @@ public sealed class SyncReconciler
         await services.Store.Runs.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
 
         services.Metrics.RunEnded(job.Id, kind, outcome);
-        Log.ReconciliationEnded(services.Logger, runId, kind, job.Id.Tenant, job.Id.Stream, report.Checked, report.Missing, report.Stale, report.Extra, report.Drifted, report.Repaired, report.Deleted);
+        Log.ReconciliationEnded(services.Logger, runId, kind, job.Id.Tenant, job.Id.Stream, report.Checked, report.Missing, report.Stale, report.Extra, report.Drifted, report.Repaired, report.Unrepaired, report.Deleted);
         return record;
     }
 

@@ -21,6 +21,9 @@ public static class AuditActions
     /// <summary>An operator discarded the record's dead letter.</summary>
     public const string Discarded = "discarded";
 
+    /// <summary>An operator's force repair wrote the record over whatever version the destination held.</summary>
+    public const string Overwritten = "overwritten";
+
     /// <summary>The audit action for a successful outcome.</summary>
     /// <param name="kind">The outcome.</param>
     /// <returns>The action.</returns>

@@ -89,6 +89,12 @@ public enum RunOutcome
 
     /// <summary>The host shut down; what finished was committed.</summary>
     Cancelled,
+
+    /// <summary>
+    /// A reconciliation pass finished but left gaps open that a repair did not close (the destination kept another
+    /// version); its <see cref="ReconciliationReport.UnrepairedKeys"/> names them, and an operator must act.
+    /// </summary>
+    CompletedWithUnrepairedGaps,
 }
 
 /// <summary>What a run did. Stores keep it with the run so history can be filtered by it.</summary>
@@ -120,6 +126,13 @@ public enum RunKind
 
     /// <summary>The checkpoint was reset by an operator (<see cref="RunRecord.CursorFrom"/> the old one, <see cref="RunRecord.CursorTo"/> the new one).</summary>
     CheckpointReset,
+
+    /// <summary>
+    /// Records overwritten at an operator's request whatever version the destination held
+    /// (<see cref="RepairOperations.ForceRepairAsync{T}"/>); every record written has an audit entry, and
+    /// <see cref="RunRecord.Report"/> holds the <see cref="OperatorAction"/>. The checkpoint is not touched.
+    /// </summary>
+    ForceRepair,
 }
 
 /// <summary>What a run counted.</summary>

@@ -46,15 +46,24 @@ public sealed class PostgresCrmDestinationConformanceTests : DestinationConforma
 
     private static long IdOf(string key) => Ids.GetOrAdd(key, _ => Ids.Count + 1_000);
 
-    /// <summary>Writes each batch in a state transaction of its own and commits it, as the engine does.</summary>
-    private sealed class CommittingDestination(ISyncStateStore store, IDestination<VomoUser> inner) : IDestination<VomoUser>
+    /// <summary>Writes (or overwrites) each batch in a state transaction of its own and commits it, as the engine does.</summary>
+    private sealed class CommittingDestination(ISyncStateStore store, PostgresCrmDestination<VomoUser> inner) : IDestination<VomoUser>, IOverwritableDestination<VomoUser>
     {
         public bool WritesInStateTransaction => inner.WritesInStateTransaction;
 
-        public async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<VomoUser> batch, CancellationToken cancellationToken)
+        public ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<VomoUser> batch, CancellationToken cancellationToken) =>
+            CommitAsync(batch, inner.WriteAsync, cancellationToken);
+
+        public ValueTask<IReadOnlyList<RecordOutcome>> OverwriteAsync(DestinationBatch<VomoUser> batch, CancellationToken cancellationToken) =>
+            CommitAsync(batch, inner.OverwriteAsync, cancellationToken);
+
+        private async ValueTask<IReadOnlyList<RecordOutcome>> CommitAsync(
+            DestinationBatch<VomoUser> batch,
+            Func<DestinationBatch<VomoUser>, CancellationToken, ValueTask<IReadOnlyList<RecordOutcome>>> write,
+            CancellationToken cancellationToken)
         {
             await using var transaction = await store.BeginTransactionAsync(batch.Job, cancellationToken);
-            var outcomes = await inner.WriteAsync(batch with { Transaction = transaction, Dedup = transaction.Dedup }, cancellationToken);
+            var outcomes = await write(batch with { Transaction = transaction, Dedup = transaction.Dedup }, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return outcomes;
         }

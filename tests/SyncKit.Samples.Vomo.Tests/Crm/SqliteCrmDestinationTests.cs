@@ -65,6 +65,23 @@ public sealed class SqliteCrmDestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task OverwriteAsync_RowHoldingALaterChangeTime_IsReplacedWhereAWriteIsSkipped()
+    {
+        var time = new FakeTimeProvider(SimulatorHarness.T0);
+        using var store = await OpenStoreAsync(time);
+        var later = new VomoUser { Id = 7, Email = "later@example.org", MembershipStatus = "PENDING", CreatedAt = SimulatorHarness.T0, UpdatedAt = SimulatorHarness.T0.AddSeconds(2) };
+        var final = later with { Email = "final@example.org", UpdatedAt = SimulatorHarness.T0.AddSeconds(1) };
+        await WriteDirectlyAsync(store, later);
+
+        var written = await WriteDirectlyAsync(store, final);
+        var overwritten = await WriteDirectlyAsync(store, final, overwrite: true);
+
+        written.Should().Be(RecordOutcomeKind.Skipped, "an ordinary write keeps the later change time");
+        overwritten.Should().Be(RecordOutcomeKind.Written);
+        Query("SELECT email, source_updated_at FROM crm_contacts WHERE external_id = 'vomo-7'").Should().Equal("final@example.org", "2026-03-02T09:00:01Z");
+    }
+
+    [Fact]
     public async Task RunAsync_WelcomeHeldByAnotherAttempt_DeadLettersTheUserAndTheRedriveAfterTheHoldWelcomesOnce()
     {
         var time = new FakeTimeProvider(SimulatorHarness.T0.AddHours(1));
@@ -94,12 +111,13 @@ public sealed class SqliteCrmDestinationTests : IDisposable
     private static SyncJob<VomoUser> UsersJob(VomoClient client, SimulatorHarness sim) =>
         new(new JobId("acme", "users"), new VomoSource<VomoUser>(client, VomoResources.Users), new SqliteCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts, SqliteCrmDestination<VomoUser>.WelcomeAccepted, sim.Time), VomoRecordSerializers.Users);
 
-    private static async Task<RecordOutcomeKind> WriteDirectlyAsync(SqliteSyncStateStore store, VomoUser user)
+    private static async Task<RecordOutcomeKind> WriteDirectlyAsync(SqliteSyncStateStore store, VomoUser user, bool overwrite = false)
     {
         var job = new JobId("acme", "users");
         await using var transaction = await store.BeginTransactionAsync(job, default);
-        var outcomes = await new SqliteCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts, SqliteCrmDestination<VomoUser>.WelcomeAccepted)
-            .WriteAsync(new DestinationBatch<VomoUser>(job, "run", [new SourceRecord<VomoUser>("1", Cursor.FromSequence(1), user)], transaction, transaction.Dedup), default);
+        var destination = new SqliteCrmDestination<VomoUser>(CrmTable<VomoUser>.Contacts, SqliteCrmDestination<VomoUser>.WelcomeAccepted);
+        var batch = new DestinationBatch<VomoUser>(job, "run", [new SourceRecord<VomoUser>("1", Cursor.FromSequence(1), user)], transaction, transaction.Dedup);
+        var outcomes = overwrite ? await destination.OverwriteAsync(batch, default) : await destination.WriteAsync(batch, default);
         await transaction.CommitAsync(default);
         return outcomes[0].Kind;
     }

@@ -83,11 +83,34 @@ public sealed class FullReconciliationTests : ReconciliationTestBase
 
         report.DriftChecked.Should().Be(99);
         report.Stale.Should().Be(1);
+        report.StaleSampleSize.Should().Be(100);
+        report.StaleEstimate.Should().Be(1, "every version was compared");
         report.StaleKeys.Should().Equal("8");
         report.Drifted.Should().Be(1);
         report.Drift.Should().BeEquivalentTo([new FieldDrift("7", ["payload"])]);
         destination.Rows["8"].Version.Should().Be(2, "a stale version is repaired");
         destination.Rows["7"].Payload.Should().BeNull("drift at the same version is reported, not overwritten");
+    }
+
+    [Fact]
+    public async Task ReconcileFullAsync_StaleRowsFoundInTheSample_EstimatesThemOverEveryKeyAndPausesOnThatRate()
+    {
+        var (source, destination, job) = await SyncedAsync(1_000, o => { o.Reconciliation.DriftSampleRate = 0.05; o.Reconciliation.GapThreshold = 0.05; });
+
+        // A fifth of the rows changed without moving their timestamp: polling never sees them, only the sample can.
+        foreach (var i in Enumerable.Range(1, 200))
+        {
+            source.Add(Record(i * 5, (i * 5) - 1_060, version: 2));
+        }
+
+        var report = ReportOf(await Reconciler.ReconcileFullAsync(job));
+
+        report.StaleSampleSize.Should().BeInRange(25, 100, "about 5 % of the 1,000 common keys are sampled");
+        report.Stale.Should().BePositive();
+        report.StaleEstimate.Should().Be((long)Math.Round(report.Stale * 1_000.0 / report.StaleSampleSize)).And.BeInRange(100, 300);
+        report.GapRate.Should().BeApproximately(report.StaleEstimate / 1_000.0, 1e-9);
+        report.CorrectionPaused.Should().BeTrue("about a fifth of the rows are stale, though the sample's own count is near 1 % of the keys");
+        destination.Rows.Values.Should().OnlyContain(r => r.Version == 1, "a paused pass repairs nothing");
     }
 
     [Fact]

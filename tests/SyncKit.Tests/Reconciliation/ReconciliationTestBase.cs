@@ -26,6 +26,24 @@ public abstract class ReconciliationTestBase : EngineTestBase
         return (source, destination, job);
     }
 
+    /// <summary>
+    /// Records 1..100 synced into a destination that skips a version not stamped later than its row's; then record
+    /// <paramref name="key"/>'s final version arrives stamped 30 s before the one synced, as a transaction that
+    /// waited on a lock stamps it, so the destination refuses it for ever.
+    /// </summary>
+    protected async Task<(ScriptedSource<TestRecord> Source, CollectingDestination<TestRecord> Destination, SyncJob<TestRecord> Job)> TimestampWentBackwardsAsync(
+        string key,
+        Action<SyncJobOptions>? configure = null)
+    {
+        var source = new ScriptedSource<TestRecord>(PastRecords(100));
+        var destination = new CollectingDestination<TestRecord>(r => r.UpdatedAt.UtcTicks);
+        var job = NewJob(source, destination, o => { o.Reconciliation.GapThreshold = 0.05; configure?.Invoke(o); });
+        (await Engine.RunAsync(job)).Counts.Written.Should().Be(100);
+        var synced = destination.Rows[key];
+        source.Add(new TestRecord(key, synced.UpdatedAt.AddSeconds(-30), 2, "final").ToSourceRecord());
+        return (source, destination, job);
+    }
+
     protected static ReconciliationReport ReportOf(RunRecord run) =>
         ReconciliationReport.FromRun(run) ?? throw new InvalidOperationException($"Run {run.RunId} ({run.Kind}) has no reconciliation report.");
 }

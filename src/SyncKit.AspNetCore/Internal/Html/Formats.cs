@@ -35,6 +35,9 @@ internal static class Formats
 
     private static string Progress(Cursor cursor) => cursor.Progress is null ? string.Empty : " @" + cursor.Progress;
 
+    /// <summary>A run id cut to 12 characters, for tables whose link leads to the whole run.</summary>
+    public static string RunId(string runId) => runId.Length > 12 ? runId[..12] + "…" : runId;
+
     public static string Burn(double burn) => string.Create(CultureInfo.InvariantCulture, $"{burn:0.##}×");
 
     /// <summary>The value of an <c>input type="datetime-local"</c> for an instant, in UTC.</summary>

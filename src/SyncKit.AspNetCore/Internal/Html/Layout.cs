@@ -12,7 +12,7 @@ internal static class Layout
         th{background:var(--bg);font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
         code{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.85em;word-break:break-word}td.nowrap{white-space:nowrap}
         .status{display:inline-block;padding:.05rem .5rem;border-radius:1rem;font-size:.85em;font-weight:600;color:#fff}
-        .status-healthy,.outcome-succeeded{background:var(--ok)}.status-degraded,.outcome-completedwithdeadletters,.outcome-cancelled,.outcome-running{background:var(--warn)}
+        .status-healthy,.outcome-succeeded{background:var(--ok)}.status-degraded,.outcome-completedwithdeadletters,.outcome-completedwithunrepairedgaps,.outcome-cancelled,.outcome-running{background:var(--warn)}
         .status-stalled,.outcome-failed,.outcome-stopped{background:var(--bad)}.muted{color:var(--muted)}
         .notice{background:#ddf4ff;border:1px solid #54aeff;padding:.5rem .8rem;border-radius:6px}.error{background:#ffebe9;border-color:var(--bad)}
         form.inline{display:inline}button{font:inherit;padding:.2rem .7rem;border-radius:6px;border:1px solid var(--line);background:var(--bg);cursor:pointer}

@@ -54,12 +54,13 @@ internal static class Pages
 
             WriteRuns(html, links, tenant.RecentRuns);
             WriteErrors(html, tenant.ErrorsByClass);
-            WriteReconciliations(html, links, tenant.Reconciliations);
+            ReconciliationHtml.WriteReports(html, links, tenant.Reconciliations);
+            ReconciliationHtml.WriteReconcileNow(html, links, tenant, tokens);
             WriteCheckpointReset(html, links, tenant, tokens);
         });
 
     /// <summary>A run and one page of its audit trail; <paramref name="first"/> when the page is the trail's first.</summary>
-    public static string Run(string title, Links links, RunDetail detail, bool first) =>
+    public static string Run(string title, Links links, RunDetail detail, bool first, AntiforgeryTokenSet tokens) =>
         Layout.Page(title, $"Run {detail.Run.RunId}", links, html =>
         {
             var run = detail.Run;
@@ -85,8 +86,7 @@ internal static class Pages
             html.Write($"</dl>");
             if (detail.Report is { } report)
             {
-                html.Write($"<h2>Reconciliation report</h2>");
-                WriteReport(html, report);
+                ReconciliationHtml.WriteReport(html, links, run, report, tokens);
             }
 
             html.Write($"<h2 id=\"audit\">Audit trail</h2>");
@@ -198,7 +198,7 @@ internal static class Pages
         html.Write($"<table id=\"recent-runs\"><thead><tr><th scope=\"col\">Run</th><th scope=\"col\">Stream</th><th scope=\"col\">Kind</th><th scope=\"col\">Outcome</th><th scope=\"col\">Started</th><th scope=\"col\">Ended</th><th scope=\"col\" class=\"num\">Read</th><th scope=\"col\" class=\"num\">Written</th><th scope=\"col\" class=\"num\">Skipped</th><th scope=\"col\" class=\"num\">Dead-lettered</th><th scope=\"col\">Cursor from → to</th></tr></thead><tbody>");
         foreach (var run in runs)
         {
-            html.Write($"<tr><td><a href=\"{links.Run(run.RunId)}\"><code>{Short(run.RunId)}</code></a></td><td>{run.Job.Stream}</td><td>{run.Kind}</td><td>{Layout.Outcome(run.Outcome)}</td><td>{Formats.Time(run.StartedAt)}</td><td>{Formats.Time(run.EndedAt)}</td><td class=\"num\">{run.Counts.Read}</td><td class=\"num\">{run.Counts.Written}</td><td class=\"num\">{run.Counts.Skipped}</td><td class=\"num\">{run.Counts.DeadLettered}</td><td class=\"nowrap\"><code>{Formats.Cursor(run.CursorFrom)}</code> → <code>{Formats.Cursor(run.CursorTo)}</code></td></tr>");
+            html.Write($"<tr><td><a href=\"{links.Run(run.RunId)}\"><code>{Formats.RunId(run.RunId)}</code></a></td><td>{run.Job.Stream}</td><td>{run.Kind}</td><td>{Layout.Outcome(run.Outcome)}</td><td>{Formats.Time(run.StartedAt)}</td><td>{Formats.Time(run.EndedAt)}</td><td class=\"num\">{run.Counts.Read}</td><td class=\"num\">{run.Counts.Written}</td><td class=\"num\">{run.Counts.Skipped}</td><td class=\"num\">{run.Counts.DeadLettered}</td><td class=\"nowrap\"><code>{Formats.Cursor(run.CursorFrom)}</code> → <code>{Formats.Cursor(run.CursorTo)}</code></td></tr>");
         }
 
         html.Write($"</tbody></table>");
@@ -221,34 +221,6 @@ internal static class Pages
 
         html.Write($"</tbody></table>");
     }
-
-    private static void WriteReconciliations(HtmlWriter html, Links links, IReadOnlyList<ReconciliationEntry> entries)
-    {
-        html.Write($"<h2 id=\"reconciliation\">Reconciliation reports</h2>");
-        if (entries.Count == 0)
-        {
-            html.Write($"<p class=\"muted\">No reconciliation pass has run.</p>");
-            return;
-        }
-
-        html.Write($"<table id=\"reconciliations\"><thead><tr><th scope=\"col\">Run</th><th scope=\"col\">Stream</th><th scope=\"col\">Kind</th><th scope=\"col\">Started</th><th scope=\"col\" class=\"num\">Checked</th><th scope=\"col\" class=\"num\">Missing</th><th scope=\"col\" class=\"num\">Stale</th><th scope=\"col\" class=\"num\">Extra</th><th scope=\"col\" class=\"num\">Deleted</th><th scope=\"col\" class=\"num\">Repaired</th><th scope=\"col\" class=\"num\">Gap rate</th><th scope=\"col\">Correction</th></tr></thead><tbody>");
-        foreach (var e in entries)
-        {
-            var r = e.Report;
-            html.Write($"<tr><td><a href=\"{links.Run(e.RunId)}\"><code>{Short(e.RunId)}</code></a></td><td>{e.Job.Stream}</td><td>{r.Kind}</td><td>{Formats.Time(r.StartedAt)}</td><td class=\"num\">{r.Checked}</td><td class=\"num\">{r.Missing}</td><td class=\"num\">{r.Stale}</td><td class=\"num\">{r.Extra}</td><td class=\"num\">{r.Deleted}</td><td class=\"num\">{r.Repaired}</td><td class=\"num\">{r.GapRate:P2}</td><td>{(r.CorrectionPaused ? "paused" : r.Correction.ToString())}</td></tr>");
-        }
-
-        html.Write($"</tbody></table>");
-    }
-
-    private static void WriteReport(HtmlWriter html, ReconciliationReport r) =>
-        html.Write($"""
-            <dl><dt>Kind</dt><dd>{r.Kind}</dd><dt>Window</dt><dd>{Formats.Time(r.WindowFrom)} → {Formats.Time(r.WindowTo)}</dd><dt>Duration</dt><dd>{Formats.Duration(r.Duration)}</dd>
-            <dt>Checked</dt><dd>{r.Checked}</dd><dt>Missing / stale / extra</dt><dd>{r.Missing} / {r.Stale} / {r.Extra}</dd>
-            <dt>Gone at source / still at source</dt><dd>{r.GoneAtSource} / {r.StillAtSource}</dd><dt>Drift</dt><dd>{r.Drifted} of {r.DriftChecked} checked</dd>
-            <dt>Gap rate</dt><dd>{r.GapRate:P2} (threshold {r.GapThreshold:P2})</dd><dt>Correction</dt><dd>{r.Correction}{(r.CorrectionPaused ? ", paused" : string.Empty)}</dd>
-            <dt>Repaired / deleted</dt><dd>{r.Repaired} / {r.Deleted}</dd><dt>Missing keys</dt><dd><code>{string.Join(", ", r.MissingKeys)}</code></dd></dl>
-            """);
 
     private static void WriteCheckpointReset(HtmlWriter html, Links links, TenantDetail tenant, AntiforgeryTokenSet tokens)
     {
@@ -275,8 +247,6 @@ internal static class Pages
             html.Write($"<p class=\"notice\" role=\"status\">{notice}</p>");
         }
     }
-
-    private static string Short(string runId) => runId.Length > 12 ? runId[..12] + "…" : runId;
 
     private static string Preview(string payload) => payload.Length > PayloadPreview ? payload[..PayloadPreview] + "…" : payload;
 }

@@ -59,8 +59,8 @@ internal static partial class Log
     [LoggerMessage(4005, LogLevel.Information, "{Kind} of {Tenant}/{Stream} waits for the job's lease, which another instance holds")]
     public static partial void WaitingForLease(ILogger logger, RunKind kind, string tenant, string stream);
 
-    [LoggerMessage(5001, LogLevel.Information, "Reconciliation {RunId} ({Kind}) of {Tenant}/{Stream} checked {Checked}: missing {Missing}, stale {Stale}, extra {Extra}, drifted {Drifted}; repaired {Repaired}, deleted {Deleted}")]
-    public static partial void ReconciliationEnded(ILogger logger, string runId, RunKind kind, string tenant, string stream, long @checked, long missing, long stale, long extra, long drifted, long repaired, long deleted);
+    [LoggerMessage(5001, LogLevel.Information, "Reconciliation {RunId} ({Kind}) of {Tenant}/{Stream} checked {Checked}: missing {Missing}, stale {Stale}, extra {Extra}, drifted {Drifted}; repaired {Repaired}, unrepaired {Unrepaired}, deleted {Deleted}")]
+    public static partial void ReconciliationEnded(ILogger logger, string runId, RunKind kind, string tenant, string stream, long @checked, long missing, long stale, long extra, long drifted, long repaired, long unrepaired, long deleted);
 
     [LoggerMessage(5002, LogLevel.Warning, "Reconciliation {RunId} of {Tenant}/{Stream} found a gap rate of {GapRate:P2}, above the threshold of {Threshold:P2}: auto-correction is paused until an operator looks at polling")]
     public static partial void CorrectionPaused(ILogger logger, string runId, string tenant, string stream, double gapRate, double threshold);
@@ -71,6 +71,9 @@ internal static partial class Log
     [LoggerMessage(5004, LogLevel.Error, "Reconciliation {RunId} ({Kind}) of {Tenant}/{Stream} failed")]
     public static partial void ReconciliationFailed(ILogger logger, Exception exception, string runId, RunKind kind, string tenant, string stream);
 
+    [LoggerMessage(5005, LogLevel.Warning, "Reconciliation {RunId} of {Tenant}/{Stream} left {Count} gap(s) unrepaired, the destination holding another version than the source's (keys {Keys}): an operator must force-repair them or fix the source")]
+    public static partial void GapsUnrepaired(ILogger logger, string runId, string tenant, string stream, long count, string keys);
+
     [LoggerMessage(6001, LogLevel.Warning, "{Actor} reset the checkpoint of {Tenant}/{Stream} from {From} to {To}: {Reason}")]
     public static partial void CheckpointReset(ILogger logger, string actor, string tenant, string stream, Cursor? from, Cursor? to, string? reason);
 
@@ -79,4 +82,7 @@ internal static partial class Log
 
     [LoggerMessage(6003, LogLevel.Information, "{Actor} asked to retry {Count} dead letter(s) of {Tenant}/{Stream} now")]
     public static partial void DeadLettersRetried(ILogger logger, string actor, int count, string tenant, string stream);
+
+    [LoggerMessage(6004, LogLevel.Warning, "{Actor} force-repairs {Count} record(s) of {Tenant}/{Stream}, overwriting whatever version the destination holds: {Reason}")]
+    public static partial void ForceRepairing(ILogger logger, string actor, int count, string tenant, string stream, string? reason);
 }

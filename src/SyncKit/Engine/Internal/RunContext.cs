@@ -15,6 +15,12 @@ internal sealed class RunContext<T>(SyncJob<T> job, string runId, EngineServices
 
     public SyncJobOptions Options => Job.Options;
 
+    /// <summary>
+    /// Whether the run writes an audit entry per record: when the job keeps an audit log, and always for a force
+    /// repair, which goes past the destination's version check and so must leave a trace of every record it wrote.
+    /// </summary>
+    public bool Audits => Options.AuditLog || Request.Kind == RunKind.ForceRepair;
+
     public string RunId { get; } = runId;
 
     public ISyncStateStore Store => services.Store;
@@ -49,6 +55,10 @@ internal sealed class RunContext<T>(SyncJob<T> job, string runId, EngineServices
 
     public AuditEntry Audit(SourceRecord<T> record, string action) =>
         new(RunId, Id, record.Key, record.Position, action, Time.GetUtcNow());
+
+    /// <summary>The audit entry of a record's outcome; a force repair's write says it overwrote.</summary>
+    public AuditEntry AuditOutcome(SourceRecord<T> record, RecordOutcomeKind outcome) =>
+        Audit(record, outcome == RecordOutcomeKind.Written && Request.Kind == RunKind.ForceRepair ? AuditActions.Overwritten : AuditActions.Of(outcome));
 }
 
 /// <summary>The engine-wide services a run uses.</summary>

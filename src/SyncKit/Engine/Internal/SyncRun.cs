@@ -530,9 +530,9 @@ internal sealed class SyncRun<T>
             }
 
             settled.Done(pending.Sequences[i]);
-            if (_run.Options.AuditLog)
+            if (_run.Audits)
             {
-                settled.Audit(_run.Audit(pending.Records[i], AuditActions.Of(outcome.Kind)));
+                settled.Audit(_run.AuditOutcome(pending.Records[i], outcome.Kind));
             }
 
             if (i < 5)
@@ -594,7 +594,7 @@ internal sealed class SyncRun<T>
             if (_run.Request.WritesState)
             {
                 advancedTo = _run.Request.MovesCheckpoint && watermark is not null && !watermark.Equals(_committed) ? watermark : null;
-                if (settled.DeadLetters is { } dead && _run.Options.AuditLog)
+                if (settled.DeadLetters is { } dead && _run.Audits)
                 {
                     dead.ForEach(d => settled.Audit(_run.Audit(d.Record, AuditActions.DeadLettered)));
                 }

@@ -20,4 +20,9 @@ internal interface IRegisteredJob
     Task<ReplayResult<string>> ReplayAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<RunRecord>> ReconcileDueAsync(IServiceProvider services, SyncReconciler reconciler, StaggerPlan stagger, string tenant, SyncJobOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Runs one pass now: <paramref name="pass"/> is <see cref="RunKind.IncrementalReconciliation"/> or <see cref="RunKind.FullReconciliation"/>.</summary>
+    Task<RunRecord> ReconcileAsync(IServiceProvider services, SyncReconciler reconciler, string tenant, SyncJobOptions options, RunKind pass, CorrectionMode correction, CancellationToken cancellationToken);
+
+    Task<RunRecord> ForceRepairAsync(IServiceProvider services, SyncEngine engine, string tenant, SyncJobOptions options, IReadOnlyList<string> recordKeys, string actor, string? reason, CancellationToken cancellationToken);
 }

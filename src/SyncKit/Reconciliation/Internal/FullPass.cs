@@ -7,7 +7,9 @@ namespace SyncKit.Reconciliation.Internal;
 /// and the source's streamed against them, so memory holds one side, not two. Keys only the source has are
 /// missing (repaired); keys only the destination has are confirmed one by one through the source's lookup by
 /// key: gone means deleted at the destination, still there means the listing's scope changed (reported, never
-/// deleted). A sample of common keys is looked up to find stale versions and drifted fields. Lookups run up to
+/// deleted). A sample of common keys is looked up to find stale versions and drifted fields (the gap rate counts
+/// stale records at the rate found in the sample, not the sample's count), and gaps earlier passes left open are
+/// looked up to see whether they still are. Lookups run up to
 /// <see cref="ReconciliationSettings.LookupConcurrency"/> at once; their results are taken in key order, so the
 /// report does not depend on which answered first.
 /// </summary>
@@ -38,6 +40,7 @@ internal sealed class FullPass<T>(PassContext<T> pass, IKeyListingSource listing
             if (!held.Remove(key))
             {
                 pass.Tally.AddMissing(key);
+                pass.Carried.Compared(key, inSync: false);
                 missing.Add(key);
             }
             else if (sampled.Remove(key, out var version))
@@ -65,6 +68,7 @@ internal sealed class FullPass<T>(PassContext<T> pass, IKeyListingSource listing
             await ConfirmExtraAsync(held, cancellationToken).ConfigureAwait(false);
         }
 
+        await pass.RecheckCarriedAsync(stale, cancellationToken).ConfigureAwait(false);
         if (!pass.Corrects)
         {
             return new PassResult(null);
@@ -94,7 +98,10 @@ internal sealed class FullPass<T>(PassContext<T> pass, IKeyListingSource listing
             }
 
             var (key, version) = sample[i];
-            if (pass.Destination.VersionOf(record) != version)
+            pass.Tally.AddStaleCompared();
+            var inSync = pass.Destination.VersionOf(record) == version;
+            pass.Carried.Compared(key, inSync);
+            if (!inSync)
             {
                 pass.Tally.AddStale(key);
                 stale.Add(record);

@@ -2,7 +2,8 @@ namespace SyncKit.Reconciliation.Internal;
 
 /// <summary>
 /// Re-reads a recent window from the source and compares each record with the destination's row: missing and
-/// stale records are gaps, repaired through the engine unless the gap rate pauses correction. The window ends
+/// stale records are gaps, repaired through the engine unless the gap rate pauses correction, together with the
+/// carried gaps of earlier passes that the window no longer covers (looked up by key). The window ends
 /// where polling claims to be done (checkpoint minus lookback), so records polling has yet to read are not gaps,
 /// and everything before it is checked, never trusting the checkpoint.
 /// </summary>
@@ -24,6 +25,7 @@ internal sealed class IncrementalPass<T>(PassContext<T> pass, IWindowedSource<T>
         }
 
         pass.Decide();
+        await pass.RecheckCarriedAsync(gaps, cancellationToken).ConfigureAwait(false);
         var repair = pass.Corrects && gaps.Count > 0 ? await pass.RepairAsync(gaps, cancellationToken).ConfigureAwait(false) : null;
         return new PassResult(repair, from, to);
     }
@@ -36,19 +38,27 @@ internal sealed class IncrementalPass<T>(PassContext<T> pass, IWindowedSource<T>
         foreach (var record in chunk)
         {
             pass.Tally.Checked++;
-            if (!byKey.TryGetValue(record.Key, out var row))
+            var found = byKey.TryGetValue(record.Key, out var row);
+            var inSync = found && row!.Version == destination.VersionOf(record);
+            pass.Carried.Compared(record.Key, inSync);
+            if (found)
+            {
+                pass.Tally.AddStaleCompared();
+            }
+
+            if (!found)
             {
                 pass.Tally.AddMissing(record.Key);
                 gaps.Add(record);
             }
-            else if (row.Version != destination.VersionOf(record))
+            else if (!inSync)
             {
                 pass.Tally.AddStale(record.Key);
                 gaps.Add(record);
             }
             else if (pass.Samples(record.Key))
             {
-                pass.CompareFields(record, row);
+                pass.CompareFields(record, row!);
             }
         }
     }

@@ -6,20 +6,24 @@ using SyncKit.Sources.Internal;
 
 namespace SyncKit.Reconciliation.Internal;
 
-/// <summary>What both kinds of pass share: the job and its capabilities, the throttle, the tally and the correction decision.</summary>
+/// <summary>
+/// What both kinds of pass share: the job and its capabilities, the throttle, the tally, the gaps carried from earlier
+/// passes, the correction decision, and repairs checked against what the destination then holds.
+/// </summary>
 internal sealed class PassContext<T>
 {
     private readonly SyncEngine _engine;
     private readonly IFieldComparer<T> _fields;
     private readonly ulong _sampleSeed;
 
-    public PassContext(SyncEngine engine, SyncJob<T> job, IReconcilableDestination<T> destination, string runId, CorrectionMode correction, DateTimeOffset startedAt)
+    public PassContext(SyncEngine engine, SyncJob<T> job, IReconcilableDestination<T> destination, string runId, CorrectionMode correction, DateTimeOffset startedAt, OpenGaps carried)
     {
         _engine = engine;
         Job = job;
         Destination = destination;
         RunId = runId;
         Correction = correction;
+        Carried = carried;
         Tally = new PassTally(Settings.ReportedKeys);
         Throttle = new SourceThrottle(engine.Services, job.Options, job.Id, OnRetry);
         _fields = job.FieldComparer ?? new JsonFieldComparer<T>(job.Serializer);
@@ -46,6 +50,9 @@ internal sealed class PassContext<T>
 
     public SourceThrottle Throttle { get; }
 
+    /// <summary>The gaps earlier passes left unrepaired; the pass closes those it finds in sync.</summary>
+    public OpenGaps Carried { get; }
+
     /// <summary>Whether the pass repairs and deletes; set by <see cref="Decide"/> once everything is counted.</summary>
     public bool Corrects { get; private set; }
 
@@ -70,9 +77,93 @@ internal sealed class PassContext<T>
     public ValueTask<SourceRecord<T>?> LookupAsync(IKeyLookupSource<T> source, string key, CancellationToken cancellationToken) =>
         Throttle.CallAsync(static (s, token) => s.source.GetAsync(s.Id, s.key, token), (source, Id, key), cancellationToken);
 
-    /// <summary>Re-processes records through the engine's normal idempotent path, in a run that leaves the checkpoint alone.</summary>
-    public Task<RunRecord> RepairAsync(IReadOnlyList<SourceRecord<T>> records, CancellationToken cancellationToken) =>
-        _engine.RunAsync(Job, new RunRequest<T>(RunKind.Repair, new ListSource<T>(records), Job.Destination), cancellationToken);
+    /// <summary>
+    /// Looks up, when the source can, the carried gaps the pass's own comparison did not reach: those the destination
+    /// now holds at the source's version (or the source no longer has) are closed, the others join
+    /// <paramref name="repairs"/> when the pass corrects. Without a lookup they stay open as they were.
+    /// </summary>
+    public async Task RecheckCarriedAsync(List<SourceRecord<T>> repairs, CancellationToken cancellationToken)
+    {
+        if (Job.Source is not IKeyLookupSource<T> lookup)
+        {
+            return;
+        }
+
+        foreach (var keys in Carried.NotCompared.Chunk(Job.Options.BatchSize).ToList())
+        {
+            var current = new List<SourceRecord<T>>(keys.Length);
+            foreach (var key in keys)
+            {
+                if (await LookupAsync(lookup, key, cancellationToken).ConfigureAwait(false) is { } record)
+                {
+                    current.Add(record);
+                }
+                else
+                {
+                    Carried.Close(key);
+                }
+            }
+
+            var held = await HeldVersionsAsync(current, cancellationToken).ConfigureAwait(false);
+            foreach (var record in current)
+            {
+                var inSync = held.TryGetValue(record.Key, out var version) && version == Destination.VersionOf(record);
+                Carried.Compared(record.Key, inSync);
+                if (!inSync && Corrects)
+                {
+                    repairs.Add(record);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Re-processes records through the engine's normal idempotent path, in a run that leaves the checkpoint alone,
+    /// then reads back what the destination holds: a gap counts as repaired only once it holds the source's version.
+    /// A write the destination skipped (it holds a version it orders after the source's) or dead-lettered leaves the
+    /// gap unrepaired.
+    /// </summary>
+    public async Task<RunRecord> RepairAsync(IReadOnlyList<SourceRecord<T>> records, CancellationToken cancellationToken)
+    {
+        var run = await _engine.RunAsync(Job, new RunRequest<T>(RunKind.Repair, new ListSource<T>(records), Job.Destination), cancellationToken).ConfigureAwait(false);
+
+        // The last record read of a key is the version the repair wrote last.
+        var latest = new Dictionary<string, SourceRecord<T>>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            latest[record.Key] = record;
+        }
+
+        foreach (var chunk in latest.Values.Chunk(Job.Options.BatchSize))
+        {
+            var held = await HeldVersionsAsync(chunk, cancellationToken).ConfigureAwait(false);
+            foreach (var record in chunk)
+            {
+                if (held.TryGetValue(record.Key, out var version) && version == Destination.VersionOf(record))
+                {
+                    Tally.AddRepaired();
+                    Carried.Close(record.Key);
+                }
+                else
+                {
+                    Tally.AddUnrepaired(record.Key);
+                }
+            }
+        }
+
+        return run;
+    }
+
+    private async Task<Dictionary<string, string>> HeldVersionsAsync(IReadOnlyCollection<SourceRecord<T>> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await Destination.GetAsync(Id, [.. records.Select(r => r.Key)], cancellationToken).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Key, r => r.Version, StringComparer.Ordinal);
+    }
 
     private void OnRetry(RetryContext retry) =>
         Log.Retrying(Services.Logger, retry.Exception, RunId, Id.Tenant, Id.Stream, "reconcile", retry.Attempt - 1, retry.ErrorClass, retry.Delay);

@@ -10,11 +10,17 @@ internal sealed class PassTally(int reportedKeys)
     private readonly List<string> _deleted = [];
     private readonly List<FieldDrift> _drift = [];
 
+    // Every unrepaired key, not a sample: each is carried into the next pass and force-repaired by key.
+    private readonly HashSet<string> _unrepaired = new(StringComparer.Ordinal);
+
     public long Checked { get; set; }
 
     public long Missing { get; private set; }
 
     public long Stale { get; private set; }
+
+    /// <summary>Records held at both ends whose versions were compared: the sample <see cref="Stale"/> was found in.</summary>
+    public long StaleCompared { get; private set; }
 
     public long Extra { get; private set; }
 
@@ -28,9 +34,25 @@ internal sealed class PassTally(int reportedKeys)
 
     public long Deleted { get; private set; }
 
+    public long Repaired { get; private set; }
+
     public bool CorrectionPaused { get; set; }
 
-    public double GapRate => Checked == 0 ? 0 : (Missing + Stale + Extra) / (double)Checked;
+    /// <summary>
+    /// Stale records over every record held at both ends, estimated from the compared ones at the rate found among
+    /// them: a full pass compares only a sample, and a rate that counted the sample's stale records against every
+    /// key would understate them by the sampling rate.
+    /// </summary>
+    public long StaleEstimate
+    {
+        get
+        {
+            var common = Checked - Missing - Extra;
+            return StaleCompared == 0 || StaleCompared >= common ? Stale : (long)Math.Round(Stale * (double)common / StaleCompared);
+        }
+    }
+
+    public double GapRate => Checked == 0 ? 0 : (Missing + StaleEstimate + Extra) / (double)Checked;
 
     /// <summary>Keys for the run record's sample: divergent ones first.</summary>
     public IEnumerable<string> SampleKeys => _missing.Concat(_stale).Concat(_extra);
@@ -38,6 +60,8 @@ internal sealed class PassTally(int reportedKeys)
     public void AddMissing(string key) => Missing += Keep(_missing, key);
 
     public void AddStale(string key) => Stale += Keep(_stale, key);
+
+    public void AddStaleCompared() => StaleCompared++;
 
     public void AddExtra(string key) => Extra += Keep(_extra, key);
 
@@ -52,6 +76,10 @@ internal sealed class PassTally(int reportedKeys)
             Deleted += Keep(_deleted, key);
         }
     }
+
+    public void AddRepaired() => Repaired++;
+
+    public void AddUnrepaired(string key) => _unrepaired.Add(key);
 
     public void AddDriftChecked(string key, IReadOnlyList<string> fields)
     {
@@ -71,6 +99,8 @@ internal sealed class PassTally(int reportedKeys)
         Checked = Checked,
         Missing = Missing,
         Stale = Stale,
+        StaleSampleSize = StaleCompared,
+        StaleEstimate = StaleEstimate,
         Extra = Extra,
         GoneAtSource = GoneAtSource,
         StillAtSource = StillAtSource,
@@ -79,12 +109,15 @@ internal sealed class PassTally(int reportedKeys)
         GapRate = GapRate,
         CorrectionPaused = CorrectionPaused,
         Deleted = Deleted,
+        Repaired = Repaired,
+        Unrepaired = _unrepaired.Count,
         MissingKeys = [.. _missing],
         StaleKeys = [.. _stale],
         ExtraKeys = [.. _extra],
         StillAtSourceKeys = [.. _stillAtSource],
         DeletedKeys = [.. _deleted],
         Drift = [.. _drift],
+        UnrepairedKeys = [.. _unrepaired.Order(StringComparer.Ordinal)],
     };
 
     private int Keep(List<string> keys, string key)
