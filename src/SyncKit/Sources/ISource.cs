@@ -56,4 +56,12 @@ public sealed record SourcePage<T>(IReadOnlyList<SourceRecord<T>> Records, bool 
 {
     /// <summary>An empty, final page.</summary>
     public static SourcePage<T> Empty { get; } = new([], false);
+
+    /// <summary>
+    /// The source's visibility horizon when it read this page: it read nothing stamped at or after it, because changes
+    /// there may still be committing. Reported by sources that read only below a horizon (a SQL table source); the
+    /// run keeps the last page's.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: the source reads up to whatever it sees.</value>
+    public SourceHorizon? Horizon { get; init; }
 }
