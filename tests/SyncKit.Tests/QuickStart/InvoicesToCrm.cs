@@ -44,7 +44,7 @@ public static class InvoiceSync
             .UseDestination((sp, tenant) => new CrmDestination(sp.GetRequiredService<CrmDatabase>()))
             .Configure(o =>
             {
-                o.Lookback = TimeSpan.FromMinutes(5); // re-read recent changes: catches late commits
+                o.Lookback = TimeSpan.FromMinutes(5); // a guess at how late changes show up (a SQL table: see below)
                 o.Cadence = TimeSpan.FromDays(1);     // nightly
             }))).Services;
 }
