@@ -111,12 +111,15 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await again.InitializeAsync();
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6");
         Query("PRAGMA journal_mode").Should().Be("wal");
     }
 
-    // What undoes version 5, first in every script that makes an older file: its triggers name columns older versions lack.
-    private const string UndoVersion5 = """
+    // What undoes versions 6 and 5, first in every script that makes an older file: version 5's triggers name columns
+    // older versions lack.
+    private const string UndoVersions6And5 = """
+        ALTER TABLE synckit_runs DROP COLUMN horizon_at;
+        ALTER TABLE synckit_runs DROP COLUMN horizon_held_by;
         DROP TRIGGER synckit_runs_hours_insert;
         DROP TRIGGER synckit_runs_hours_update;
         DROP TRIGGER synckit_runs_hours_delete;
@@ -136,7 +139,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await store.Runs.SaveRunAsync(Run("run-2", 70, 7), default);
         }
 
-        Execute(UndoVersion5 + "DELETE FROM synckit_schema_version WHERE version > 4;");
+        Execute(UndoVersions6And5 + "DELETE FROM synckit_schema_version WHERE version > 4;");
 
         using (var upgraded = _database.OpenStore())
         {
@@ -148,7 +151,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             inputs.Single().WindowCounts[RunKind.Sync].Written.Should().Be(5 + 9 + 1, "a run saved again counts with its last counts, once");
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6");
         Query("SELECT group_concat(runs || ':' || written_count) FROM synckit_run_hours").Should().Be("1:5,2:10");
     }
 
@@ -162,7 +165,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
         }
 
         // What a version 1 file looks like: no run kind or report.
-        Execute(UndoVersion5 + """
+        Execute(UndoVersions6And5 + """
             DROP INDEX synckit_runs_job_kind_latest;
             ALTER TABLE synckit_runs DROP COLUMN kind;
             ALTER TABLE synckit_runs DROP COLUMN report;
@@ -176,7 +179,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             (await upgraded.Runs.GetRunAsync("run-1", default))!.Kind.Should().Be(RunKind.Backfill);
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6");
     }
 
     [Fact]
@@ -188,7 +191,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await store.Runs.SaveRunAsync(run, default);
         }
 
-        Execute(UndoVersion5 + """
+        Execute(UndoVersions6And5 + """
             DROP INDEX synckit_runs_job_kind_latest;
             DELETE FROM synckit_schema_version WHERE version > 2;
             """);
@@ -199,7 +202,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
                 .Which.Should().Be(new KeyValuePair<RunKind, RunCounts>(RunKind.Sync, run.Counts), "the runs saved before version 3 are kept");
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6");
         QueryPlan("SELECT run_id FROM synckit_runs WHERE tenant = 'acme' AND stream = 'orders' AND kind = 'FullReconciliation' ORDER BY started_at DESC LIMIT 1")
             .Should().Contain("synckit_runs_job_kind", "the latest run of a kind is found without walking the job's other kinds");
     }
@@ -213,7 +216,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await store.Runs.SaveRunAsync(run, default);
         }
 
-        Execute(UndoVersion5 + """
+        Execute(UndoVersions6And5 + """
             DROP INDEX synckit_runs_job_kind_latest;
             CREATE INDEX synckit_runs_job_kind ON synckit_runs (tenant, stream, kind, started_at);
             DELETE FROM synckit_schema_version WHERE version > 3;
@@ -225,7 +228,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             inputs.Single().LatestSuccess.Should().Be(RunSummary.Of(run), "the runs saved before version 4 are kept");
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6");
         Query("SELECT group_concat(name) FROM sqlite_master WHERE type = 'index' AND name LIKE 'synckit_runs_job%' ORDER BY name")
             .Should().Be("synckit_runs_job,synckit_runs_job_kind_latest");
         QueryPlan("SELECT run_id FROM synckit_runs WHERE tenant = 'acme' AND stream = 'orders' AND kind = 'Sync' AND outcome IN ('Succeeded', 'CompletedWithDeadLetters') ORDER BY started_at DESC, run_id DESC LIMIT 1")

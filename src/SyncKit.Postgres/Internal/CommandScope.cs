@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace SyncKit.Postgres.Internal;
 
@@ -55,6 +56,13 @@ internal static class ParameterExtensions
     public static NpgsqlCommand With(this NpgsqlCommand command, object? value)
     {
         command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        return command;
+    }
+
+    /// <summary>Binds a key as text of no declared type, so the server reads it as the key column's own type.</summary>
+    public static NpgsqlCommand WithKey(this NpgsqlCommand command, string key)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = key, NpgsqlDbType = NpgsqlDbType.Unknown });
         return command;
     }
 

@@ -138,6 +138,11 @@ internal static class PostgresSchema
         CREATE INDEX audit_run_id ON {schema}.audit (run_id, id);
         DROP INDEX {schema}.audit_run;
         """,
+        """
+        -- The source's visibility horizon as of a run's last page, and what held it back: health measures lag from it
+        -- and names an open transaction that stalls it.
+        ALTER TABLE {schema}.runs ADD COLUMN horizon_at timestamptz, ADD COLUMN horizon_held_by text;
+        """,
     ];
 
     /// <summary>The schema version this code writes.</summary>

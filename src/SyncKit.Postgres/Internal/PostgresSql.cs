@@ -149,22 +149,24 @@ internal sealed class PostgresSql(string schema)
     // $1 tenant, $2 stream.
     public string CountDeadLetters { get; } = $"SELECT count(*) FROM {schema}.dead_letters WHERE tenant = $1 AND stream = $2";
 
-    // Runs: the columns of RunRecord in order, $1 run id .. $17 error, $18 kind, $19 report.
+    // Runs: the columns of RunRecord in order, $1 run id .. $17 error, $18 kind, $19 report, $20 horizon at, $21 held by.
     public string SaveRun { get; } = $"""
         INSERT INTO {schema}.runs (run_id, tenant, stream, started_at, ended_at, outcome, cursor_from, cursor_to, read, written,
-                                   skipped, deduplicated, retried, dead_lettered, errors_by_class, sample_record_keys, error, kind, report)
-        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19)
+                                   skipped, deduplicated, retried, dead_lettered, errors_by_class, sample_record_keys, error, kind, report,
+                                   horizon_at, horizon_held_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18, $19, $20, $21)
         ON CONFLICT (run_id) DO UPDATE SET
             tenant = EXCLUDED.tenant, stream = EXCLUDED.stream, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
             outcome = EXCLUDED.outcome, cursor_from = EXCLUDED.cursor_from, cursor_to = EXCLUDED.cursor_to, read = EXCLUDED.read,
             written = EXCLUDED.written, skipped = EXCLUDED.skipped, deduplicated = EXCLUDED.deduplicated, retried = EXCLUDED.retried,
             dead_lettered = EXCLUDED.dead_lettered, errors_by_class = EXCLUDED.errors_by_class,
-            sample_record_keys = EXCLUDED.sample_record_keys, error = EXCLUDED.error, kind = EXCLUDED.kind, report = EXCLUDED.report
+            sample_record_keys = EXCLUDED.sample_record_keys, error = EXCLUDED.error, kind = EXCLUDED.kind, report = EXCLUDED.report,
+            horizon_at = EXCLUDED.horizon_at, horizon_held_by = EXCLUDED.horizon_held_by
         """;
 
     private const string RunColumns = """
         run_id, tenant, stream, started_at, ended_at, outcome, cursor_from::text, cursor_to::text, read, written,
-        skipped, deduplicated, retried, dead_lettered, errors_by_class::text, sample_record_keys, error, kind, report
+        skipped, deduplicated, retried, dead_lettered, errors_by_class::text, sample_record_keys, error, kind, report, horizon_at, horizon_held_by
         """;
 
     // $1 run id.
@@ -287,14 +289,14 @@ internal sealed class PostgresSql(string schema)
         """;
 
     /// <summary>The columns of a latest run that <see cref="PostgresStateWriter"/> reads as a run summary, in order.</summary>
-    public const int SummaryWidth = 6;
+    public const int SummaryWidth = 8;
 
     private static string SummaryColumns(string alias) =>
-        $"{alias}.run_id, {alias}.started_at, {alias}.ended_at, {alias}.outcome, {alias}.error, {alias}.report";
+        $"{alias}.run_id, {alias}.started_at, {alias}.ended_at, {alias}.outcome, {alias}.error, {alias}.report, {alias}.horizon_at, {alias}.horizon_held_by";
 
     private static string LatestRun(string schema, string alias, string filter) => $"""
         LEFT JOIN LATERAL (
-            SELECT r.run_id, r.started_at, r.ended_at, r.outcome, r.error, r.report FROM {schema}.runs r
+            SELECT r.run_id, r.started_at, r.ended_at, r.outcome, r.error, r.report, r.horizon_at, r.horizon_held_by FROM {schema}.runs r
             WHERE r.tenant = j.tenant AND r.stream = j.stream AND {filter}
             ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) {alias} ON true
         """;

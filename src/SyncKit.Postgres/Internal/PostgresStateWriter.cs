@@ -146,7 +146,8 @@ internal sealed partial class PostgresStateWriter(PostgresDatabase database, Com
                 .With(run.Outcome.ToString()).With(CursorJson.Write(run.CursorFrom)).With(CursorJson.Write(run.CursorTo))
                 .With(run.Counts.Read).With(run.Counts.Written).With(run.Counts.Skipped).With(run.Counts.Deduplicated)
                 .With(run.Counts.Retried).With(run.Counts.DeadLettered).With(ErrorsJson.Write(run.ErrorsByClass))
-                .With(run.SampleRecordKeys.ToArray()).With(run.Error).With(run.Kind.ToString()).With(run.Report),
+                .With(run.SampleRecordKeys.ToArray()).With(run.Error).With(run.Kind.ToString()).With(run.Report)
+                .With(run.Horizon?.At.Utc()).With(run.Horizon?.HeldBy),
             cancellationToken);
     }
 
@@ -261,7 +262,10 @@ internal sealed partial class PostgresStateWriter(PostgresDatabase database, Com
                 reader.IsDBNull(first + 2) ? null : reader.GetFieldValue<DateTimeOffset>(first + 2),
                 Enum.Parse<RunOutcome>(reader.GetString(first + 3)),
                 reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4),
-                reader.IsDBNull(first + 5) ? null : reader.GetString(first + 5));
+                reader.IsDBNull(first + 5) ? null : reader.GetString(first + 5))
+            {
+                Horizon = ReadHorizon(reader, first + 6),
+            };
 
     public ValueTask AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
@@ -369,6 +373,7 @@ internal sealed partial class PostgresStateWriter(PostgresDatabase database, Com
                     {
                         Kind = Enum.Parse<RunKind>(reader.GetString(17)),
                         Report = reader.IsDBNull(18) ? null : reader.GetString(18),
+                        Horizon = ReadHorizon(reader, 19),
                     });
                 }
             }
@@ -376,6 +381,12 @@ internal sealed partial class PostgresStateWriter(PostgresDatabase database, Com
 
         return runs;
     }
+
+    /// <summary>A source horizon from its instant and what holds it, two columns from <paramref name="ordinal"/>; a null instant is none.</summary>
+    private static SourceHorizon? ReadHorizon(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal)
+            ? null
+            : new SourceHorizon(reader.GetFieldValue<DateTimeOffset>(ordinal), reader.IsDBNull(ordinal + 1) ? null : reader.GetString(ordinal + 1));
 
     private async ValueTask ExecuteAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken) =>
         await ExecuteCountAsync(sql, bind, cancellationToken).ConfigureAwait(false);

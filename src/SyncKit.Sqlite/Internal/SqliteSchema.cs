@@ -150,6 +150,12 @@ internal static class SqliteSchema
         CREATE TRIGGER synckit_runs_hours_update AFTER UPDATE ON synckit_runs BEGIN {RemoveFromHour("old")} {AddToHour("new")} END;
         CREATE TRIGGER synckit_runs_hours_delete AFTER DELETE ON synckit_runs BEGIN {RemoveFromHour("old")} END;
         """,
+        """
+        -- Version 6: the source's visibility horizon as of a run's last page, and what held it back, so health measures
+        -- lag from it and names an open transaction that stalls it.
+        ALTER TABLE synckit_runs ADD COLUMN horizon_at INTEGER;
+        ALTER TABLE synckit_runs ADD COLUMN horizon_held_by TEXT;
+        """,
     ];
 
     /// <summary>The ticks of one hour: <c>synckit_run_hours.hour</c> is a run's start rounded down to a multiple of it.</summary>

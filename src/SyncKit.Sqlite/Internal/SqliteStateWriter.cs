@@ -9,7 +9,7 @@ internal sealed partial class SqliteStateWriter(ISqliteSession session)
     private const string RunColumns =
         "run_id, tenant, stream, started_at, ended_at, outcome, from_ticks, from_offset, from_id, from_progress, " +
         "to_ticks, to_offset, to_id, to_progress, read_count, written_count, skipped_count, deduplicated_count, " +
-        "retried_count, dead_lettered_count, errors_by_class, sample_record_keys, error, kind, report";
+        "retried_count, dead_lettered_count, errors_by_class, sample_record_keys, error, kind, report, horizon_at, horizon_held_by";
 
     // A run saved again is updated in place rather than replaced: a replace deletes without firing the delete trigger
     // that keeps synckit_run_hours (SQLite fires it only with recursive triggers on), so the hour would count it twice.
@@ -177,7 +177,7 @@ internal sealed partial class SqliteStateWriter(ISqliteSession session)
                     INSERT INTO synckit_runs ({RunColumns})
                     VALUES ($run_id, $tenant, $stream, $started_at, $ended_at, $outcome, $from_ticks, $from_offset, $from_id, $from_progress,
                             $to_ticks, $to_offset, $to_id, $to_progress, $read, $written, $skipped, $deduplicated, $retried, $dead_lettered,
-                            $errors_by_class, $sample_record_keys, $error, $kind, $report)
+                            $errors_by_class, $sample_record_keys, $error, $kind, $report, $horizon_at, $horizon_held_by)
                     ON CONFLICT (run_id) DO UPDATE SET {RunUpdates}
                     """)
                 .Bind("$run_id", run.RunId)
@@ -198,6 +198,8 @@ internal sealed partial class SqliteStateWriter(ISqliteSession session)
                 .Bind("$error", run.Error)
                 .Bind("$kind", SqliteValues.Name(run.Kind))
                 .Bind("$report", run.Report)
+                .Bind("$horizon_at", SqliteValues.Ticks(run.Horizon?.At))
+                .Bind("$horizon_held_by", run.Horizon?.HeldBy)
                 .ExecuteNonQuery(), cancellationToken));
     }
 
@@ -375,7 +377,7 @@ internal sealed partial class SqliteStateWriter(ISqliteSession session)
             }, cancellationToken);
     }
 
-    private const int SummaryWidth = 6;
+    private const int SummaryWidth = 8;
 
     // $jobs is a JSON array of [tenant, stream] pairs; i is a job's index in it.
     private const string JobList = "jobs AS (SELECT key AS i, value ->> 0 AS tenant, value ->> 1 AS stream FROM json_each($jobs))";
@@ -423,7 +425,7 @@ internal sealed partial class SqliteStateWriter(ISqliteSession session)
     private static readonly string RunKindNames = SqliteValues.JsonArray(Enum.GetNames<RunKind>());
 
     private static string SummaryColumns(string alias) =>
-        $"{alias}.run_id, {alias}.started_at, {alias}.ended_at, {alias}.outcome, {alias}.error, {alias}.report";
+        $"{alias}.run_id, {alias}.started_at, {alias}.ended_at, {alias}.outcome, {alias}.error, {alias}.report, {alias}.horizon_at, {alias}.horizon_held_by";
 
     private static string LatestRun(string alias, string filter) => $"""
         LEFT JOIN synckit_runs {alias} ON {alias}.run_id = (
@@ -442,7 +444,10 @@ internal sealed partial class SqliteStateWriter(ISqliteSession session)
                 SqliteValues.NullableInstant(reader, first + 2),
                 SqliteValues.Parse<RunOutcome>(reader, first + 3),
                 reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4),
-                reader.IsDBNull(first + 5) ? null : reader.GetString(first + 5));
+                reader.IsDBNull(first + 5) ? null : reader.GetString(first + 5))
+            {
+                Horizon = SqliteValues.Horizon(reader, first + 6),
+            };
 
     private ValueTask<IReadOnlyList<RunRecord>> QueryRunsAsync(RunQuery query, string? runId, CancellationToken cancellationToken) =>
         session.ReadAsync((Query: query, RunId: runId), static (connection, s) =>
@@ -484,6 +489,7 @@ internal sealed partial class SqliteStateWriter(ISqliteSession session)
     {
         Kind = SqliteValues.Parse<RunKind>(reader, 23),
         Report = reader.IsDBNull(24) ? null : reader.GetString(24),
+        Horizon = SqliteValues.Horizon(reader, 25),
     };
 
     private static async ValueTask Discard<T>(ValueTask<T> write) => await write.ConfigureAwait(false);

@@ -24,6 +24,10 @@ internal static class SqliteValues
     public static DateTimeOffset? NullableInstant(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : Instant(reader, ordinal);
 
+    /// <summary>Reads a source horizon from its instant and what holds it, two columns from <paramref name="ordinal"/>; a null instant is none.</summary>
+    public static SourceHorizon? Horizon(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : new SourceHorizon(Instant(reader, ordinal), reader.IsDBNull(ordinal + 1) ? null : reader.GetString(ordinal + 1));
+
     /// <summary>Binds a cursor to <c>{prefix}_ticks</c>, <c>{prefix}_offset</c>, <c>{prefix}_id</c> and <c>{prefix}_progress</c>.</summary>
     public static SqliteCommand BindCursor(this SqliteCommand command, CursorParameters names, Cursor? cursor) =>
         command

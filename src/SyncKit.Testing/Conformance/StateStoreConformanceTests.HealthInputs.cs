@@ -151,6 +151,29 @@ public abstract partial class StateStoreConformanceTests
         AssertCounts(new() { [RunKind.Sync] = runs[^1].Counts }, afterPurge.WindowCounts);
     }
 
+    /// <summary>
+    /// The latest runs carry their source horizon, so a health check measures lag from it and names what held it; a
+    /// run without one reads without one.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task HealthInputs_ReadHealthInputsAsync_RunsWithAHorizon_CarryItInTheirSummaries()
+    {
+        var success = NewRun("run-1", JobA, 10) with { Horizon = new SourceHorizon(T0.AddMinutes(2), "a transaction open since 00:02:00Z (pid 7, application 'billing', idle in transaction)") };
+        var failed = NewRun("run-2", JobA, 11, RunOutcome.Failed) with { Horizon = new SourceHorizon(T0.AddMinutes(11)) };
+        foreach (var run in (RunRecord[])[success, failed, NewRun("run-3", JobB, 12)])
+        {
+            await Store.Runs.SaveRunAsync(run, CancellationToken.None);
+        }
+
+        var inputs = await Store.ReadHealthInputsAsync([JobA, JobB], T0, CancellationToken.None);
+
+        Assert.Equal(success.Horizon, inputs[0].LatestSuccess?.Horizon);
+        Assert.Equal(failed.Horizon, inputs[0].LatestSync?.Horizon);
+        Assert.Equal(RunSummary.Of(success), inputs[0].LatestSuccess);
+        Assert.Null(inputs[1].LatestSync?.Horizon);
+    }
+
     /// <summary>Dead letters count parked and pending entries alike; only a parked one sets the parked flag.</summary>
     /// <returns>The test.</returns>
     [Fact]

@@ -93,6 +93,27 @@ public abstract partial class StateStoreConformanceTests
         Assert.Equal(RunKind.Sync, (await Store.Runs.GetRunAsync("run-2", CancellationToken.None))!.Kind);
     }
 
+    /// <summary>
+    /// A run's source horizon comes back as written, what held it included, and saving the run again replaces it: a
+    /// run that ends with the clock as its only bound no longer names the transaction that held it when it started.
+    /// </summary>
+    /// <returns>The test.</returns>
+    [Fact]
+    public async Task Runs_SaveRunAsync_Horizon_RoundTripsAndIsReplaced()
+    {
+        var held = NewRun("run-1", JobA, 0) with { Horizon = new SourceHorizon(T0.AddSeconds(-30), "a transaction open since 23:59:30Z (pid 42, application 'ünï', idle in transaction)") };
+        var free = NewRun("run-2", JobA, 1) with { Horizon = new SourceHorizon(T0.AddMinutes(1)) };
+        await Store.Runs.SaveRunAsync(held, CancellationToken.None);
+        await Store.Runs.SaveRunAsync(free, CancellationToken.None);
+
+        AssertSameRun(held, await Store.Runs.GetRunAsync("run-1", CancellationToken.None));
+        AssertSameRun(free, await Store.Runs.GetRunAsync("run-2", CancellationToken.None));
+        await Store.Runs.SaveRunAsync(held with { Horizon = free.Horizon }, CancellationToken.None);
+        Assert.Equal(free.Horizon, (await Store.Runs.GetRunAsync("run-1", CancellationToken.None))!.Horizon);
+        await Store.Runs.SaveRunAsync(held with { Horizon = null }, CancellationToken.None);
+        Assert.Null((await Store.Runs.GetRunAsync("run-1", CancellationToken.None))!.Horizon);
+    }
+
     /// <summary>An unknown run id reads as none.</summary>
     /// <returns>The test.</returns>
     [Fact]

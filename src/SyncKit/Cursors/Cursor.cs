@@ -24,6 +24,8 @@ namespace SyncKit;
 /// <param name="Progress">Optional source-defined resume state inside the position (for example an offset inside a window).</param>
 public sealed record Cursor(DateTimeOffset? Timestamp, string Id, string? Progress = null) : IComparable<Cursor>
 {
+    private static readonly TimeSpan RewindSlack = TimeSpan.FromSeconds(1);
+
     /// <summary>Creates an <c>(updated_at, id)</c> cursor.</summary>
     /// <param name="timestamp">The record's change time.</param>
     /// <param name="id">The record's id, ordering records that share <paramref name="timestamp"/>.</param>
@@ -46,9 +48,17 @@ public sealed record Cursor(DateTimeOffset? Timestamp, string Id, string? Progre
     /// <see cref="Progress"/>, and a zero lookback return this cursor unchanged.
     /// </summary>
     /// <remarks>
+    /// <para>
+    /// The rewound cursor has the shape of any other position of the source: this cursor's <see cref="Id"/> at an
+    /// instant one second further back than the lookback. A source reads strictly after it as after any other
+    /// cursor (parsing the id as its own, say), and every record stamped at or after <c>Timestamp − lookback</c> is
+    /// re-read, whether the source compares times to the tick, the microsecond or the second.
+    /// </para>
+    /// <para>
     /// A cursor with <see cref="Progress"/> is a position inside a window that its source opened with the
     /// safety gap already applied (see <see cref="SourceReadContext.Lookback"/>); rewinding it would throw
     /// away how far into the window the run got, so a crash would restart the whole window.
+    /// </para>
     /// </remarks>
     /// <param name="lookback">How far to rewind; must not be negative.</param>
     /// <returns>A cursor before every record whose timestamp is at or after the rewound instant.</returns>
@@ -60,8 +70,9 @@ public sealed record Cursor(DateTimeOffset? Timestamp, string Id, string? Progre
             return this;
         }
 
-        // An empty id sorts before every id at that instant, so the whole second is re-read.
-        return new Cursor(timestamp - lookback, string.Empty);
+        // The id says where inside its instant the cursor is, so it can hide records stamped at that instant: the
+        // extra second puts that instant outside the lookback, even for a source that rounds times to seconds.
+        return this with { Timestamp = timestamp - lookback - RewindSlack };
     }
 
     /// <summary>Orders cursors by timestamp (absent first), then id, then progress.</summary>
@@ -89,7 +100,7 @@ public sealed record Cursor(DateTimeOffset? Timestamp, string Id, string? Progre
     /// <param name="right">The second id.</param>
     /// <returns>Negative, zero or positive; zero only for equal ids.</returns>
     /// <remarks>
-    /// The empty id comes first (see <see cref="Rewind"/>); then ids made only of digits, by numeric value of
+    /// The empty id comes first; then ids made only of digits, by numeric value of
     /// any length (<c>9</c> before <c>10</c>), equal values by their text (<c>007</c> before <c>7</c>); then every
     /// other id, ordinally. Ranking the kinds first keeps the order transitive when a source mixes them
     /// (<c>2</c> &lt; <c>10</c> &lt; <c>1a</c>), and only equal ids compare equal, so no two records share a position.

@@ -123,6 +123,7 @@ public sealed class SyncEngine
             Outcome = outcome,
             CursorFrom = request.Window?.From ?? run.StartedFrom,
             CursorTo = request.Window?.To ?? run.Committed,
+            Horizon = run.Horizon,
             Counts = counts,
             ErrorsByClass = context.Evidence.ErrorsByClass(),
             SampleRecordKeys = context.Evidence.Samples(),

@@ -13,8 +13,18 @@ namespace SyncKit;
 /// </remarks>
 public sealed class SyncJobOptions
 {
-    /// <summary>How far before the checkpoint each run starts reading, so late arrivals are caught.</summary>
-    /// <value>Default 5 minutes. Changes older than the checkpoint by more than this are not picked up by polling (reconciliation finds them).</value>
+    /// <summary>
+    /// How far before the checkpoint each run starts reading, so late arrivals are caught: a guess at how late a
+    /// change can become visible.
+    /// </summary>
+    /// <value>
+    /// Default 5 minutes. A change that becomes visible further behind the checkpoint than this is not picked up by
+    /// polling, and neither the run nor health can tell; only reconciliation finds it. For a SQL table no lookback is
+    /// right (commit order is not timestamp order, a transaction waiting on a lock commits rows stamped long before,
+    /// and a timestamp that goes backwards is refused by a skip-older destination at any lookback): read it with a
+    /// source that stops at the database's visibility horizon (<c>SyncKit.Postgres</c>'s
+    /// <c>PostgresTableSource&lt;T&gt;</c>) and set 0.
+    /// </value>
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan Lookback { get; set; } = TimeSpan.FromMinutes(5);
 

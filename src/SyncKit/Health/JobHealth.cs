@@ -6,7 +6,7 @@ public enum JobHealthStatus
     /// <summary>Running on cadence within its error budget.</summary>
     Healthy,
 
-    /// <summary>Running, but something needs attention: an open breaker, a burning error budget, a growing or parked dead-letter queue, paused reconciliation, unrepaired gaps, a failed run.</summary>
+    /// <summary>Running, but something needs attention: an open breaker, a burning error budget, a growing or parked dead-letter queue, paused reconciliation, unrepaired gaps, a failed run, a source horizon held back by an open transaction.</summary>
     Degraded,
 
     /// <summary>Not advancing: its lag is beyond the stall limit, or an authentication failure stopped it.</summary>
@@ -32,10 +32,19 @@ public sealed record JobHealth
     public required TimeSpan Cadence { get; init; }
 
     /// <summary>
-    /// How far behind the job is: now minus the later of the checkpoint's timestamp and the start of the last
-    /// successful run (a quiet source is not lagging); <see langword="null"/> before the first success.
+    /// How far behind the job is: now minus the later of the checkpoint's timestamp and how far the last successful
+    /// run reached, which is its source's <see cref="Horizon"/> when the source reports one (an open transaction that
+    /// holds the horizon back shows as growing lag), else the run's start (a quiet source is not lagging);
+    /// <see langword="null"/> before the first success.
     /// </summary>
     public TimeSpan? Lag { get; init; }
+
+    /// <summary>
+    /// The source's visibility horizon as of the last successful run, for sources that report one. Held back by an
+    /// open transaction for longer than a cadence, it makes the job degraded, naming the transaction; lag measured from
+    /// it makes the job stalled past the stall limit.
+    /// </summary>
+    public SourceHorizon? Horizon { get; init; }
 
     /// <summary>The checkpoint.</summary>
     public Cursor? Checkpoint { get; init; }

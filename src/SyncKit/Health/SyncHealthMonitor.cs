@@ -82,7 +82,8 @@ public sealed class SyncHealthMonitor
             Reasons = [],
             CheckedAt = now,
             Cadence = job.Options.Cadence,
-            Lag = now - Later(inputs.Checkpoint?.Timestamp, lastSuccess?.StartedAt),
+            Lag = now - Later(inputs.Checkpoint?.Timestamp, lastSuccess?.Horizon?.At ?? lastSuccess?.StartedAt),
+            Horizon = lastSuccess?.Horizon,
             Checkpoint = inputs.Checkpoint,
             LastSuccessAt = lastSuccess?.EndedAt,
             LastOutcome = last?.Outcome,
@@ -126,6 +127,11 @@ public sealed class SyncHealthMonitor
         if (health.DeadLetterGrowth > _options.MaxDeadLetterGrowth)
         {
             degraded.Add(Format($"the dead-letter queue grew by {health.DeadLetterGrowth} within {_options.DeadLetterGrowthWindow:g}"));
+        }
+
+        if (health.Horizon is { HeldBy: { } holder } horizon && health.CheckedAt - horizon.At > health.Cadence)
+        {
+            degraded.Add(Format($"the source's visibility horizon is held at {horizon.At:u} by {holder}: nothing committed after it is read until that ends"));
         }
 
         if (health.HasParkedDeadLetters)

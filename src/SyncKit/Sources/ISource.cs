@@ -6,9 +6,23 @@ namespace SyncKit;
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
 /// <remarks>
+/// <para>
 /// A page is a single call so the engine can retry it, rate-limit it and guard it with a circuit
 /// breaker. Reading must have no side effects: the engine may re-read any page after a failure, and
 /// re-reads everything from <c>checkpoint − lookback</c> at the start of each run.
+/// </para>
+/// <para>
+/// A lookback alone cannot make a SQL source right. A row becomes visible when its transaction commits but
+/// carries the time the transaction stamped on it, and commit order is not timestamp order: a transaction held
+/// open, or a short one waiting on another's row lock, commits rows stamped behind changes already read, and a
+/// lookback catches only those less late than itself. A timestamp can even go backwards (a transaction stamped
+/// earlier waits on a lock and overwrites a version stamped later), and a destination that skips older writes
+/// then refuses the final version at any lookback. Neither the run nor health can see such a miss; only
+/// reconciliation finds it. A SQL source should read only below its database's visibility horizon, the start of
+/// the oldest transaction still open, and report it (<see cref="SourcePage{T}.Horizon"/>) so health shows a
+/// horizon an open transaction holds back: for PostgreSQL tables, <c>SyncKit.Postgres</c>'s
+/// <c>PostgresTableSource&lt;T&gt;</c> does, with no lookback.
+/// </para>
 /// </remarks>
 public interface ISource<T>
 {
@@ -56,4 +70,12 @@ public sealed record SourcePage<T>(IReadOnlyList<SourceRecord<T>> Records, bool 
 {
     /// <summary>An empty, final page.</summary>
     public static SourcePage<T> Empty { get; } = new([], false);
+
+    /// <summary>
+    /// The source's visibility horizon when it read this page: it read nothing stamped at or after it, because changes
+    /// there may still be committing. Reported by sources that read only below a horizon (a SQL table source); the
+    /// run keeps the last page's.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: the source reads up to whatever it sees.</value>
+    public SourceHorizon? Horizon { get; init; }
 }

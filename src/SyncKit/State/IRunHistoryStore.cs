@@ -202,6 +202,13 @@ public sealed record RunRecord(
     /// </summary>
     /// <value>Default <see langword="null"/>.</value>
     public string? Report { get; init; }
+
+    /// <summary>
+    /// The source's visibility horizon as of the run's last page (<see cref="SourcePage{T}.Horizon"/>): changes stamped
+    /// at or after it were left for a later run. Health measures lag from it.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: the source reports none.</value>
+    public SourceHorizon? Horizon { get; init; }
 }
 
 /// <summary>Filters runs.</summary>

@@ -57,12 +57,16 @@ public sealed record JobHealthInputs(JobId Job)
 /// <param name="Report">Its JSON report (<see cref="RunRecord.Report"/>), kept for reconciliation passes.</param>
 public sealed record RunSummary(string RunId, RunKind Kind, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, RunOutcome Outcome, string? Error, string? Report)
 {
+    /// <summary>The source's visibility horizon as of the run's last page (<see cref="RunRecord.Horizon"/>).</summary>
+    /// <value>Default <see langword="null"/>.</value>
+    public SourceHorizon? Horizon { get; init; }
+
     /// <summary>The summary of a whole run record.</summary>
     /// <param name="run">The run.</param>
     /// <returns>The summary.</returns>
     public static RunSummary Of(RunRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return new(run.RunId, run.Kind, run.StartedAt, run.EndedAt, run.Outcome, run.Error, run.Report);
+        return new(run.RunId, run.Kind, run.StartedAt, run.EndedAt, run.Outcome, run.Error, run.Report) { Horizon = run.Horizon };
     }
 }

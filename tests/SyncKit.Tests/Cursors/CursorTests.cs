@@ -1,3 +1,4 @@
+using System.Globalization;
 using CsCheck;
 
 namespace SyncKit.Tests.Cursors;
@@ -98,10 +99,22 @@ public sealed class CursorTests
 
         var start = checkpoint.Rewind(TimeSpan.FromMinutes(5));
 
-        start.Should().Be(new Cursor(T0.AddMinutes(5), string.Empty));
         start.Should().BeLessThan(Cursor.At(T0.AddMinutes(5), "0"), "records stamped exactly at the rewound instant are re-read");
         start.Should().BeLessThan(Cursor.At(T0.AddMinutes(5), "a"));
-        start.Should().BeGreaterThan(Cursor.At(T0.AddMinutes(5).AddTicks(-1), "zzz"), "nothing older than the lookback is re-read");
+        start.Should().BeLessThan(Cursor.At(T0.AddMinutes(5).AddMilliseconds(-999), "0"), "a source that rounds times to the second still re-reads the instant");
+        start.Should().BeGreaterThan(Cursor.At(T0.AddMinutes(5).AddSeconds(-2), "zzz"), "nothing much older than the lookback is re-read");
+    }
+
+    [Fact]
+    public void Rewind_ByLookback_KeepsTheIdSoASourceParsesItLikeAnyPosition()
+    {
+        var checkpoint = Cursor.At(T0.AddMinutes(10), "42");
+
+        var start = checkpoint.Rewind(TimeSpan.FromMinutes(5));
+
+        start.Id.Should().Be("42");
+        long.Parse(start.Id, CultureInfo.InvariantCulture).Should().Be(42);
+        start.Progress.Should().BeNull();
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class WindowCursorTests : EngineTestBase
         var inWindow = new Cursor(T0, string.Empty, "0000000003.002.0000041");
 
         inWindow.Rewind(TimeSpan.FromMinutes(5)).Should().BeSameAs(inWindow);
-        Cursor.At(T0, "7").Rewind(TimeSpan.FromMinutes(5)).Should().Be(new Cursor(T0.AddMinutes(-5), string.Empty));
+        Cursor.At(T0, "7").Rewind(TimeSpan.FromMinutes(5)).Should().Be(Cursor.At(T0.AddMinutes(-5).AddSeconds(-1), "7"));
     }
 
     [Fact]

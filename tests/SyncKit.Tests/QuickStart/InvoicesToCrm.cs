@@ -44,7 +44,7 @@ public static class InvoiceSync
             .UseDestination((sp, tenant) => new CrmDestination(sp.GetRequiredService<CrmDatabase>()))
             .Configure(o =>
             {
-                o.Lookback = TimeSpan.FromMinutes(5); // re-read recent changes: catches late commits
+                o.Lookback = TimeSpan.FromMinutes(5); // a guess at how late changes show up (a SQL table: see below)
                 o.Cadence = TimeSpan.FromDays(1);     // nightly
             }))).Services;
 }
@@ -59,7 +59,8 @@ public sealed class BillingDatabase
 
     public Task<IReadOnlyList<Invoice>> ChangedAfterAsync(DateTimeOffset? updatedAt, string? id, int limit, CancellationToken ct)
     {
-        var afterId = id is { Length: > 0 } ? long.Parse(id, System.Globalization.CultureInfo.InvariantCulture) : long.MinValue;
+        // Written as a reader would: every cursor the engine passes, a rewound one included, carries a real id.
+        var afterId = id is null ? long.MinValue : long.Parse(id, System.Globalization.CultureInfo.InvariantCulture);
         IReadOnlyList<Invoice> rows = _invoices.Values
             .Where(i => updatedAt is null || i.UpdatedAt > updatedAt || (i.UpdatedAt == updatedAt && i.Id > afterId))
             .OrderBy(i => i.UpdatedAt).ThenBy(i => i.Id)

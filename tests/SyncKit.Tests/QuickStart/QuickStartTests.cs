@@ -28,6 +28,8 @@ public sealed class QuickStartTests
         first.Outcome.Should().Be(RunOutcome.Succeeded);
         first.Counts.Written.Should().Be(1_200);
         host.Services.GetRequiredService<CrmDatabase>().Rows.Should().HaveCount(1_200);
+        second.Outcome.Should().Be(RunOutcome.Succeeded, "the rewound cursor carries an id the billing database parses");
+        second.Counts.Read.Should().Be(1_200, "every invoice lies inside the lookback");
         second.Counts.Written.Should().Be(0, "the re-read inside the lookback is skipped as stale, not written again");
     }
 

@@ -60,6 +60,9 @@ internal sealed class SyncRun<T>
     /// <summary>The checkpoint the run left.</summary>
     public Cursor? Committed => _committed;
 
+    /// <summary>The source's horizon as of the last page read, when it reports one.</summary>
+    public SourceHorizon? Horizon { get; private set; }
+
     /// <summary>Runs until the source is exhausted, a failure ends the run, or <paramref name="stopToken"/> asks for a graceful stop.</summary>
     public async Task<(RunOutcome Outcome, string? Error)> ExecuteAsync(CancellationToken stopToken)
     {
@@ -220,6 +223,7 @@ internal sealed class SyncRun<T>
             {
                 var page = await ReadPageAsync(after, context, cancellationToken).ConfigureAwait(false);
                 _run.Evidence.Read(page.Records.Count);
+                Horizon = page.Horizon ?? Horizon;
                 if (page.Records.Count > 0)
                 {
                     var first = _tracker.RegisterRange(page.Records.Count, page.Records, static (records, i) => records[i].Position);
