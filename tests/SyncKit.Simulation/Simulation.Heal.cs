@@ -51,7 +51,8 @@ internal sealed partial class Simulation
                 StartSync();
             }
 
-            Advance(TimeSpan.FromMinutes(1));
+            // Long enough that holds a dead life left on a welcome (an hour) expire within the rounds.
+            Advance(TimeSpan.FromMinutes(5));
         }
 
         throw new ViolationException($"after {HealRounds} rounds without faults the job did not converge: {problem}");

@@ -55,7 +55,11 @@ public sealed class SyncJobOptions
     public int Partitions { get; set; } = 1;
 
     /// <summary>How many records may wait between reading and writing, across all partitions (back-pressure).</summary>
-    /// <value>Default 2,000.</value>
+    /// <value>
+    /// Default 2,000. A run holds at most this many records plus the batches being written (<see cref="Partitions"/> ×
+    /// <see cref="BatchSize"/>) and one page: the source is not read further while a record that failed is retried and the
+    /// records after it wait for the checkpoint to pass them.
+    /// </value>
     [Range(1, 10_000_000)]
     public int QueueCapacity { get; set; } = 2_000;
 

@@ -160,11 +160,9 @@ internal sealed class Invariants(SeedPlan plan, SourceLog log, Observations seen
     {
         get
         {
-            // One partition's channel holds QueueCapacity / PageSize chunks (at least one), each at most a page; one page
-            // is being split, one batch written. More partitions hold as much each, at most.
+            // The reader waits while the queue and the batches being written fill the window, then reads one page more.
             var options = plan.Options;
-            var window = Math.Max(options.QueueCapacity, options.PageSize) + (2 * options.PageSize) + options.BatchSize;
-            return (long)window * options.Partitions;
+            return options.QueueCapacity + ((long)options.Partitions * options.BatchSize) + options.PageSize;
         }
     }
 

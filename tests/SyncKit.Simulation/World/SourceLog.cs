@@ -33,6 +33,14 @@ internal sealed class SourceLog(SourceShape shape)
             _byKey.Add(key, versions);
         }
 
+        // A table's row has one position per version: an update stamped in the same tick as the one before would be
+        // indistinguishable from it (a real table stamps them apart, or commits only the last of one transaction).
+        if (Shape == SourceShape.Table && versions.Count > 0 && versions[^1].Position.Timestamp == stampedAt)
+        {
+            stampedAt = stampedAt.AddTicks(1);
+            visibleAt = visibleAt < stampedAt ? stampedAt : visibleAt;
+        }
+
         var sequence = _versions.Count + 1;
         var version = new SourceVersion(
             new SimRecord(key, versions.Count + 1, deleted, sequence, poison),

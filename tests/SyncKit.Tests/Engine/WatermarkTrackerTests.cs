@@ -258,4 +258,19 @@ public sealed class WatermarkTrackerTests
             }
         }
     }
+
+    [Fact]
+    public async Task WaitForRoomAsync_RecordsDoneBehindAnUnfinishedHead_WaitUntilTheHeadIsDone()
+    {
+        var tracker = new WatermarkTracker(null);
+        var first = tracker.RegisterRange(4, T0, static (t0, i) => Cursor.At(t0.AddSeconds(i), "k"));
+        tracker.Complete([first + 1, first + 2, first + 3]);
+
+        var room = tracker.WaitForRoomAsync(3, CancellationToken.None);
+        room.IsCompleted.Should().BeFalse("four records are above the watermark while the first is unfinished, though three are done");
+
+        tracker.Complete([first]);
+        await room;
+        tracker.WaitForRoomAsync(1, CancellationToken.None).IsCompleted.Should().BeTrue();
+    }
 }

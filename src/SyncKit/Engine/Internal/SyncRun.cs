@@ -219,8 +219,13 @@ internal sealed class SyncRun<T>
         {
             var after = StartedFrom?.Rewind(_run.Options.Lookback);
             var context = new SourceReadContext(_run.Id, _run.Options.PageSize) { Lookback = _run.Options.Lookback };
+
+            // The channels bound what waits to be written; this bounds what the run holds in all (the records waiting, the
+            // batches being written, and the records done behind one still retried at the head), however keys fall into partitions.
+            var window = _run.Options.QueueCapacity + (_run.Options.Partitions * _run.Options.BatchSize);
             while (true)
             {
+                await _tracker.WaitForRoomAsync(window, cancellationToken).ConfigureAwait(false);
                 var page = await ReadPageAsync(after, context, cancellationToken).ConfigureAwait(false);
                 _run.Evidence.Read(page.Records.Count);
                 Horizon = page.Horizon ?? Horizon;

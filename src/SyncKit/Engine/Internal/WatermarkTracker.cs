@@ -7,8 +7,8 @@ namespace SyncKit.Engine.Internal;
 /// </summary>
 /// <remarks>
 /// Slots live in a ring buffer indexed by sequence number, so registering and completing are O(1) and
-/// allocate nothing in steady state. Its size is bounded by the records in flight, which the engine's
-/// bounded channels bound.
+/// allocate nothing in steady state. Its size is bounded by the records in flight: the reader waits for room
+/// (<see cref="WaitForRoomAsync"/>) before each page.
 /// </remarks>
 internal sealed class WatermarkTracker
 {
@@ -16,6 +16,8 @@ internal sealed class WatermarkTracker
     private Slot[] _slots = new Slot[256];
     private long _head;
     private long _next;
+    private TaskCompletionSource? _room;
+    private int _roomBelow;
 
     public WatermarkTracker(Cursor? start) => Watermark = start;
 
@@ -32,6 +34,29 @@ internal sealed class WatermarkTracker
                 return (int)(_next - _head);
             }
         }
+    }
+
+    /// <summary>
+    /// Completes once fewer than <paramref name="limit"/> registered positions are above the watermark: the reader waits
+    /// here, so a record stuck at the head (retried for minutes while other partitions write on) bounds how much the run
+    /// holds, however its keys fall into partitions.
+    /// </summary>
+    public ValueTask WaitForRoomAsync(int limit, CancellationToken cancellationToken)
+    {
+        Task room;
+        lock (_sync)
+        {
+            if (_next - _head < limit)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _roomBelow = limit;
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            room = _room.Task;
+        }
+
+        return new ValueTask(room.WaitAsync(cancellationToken));
     }
 
     /// <summary>Registers the next record in read order and returns its sequence number.</summary>
@@ -146,6 +171,12 @@ internal sealed class WatermarkTracker
 
             slot = default;
             _head++;
+        }
+
+        if (_room is not null && _next - _head < _roomBelow)
+        {
+            _room.SetResult();
+            _room = null;
         }
     }
 
