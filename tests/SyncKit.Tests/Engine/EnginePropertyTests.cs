@@ -104,9 +104,9 @@ public sealed class EnginePropertyTests
 
         var job = new SyncJob<TestRecord>(Job, new ScriptedSource<TestRecord>(records), destination, new JsonRecordSerializer<TestRecord>())
         {
+            // The product's defaults but for the retry delay: zero, so retries need no fake clock advanced.
             Options = new SyncJobOptions
             {
-                Lookback = TimeSpan.Zero,
                 RetryBaseDelay = TimeSpan.Zero,
                 MaxRetryAttempts = MaxRetryAttempts,
                 Partitions = scenario.Partitions,

@@ -446,7 +446,9 @@ public sealed class HostingTests : IAsyncDisposable
                     })
                     .UseDestination((_, tenant) => Destination(tenant))
                     .UseSerializer(_ => new JsonRecordSerializer<TestRecord>())
-                    .Configure(o => { o.Lookback = TimeSpan.Zero; o.RetryBaseDelay = TimeSpan.Zero; });
+
+                    // The product's defaults but for the retry delay: zero, so retries need no fake clock advanced.
+                    .Configure(o => o.RetryBaseDelay = TimeSpan.Zero);
                 configure(job);
             }));
         return builder.Build();
