@@ -132,7 +132,7 @@ public sealed partial class ActionEndpointTests : IAsyncLifetime
     {
         using var api = await ApiAsync();
         var runsBefore = await RunCountAsync();
-        var writesBefore = _host.Destination(DashboardHost.AcmeOrders).WriteCount;
+        var deliveriesBefore = _host.Destination(DashboardHost.AcmeOrders).DeliveryCount;
         _host.Source(DashboardHost.AcmeOrders).Add(DashboardHost.Record(3, version: 2));
 
         using var response = await api.PostAsync("/synckit/api/replay", new { tenant = "acme", stream = "orders", from = DashboardHost.T0, to = DashboardHost.T0.AddSeconds(5) });
@@ -142,7 +142,7 @@ public sealed partial class ActionEndpointTests : IAsyncLifetime
         operations.Select(o => (o.GetProperty("key").GetString(), o.GetProperty("action").GetString()))
             .Should().Equal(("1", "Unchanged"), ("2", "Unchanged"), ("3", "Write"), ("4", "Unchanged"));
         operations[2].GetProperty("payload").GetString().Should().Contain("\"version\":2");
-        _host.Destination(DashboardHost.AcmeOrders).WriteCount.Should().Be(writesBefore);
+        _host.Destination(DashboardHost.AcmeOrders).DeliveryCount.Should().Be(deliveriesBefore, "a dry run hands nothing to the destination");
         (await RunCountAsync()).Should().Be(runsBefore);
         (await _host.Store.Checkpoints.GetAsync(DashboardHost.AcmeOrders, default))!.Id.Should().Be("12");
     }

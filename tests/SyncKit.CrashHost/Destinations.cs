@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using SyncKit.Testing;
 
 namespace SyncKit.CrashHost;
@@ -64,6 +65,50 @@ internal sealed class SqliteRowsDestination(Progress progress) : IDestination<Te
         command.Transaction = transaction;
         command.CommandText = sql;
         return command;
+    }
+}
+
+/// <summary>
+/// The same destination in the PostgreSQL store's database (the connection's <c>Search Path</c> schema), written
+/// through the batch's <c>NpgsqlTransaction</c> in one statement per batch.
+/// </summary>
+internal sealed class PostgresRowsDestination(Progress progress) : IDestination<TestRecord>
+{
+    public const string CreateTable =
+        "CREATE TABLE IF NOT EXISTS crash_rows (key text NOT NULL PRIMARY KEY, version bigint NOT NULL, deliveries integer NOT NULL)";
+
+    // Every crash record has version 1, so a key already there makes its write a stale repeat: skipped. A row the
+    // upsert inserted has xmax = 0.
+    private const string Upsert = """
+        INSERT INTO crash_rows AS r (key, version, deliveries) SELECT key, version, 1 FROM unnest($1::text[], $2::bigint[]) AS t(key, version)
+        ON CONFLICT (key) DO UPDATE SET version = greatest(r.version, excluded.version), deliveries = r.deliveries + 1
+        RETURNING key, xmax = 0
+        """;
+
+    public bool WritesInStateTransaction => true;
+
+    public async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<TestRecord> batch, CancellationToken cancellationToken)
+    {
+        var transaction = batch.Transaction?.DbTransaction as NpgsqlTransaction ?? throw new InvalidOperationException("The PostgreSQL store must hand over its transaction.");
+        await using var upsert = new NpgsqlCommand(Upsert, transaction.Connection, transaction)
+        {
+            Parameters =
+            {
+                new() { Value = batch.Records.Select(r => r.Key).ToArray() },
+                new() { Value = batch.Records.Select(r => r.Value.Version).ToArray() },
+            },
+        };
+        var inserted = new Dictionary<string, bool>(batch.Records.Count, StringComparer.Ordinal);
+        await using (var reader = await upsert.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                inserted.Add(reader.GetString(0), reader.GetBoolean(1));
+                progress.Record();
+            }
+        }
+
+        return [.. batch.Records.Select(r => inserted[r.Key] ? RecordOutcome.Written : RecordOutcome.Skipped)];
     }
 }
 

@@ -1,18 +1,21 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using SyncKit;
 using SyncKit.CrashHost;
+using SyncKit.Postgres;
 using SyncKit.Sqlite;
 using SyncKit.Testing;
 
 // Syncs CrashSource into a destination that commits with the checkpoint, printing progress lines, until done:
-//   sqlite <database> <records>   the SQLite store, destination table in the same file
-//   file <snapshot> <records>     the in-memory store persisted to a file after every commit
+//   sqlite <database> <records>       the SQLite store, destination table in the same file
+//   postgres <connection> <records>   the PostgreSQL store and destination table in the connection's Search Path schema
+//   file <snapshot> <records>         the in-memory store persisted to a file after every commit
 // Prints "done <outcome> <error>" and exits 0 when the run succeeded.
 if (args.Length != 3 || !int.TryParse(args[2], CultureInfo.InvariantCulture, out var count))
 {
-    Console.Error.WriteLine("usage: SyncKit.CrashHost sqlite|file <path> <records>");
+    Console.Error.WriteLine("usage: SyncKit.CrashHost sqlite|postgres|file <path or connection string> <records>");
     return 2;
 }
 
@@ -23,6 +26,7 @@ var source = new CrashSource(count);
 var run = args[0] switch
 {
     "sqlite" => await RunOnSqliteAsync(args[1]),
+    "postgres" => await RunOnPostgresAsync(args[1]),
     "file" => await RunOnFileAsync(args[1]),
     _ => throw new ArgumentException($"Unknown mode '{args[0]}'."),
 };
@@ -42,6 +46,22 @@ async Task<RunRecord> RunOnSqliteAsync(string path)
     }
 
     return await new SyncEngine(store).RunAsync(Job(new SqliteRowsDestination(progress)));
+}
+
+async Task<RunRecord> RunOnPostgresAsync(string connectionString)
+{
+    var schema = new NpgsqlConnectionStringBuilder(connectionString).SearchPath
+        ?? throw new ArgumentException("The connection string must name the schema in Search Path.", nameof(connectionString));
+    await using var store = PostgresSyncStateStore.Create(new PostgresSyncStateStoreOptions { ConnectionString = connectionString, Schema = schema });
+    await store.StartAsync(default);
+    await using (var connection = new NpgsqlConnection(connectionString))
+    {
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand(PostgresRowsDestination.CreateTable, connection);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    return await new SyncEngine(store).RunAsync(Job(new PostgresRowsDestination(progress)));
 }
 
 async Task<RunRecord> RunOnFileAsync(string path)

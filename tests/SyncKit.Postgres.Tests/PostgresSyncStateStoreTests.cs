@@ -220,7 +220,7 @@ public sealed class PostgresSyncStateStoreTests : PostgresTestBase
         var engine = new SyncEngine(Store, Time);
         var job = new SyncJob<NumberedRow>(Job, new NumberedSource(500, TimeSpan.Zero), new TableDestination(Schema, "test", 0), new JsonRecordSerializer<NumberedRow>())
         {
-            Options = new SyncJobOptions { PageSize = 50, BatchSize = 50, Lookback = TimeSpan.Zero, Partitions = 1 },
+            Options = new SyncJobOptions { PageSize = 50, BatchSize = 50, Partitions = 1 },
         };
 
         var run = await engine.RunAsync(job);

@@ -29,10 +29,6 @@ public sealed class SqliteCrashTests(ITestOutputHelper output) : IDisposable
         Scalar("PRAGMA integrity_check").Should().Be("ok", lastCheck);
     }
 
-    /// <summary>
-    /// Every record at or below the checkpoint is in the destination (the checkpoint is never ahead), nothing
-    /// beyond it is (the writes committed with it), and no committed record was delivered twice.
-    /// </summary>
     private async Task<int> AssertCheckpointMatchesTheDestinationAsync(string when)
     {
         Cursor? checkpoint;
@@ -41,8 +37,7 @@ public sealed class SqliteCrashTests(ITestOutputHelper output) : IDisposable
             checkpoint = await store.Checkpoints.GetAsync(CrashSource.Job, default);
         }
 
-        var covered = CrashSource.CoveredBy(checkpoint);
-        var rows = new Dictionary<string, long>(StringComparer.Ordinal);
+        var deliveries = new Dictionary<string, long>(StringComparer.Ordinal);
         using (var connection = Open())
         using (var command = connection.CreateCommand())
         {
@@ -50,16 +45,11 @@ public sealed class SqliteCrashTests(ITestOutputHelper output) : IDisposable
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                rows.Add(reader.GetString(0), reader.GetInt64(1));
+                deliveries.Add(reader.GetString(0), reader.GetInt64(1));
             }
         }
 
-        var because = $"{when}, checkpoint {checkpoint}";
-        var missing = Enumerable.Range(1, covered).Select(i => CrashSource.Record(i).Id).Where(id => !rows.ContainsKey(id)).Take(5).ToList();
-        missing.Should().BeEmpty($"every record at or below the checkpoint is in the destination {because}");
-        rows.Should().HaveCount(covered, $"the destination's writes commit with the checkpoint {because}");
-        rows.Where(r => r.Value != 1).Should().BeEmpty($"no committed record is delivered again {because}");
-        return covered;
+        return CrashCheck.AssertDestinationMatchesCheckpoint(checkpoint, deliveries, when);
     }
 
     private object? Scalar(string sql)

@@ -44,10 +44,18 @@ public sealed class SqliteStoreLockingTests : IDisposable
         using var first = _database.OpenStore();
         using var second = _database.OpenStore();
         await (await first.BeginTransactionAsync(Job, default)).DisposeAsync();
+        var other = new JobId("tenant-b", "invoices");
 
-        var transaction = await second.BeginTransactionAsync(new JobId("tenant-b", "invoices"), default);
+        var transaction = await second.BeginTransactionAsync(other, default);
+        await using (transaction)
+        {
+            await transaction.Checkpoints.SaveAsync(other, Cursor.FromSequence(1), default);
+            await transaction.CommitAsync(default);
+        }
 
-        await transaction.DisposeAsync();
+        (await first.Checkpoints.GetAsync(other, default)).Should().Be(Cursor.FromSequence(1), "the second store committed the other job");
+        var begin = () => second.BeginTransactionAsync(Job, default).AsTask();
+        await begin.Should().ThrowAsync<InvalidOperationException>("the first store still holds its own job: the hold is per job, not per file");
     }
 
     [Fact]

@@ -10,6 +10,8 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// commit) and the checkpoint commit together or not at all
 /// (and, when the job is leased, only while this instance still holds the lease). Rows are upserted by
 /// <c>(tenant, external_id)</c> in one round trip per batch, and a write older than the stored row is skipped.
+/// A record with a value PostgreSQL cannot store (text holding U+0000) fails alone as
+/// <see cref="ErrorClass.Validation"/>, before anything is sent: sent, it would abort the whole transaction.
 /// For reconciliation it lists what it holds and soft-deletes (<c>deleted_at</c>) records gone at the source,
 /// on connections of its own from <see cref="DataSource"/>; a force repair overwrites whatever change time a row holds.
 /// </summary>
@@ -80,20 +82,34 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
         var transaction = batch.Transaction?.DbTransaction as NpgsqlTransaction
             ?? throw new InvalidOperationException("The PostgreSQL CRM destination writes in the state store's transaction: use the PostgreSQL state store on the same database.");
         var tenant = batch.Job.Tenant;
+        var outcomes = new RecordOutcome[batch.Records.Count];
+        var sent = new List<int>(outcomes.Length);
         var upserts = new NpgsqlBatch(transaction.Connection, transaction);
         await using (upserts.ConfigureAwait(false))
         {
-            foreach (var record in batch.Records)
-            {
-                upserts.BatchCommands.Add(Upsert(upsert, tenant, record.Value));
-            }
-
-            await upserts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            var outcomes = new RecordOutcome[batch.Records.Count];
-            var welcomes = new List<(int Index, WelcomeNotification Welcome)>();
             for (var i = 0; i < outcomes.Length; i++)
             {
-                var written = upserts.BatchCommands[i].RecordsAffected == 1;
+                var values = _table.ValuesOf(batch.Records[i].Value);
+                if (Array.FindIndex(values, v => v is string text && text.Contains('\0', StringComparison.Ordinal)) is var column and >= 0)
+                {
+                    outcomes[i] = RecordOutcome.Failed(ErrorClass.Validation, $"{_table.Columns[column]} holds a NUL character (U+0000), which PostgreSQL text cannot store.");
+                    continue;
+                }
+
+                upserts.BatchCommands.Add(Upsert(upsert, tenant, batch.Records[i].Value, values));
+                sent.Add(i);
+            }
+
+            if (sent.Count > 0)
+            {
+                await upserts.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var welcomes = new List<(int Index, WelcomeNotification Welcome)>();
+            for (var command = 0; command < sent.Count; command++)
+            {
+                var i = sent[command];
+                var written = upserts.BatchCommands[command].RecordsAffected == 1;
                 outcomes[i] = written ? RecordOutcome.Written : RecordOutcome.Skipped;
                 if (written && _welcome?.Invoke(tenant, batch.Records[i].Value) is { } welcome)
                 {
@@ -110,12 +126,12 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
         await (DataSource ?? throw new InvalidOperationException($"Reconciling {_table.Name} reads the CRM outside a sync's transaction: set {nameof(DataSource)}."))
             .OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    private NpgsqlBatchCommand Upsert(string sql, string tenant, T record)
+    private NpgsqlBatchCommand Upsert(string sql, string tenant, T record, object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CrmFormat.ExternalId(_table.IdOf(record)) });
-        foreach (var value in _table.ValuesOf(record))
+        foreach (var value in values)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         }

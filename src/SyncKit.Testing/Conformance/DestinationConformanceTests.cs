@@ -31,12 +31,13 @@ public abstract class DestinationConformanceTests<T>
     protected abstract ValueTask<int?> ReadVersionAsync(IDestination<T> destination, string key);
 
     /// <summary>
-    /// Creates a record the destination must reject on its own (for example a malformed e-mail), or
-    /// <see langword="null"/> when the destination rejects nothing; then the isolation test is vacuous.
+    /// Creates a record the destination must reject on its own: a malformed e-mail address, say, or a value its
+    /// store cannot hold. Every destination meets input it cannot take; this is how the kit checks that such a
+    /// record fails alone instead of failing its batch.
     /// </summary>
     /// <param name="key">The record's key.</param>
-    /// <returns>The invalid record, or <see langword="null"/>.</returns>
-    protected virtual SourceRecord<T>? CreateInvalidRecord(string key) => null;
+    /// <returns>The invalid record.</returns>
+    protected abstract SourceRecord<T> CreateInvalidRecord(string key);
 
     /// <summary>Every record gets one outcome, in batch order.</summary>
     /// <returns>A task.</returns>
@@ -90,20 +91,22 @@ public abstract class DestinationConformanceTests<T>
     [Fact]
     public async Task WriteAsync_InvalidRecord_FailsAloneWithANonRetryableClass()
     {
-        if (CreateInvalidRecord("bad") is not { } invalid)
-        {
-            return;
-        }
-
+        var invalid = CreateInvalidRecord("bad");
+        Assert.True(invalid.Key == "bad", $"{nameof(CreateInvalidRecord)} must return a record with the key it is given.");
         var destination = await CreateDestinationAsync().ConfigureAwait(false);
 
         var outcomes = await WriteAsync(destination, [CreateRecord("a", 1), invalid, CreateRecord("b", 1)]).ConfigureAwait(false);
 
-        Assert.Equal(RecordOutcomeKind.Written, outcomes[0].Kind);
-        Assert.Equal(RecordOutcomeKind.Failed, outcomes[1].Kind);
+        Assert.True(
+            outcomes[1].Kind == RecordOutcomeKind.Failed,
+            $"The record from {nameof(CreateInvalidRecord)} must fail; it was {outcomes[1].Kind}. Return a record this destination rejects.");
         Assert.False(outcomes[1].ErrorClass.IsRetryable(), $"A rejected record must not be retried; it was classed {outcomes[1].ErrorClass}.");
         Assert.False(string.IsNullOrWhiteSpace(outcomes[1].Error), "A failure must say what is wrong.");
+        Assert.Equal(RecordOutcomeKind.Written, outcomes[0].Kind);
         Assert.Equal(RecordOutcomeKind.Written, outcomes[2].Kind);
+        Assert.Equal(1, await ReadVersionAsync(destination, "a").ConfigureAwait(false));
+        Assert.Null(await ReadVersionAsync(destination, "bad").ConfigureAwait(false));
+        Assert.Equal(1, await ReadVersionAsync(destination, "b").ConfigureAwait(false));
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ namespace SyncKit.Testing;
 
 /// <summary>
 /// The conformance kit for <see cref="ISource{T}"/> implementations: what the engine relies on from every
-/// source. A connector's test project inherits this class and supplies <see cref="CreateSourceAsync"/>.
+/// source. A connector's test project inherits this class and supplies <see cref="CreateSourceAsync"/> and
+/// <see cref="CreateSourceWithTieAsync"/>.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
 public abstract class SourceConformanceTests<T>
@@ -16,14 +17,22 @@ public abstract class SourceConformanceTests<T>
     /// <value>Default 10.</value>
     protected virtual int PageSize => 10;
 
-    /// <summary>
-    /// Creates a source holding <paramref name="recordCount"/> records with distinct keys. When
-    /// <paramref name="recordCount"/> is at least 3 × <see cref="PageSize"/>, at least 2 × <see cref="PageSize"/>
-    /// of them must share one timestamp, so ties cross a page boundary.
-    /// </summary>
+    /// <summary>Creates a source holding <paramref name="recordCount"/> records with distinct keys.</summary>
     /// <param name="recordCount">How many records (0 for an empty source).</param>
     /// <returns>The source.</returns>
     protected abstract ValueTask<ISource<T>> CreateSourceAsync(int recordCount);
+
+    /// <summary>
+    /// Creates a source holding, with distinct keys, <paramref name="before"/> records changed one after another,
+    /// then <paramref name="tied"/> records all changed at one later instant (one timestamp), then
+    /// <paramref name="after"/> records changed one after another later still. The kit reads across the tie with
+    /// page boundaries inside it, where a source that resumes by timestamp alone loses or repeats records.
+    /// </summary>
+    /// <param name="before">How many records change before the tie.</param>
+    /// <param name="tied">How many records share the tie's timestamp.</param>
+    /// <param name="after">How many records change after the tie.</param>
+    /// <returns>The source.</returns>
+    protected abstract ValueTask<ISource<T>> CreateSourceWithTieAsync(int before, int tied, int after);
 
     /// <summary>Reading from the start returns every record once, in ascending position order.</summary>
     /// <returns>A task.</returns>
@@ -34,27 +43,33 @@ public abstract class SourceConformanceTests<T>
 
         var records = await ReadAllAsync(source, after: null).ConfigureAwait(false);
 
-        Assert.Equal(5 * PageSize, records.Count);
-        Assert.Equal(records.Count, records.Select(r => r.Key).Distinct(StringComparer.Ordinal).Count());
-        for (var i = 1; i < records.Count; i++)
-        {
-            Assert.True(records[i].Position.CompareTo(records[i - 1].Position) > 0, $"Position {records[i].Position} (key {records[i].Key}) must be after {records[i - 1].Position}.");
-        }
+        AssertEveryRecordOnceInAscendingOrder(records, 5 * PageSize);
     }
 
-    /// <summary>The kit's data has ties that cross a page boundary, so the tie tests below mean something.</summary>
+    /// <summary>
+    /// Records sharing one timestamp across page boundaries are read once each, in id order, and resuming after
+    /// any of them (or any record around them) returns exactly the records after it.
+    /// </summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task ReadPageAsync_TiesOnTimestamp_CrossAPageBoundaryWithoutLossOrRepeat()
     {
-        var source = await CreateSourceAsync(5 * PageSize).ConfigureAwait(false);
+        // The tie starts inside the first page and ends inside the third, so two page boundaries fall within it.
+        var (before, tied, after) = (PageSize / 2, (2 * PageSize) + 1, PageSize / 2);
+        var source = await CreateSourceWithTieAsync(before, tied, after).ConfigureAwait(false);
 
-        var tied = (await ReadAllAsync(source, after: null).ConfigureAwait(false))
-            .GroupBy(r => r.Position.Timestamp)
-            .MaxBy(g => g.Count());
+        var records = await ReadAllAsync(source, after: null).ConfigureAwait(false);
 
-        Assert.NotNull(tied);
-        Assert.True(tied.Count() >= 2 * PageSize, $"CreateSourceAsync must give at least {2 * PageSize} records one timestamp; the largest tie has {tied.Count()}.");
+        AssertEveryRecordOnceInAscendingOrder(records, before + tied + after);
+        var largestTie = records.GroupBy(r => r.Position.Timestamp).Max(g => g.Count());
+        Assert.True(
+            largestTie >= tied,
+            $"{nameof(CreateSourceWithTieAsync)} must give {tied} records one timestamp; the most sharing one are {largestTie}.");
+        for (var i = 0; i < records.Count; i++)
+        {
+            var rest = await ReadAllAsync(source, records[i].Position).ConfigureAwait(false);
+            Assert.Equal(records.Skip(i + 1).Select(r => r.Key), rest.Select(r => r.Key));
+        }
     }
 
     /// <summary>Resuming after any record returns exactly the records after it: a checkpoint loses nothing and repeats nothing.</summary>
@@ -118,6 +133,16 @@ public abstract class SourceConformanceTests<T>
 
             Assert.True(page.Records.Count > 0 || page.Next is not null, "A page that says more follow must have records or a Next cursor.");
             after = page.Next ?? page.Records[^1].Position;
+        }
+    }
+
+    private static void AssertEveryRecordOnceInAscendingOrder(List<SourceRecord<T>> records, int count)
+    {
+        Assert.Equal(count, records.Count);
+        Assert.Equal(records.Count, records.Select(r => r.Key).Distinct(StringComparer.Ordinal).Count());
+        for (var i = 1; i < records.Count; i++)
+        {
+            Assert.True(records[i].Position.CompareTo(records[i - 1].Position) > 0, $"Position {records[i].Position} (key {records[i].Key}) must be after {records[i - 1].Position}.");
         }
     }
 }

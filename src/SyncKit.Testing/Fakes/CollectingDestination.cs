@@ -11,14 +11,21 @@ namespace SyncKit.Testing;
 /// <see cref="Rows"/>, is listed in <see cref="DeletedKeys"/>, and comes back when a newer version is written.
 /// For a force repair it overwrites whatever version it holds (<see cref="OverwriteAsync"/>).
 /// </summary>
+/// <remarks>
+/// To check how often the engine delivered a record, use <see cref="Deliveries"/>, not <see cref="WriteCount"/>:
+/// an idempotent destination hides a repeated delivery (it is skipped as stale), so a count of writes stays the
+/// same whether each record arrived once or twice.
+/// </remarks>
 /// <typeparam name="T">The record type.</typeparam>
 public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDestination<T>, IOverwritableDestination<T>
 {
     private readonly Func<T, long> _version;
     private readonly ConcurrentDictionary<string, T> _rows = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _deleted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _deliveries = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Exception> _batchFaults = new();
     private long _writeCount;
+    private long _deliveryCount;
 
     /// <summary>Creates the destination.</summary>
     /// <param name="version">A record's version; a write whose version is not newer than the stored one is skipped.</param>
@@ -31,8 +38,18 @@ public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDes
     /// <summary>The keys of soft-deleted rows.</summary>
     public IReadOnlyCollection<string> DeletedKeys => [.. _deleted.Keys];
 
-    /// <summary>How many times a row was written (an idempotent replay adds nothing here).</summary>
+    /// <summary>How many times a row was written: a record skipped as stale, a repeated delivery included, adds nothing here.</summary>
     public long WriteCount => Interlocked.Read(ref _writeCount);
+
+    /// <summary>
+    /// How many times a record of each key was delivered: accepted by this destination, written or skipped as stale.
+    /// A record failed by <see cref="Fail"/> or in a batch that threw is not delivered. With
+    /// <see cref="WritesInStateTransaction"/> a delivery counts when its transaction commits, as its effect does.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Deliveries => _deliveries;
+
+    /// <summary>How many deliveries there were, over all keys (the sum of <see cref="Deliveries"/>).</summary>
+    public long DeliveryCount => Interlocked.Read(ref _deliveryCount);
 
     /// <summary>Decides a record's outcome before it is written; return <see langword="null"/> to write it.</summary>
     public Func<SourceRecord<T>, RecordOutcome?>? Fail { get; set; }
@@ -107,7 +124,7 @@ public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDes
         // An outcome array is built only once a record is not written, as RecordOutcomes.All suggests.
         var count = batch.Records.Count;
         RecordOutcome[]? outcomes = null;
-        var writes = new List<SourceRecord<T>>(count);
+        var delivered = new List<(SourceRecord<T> Record, bool Written)>(count);
         for (var i = 0; i < count; i++)
         {
             var record = batch.Records[i];
@@ -119,19 +136,20 @@ public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDes
                 outcomes ??= [.. RecordOutcomes.All(RecordOutcome.Written, count)];
                 outcomes[i] = outcome;
             }
-            else
+
+            if (notWritten is not { Kind: RecordOutcomeKind.Failed })
             {
-                writes.Add(record);
+                delivered.Add((record, notWritten is null));
             }
         }
 
         if (batch.Transaction is InMemoryStateTransaction transaction)
         {
-            transaction.OnCommit(() => Apply(writes, overwrite));
+            transaction.OnCommit(() => Apply(delivered, overwrite));
         }
         else
         {
-            Apply(writes, overwrite);
+            Apply(delivered, overwrite);
         }
 
         return outcomes ?? RecordOutcomes.All(RecordOutcome.Written, count);
@@ -139,13 +157,18 @@ public sealed class CollectingDestination<T> : IDestination<T>, IReconcilableDes
 
     private string VersionString(T value) => _version(value).ToString(CultureInfo.InvariantCulture);
 
-    private void Apply(List<SourceRecord<T>> writes, bool overwrite)
+    private void Apply(List<(SourceRecord<T> Record, bool Written)> delivered, bool overwrite)
     {
-        foreach (var record in writes)
+        foreach (var (record, written) in delivered)
         {
-            _rows.AddOrUpdate(record.Key, record.Value, (_, existing) => !overwrite && _version(existing) >= _version(record.Value) ? existing : record.Value);
-            _deleted.TryRemove(record.Key, out _);
-            Interlocked.Increment(ref _writeCount);
+            _deliveries.AddOrUpdate(record.Key, 1, (_, deliveries) => deliveries + 1);
+            Interlocked.Increment(ref _deliveryCount);
+            if (written)
+            {
+                _rows.AddOrUpdate(record.Key, record.Value, (_, existing) => !overwrite && _version(existing) >= _version(record.Value) ? existing : record.Value);
+                _deleted.TryRemove(record.Key, out _);
+                Interlocked.Increment(ref _writeCount);
+            }
         }
     }
 }

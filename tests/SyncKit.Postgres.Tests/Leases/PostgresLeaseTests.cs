@@ -252,7 +252,7 @@ public sealed class PostgresLeaseTests : PostgresTestBase
         var engine = new SyncEngine(paused, Time, loggerFactory);
         var job = new SyncJob<NumberedRow>(Job, new NumberedSource(20, TimeSpan.Zero), destination, new JsonRecordSerializer<NumberedRow>())
         {
-            Options = new SyncJobOptions { PageSize = 10, BatchSize = 10, Partitions = 1, Lookback = TimeSpan.Zero, RetryBaseDelay = TimeSpan.Zero },
+            Options = new SyncJobOptions { PageSize = 10, BatchSize = 10, Partitions = 1, RetryBaseDelay = TimeSpan.Zero },
         };
 
         var running = engine.RunAsync(job);

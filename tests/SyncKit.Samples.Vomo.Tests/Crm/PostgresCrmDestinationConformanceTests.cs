@@ -38,6 +38,13 @@ public sealed class PostgresCrmDestinationConformanceTests : DestinationConforma
     protected override SourceRecord<VomoUser> CreateRecord(string key, int version) =>
         new(key, Cursor.FromSequence(version), new VomoUser { Id = IdOf(key), Email = $"{key}@example.org", MembershipStatus = "PENDING", CreatedAt = T0, UpdatedAt = T0.AddMinutes(version) });
 
+    // PostgreSQL text cannot hold U+0000: a name with one is what this destination must reject on its own.
+    protected override SourceRecord<VomoUser> CreateInvalidRecord(string key)
+    {
+        var record = CreateRecord(key, 1);
+        return record with { Value = record.Value with { FirstName = "Ann\0e" } };
+    }
+
     protected override async ValueTask<int?> ReadVersionAsync(IDestination<VomoUser> destination, string key)
     {
         var row = await _database.QueryRowAsync($"SELECT max(source_updated_at) FROM crm_contacts WHERE tenant = '{Job.Tenant}' AND external_id = '{CrmFormat.ExternalId(IdOf(key))}'");

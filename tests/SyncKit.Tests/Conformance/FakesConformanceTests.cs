@@ -7,16 +7,15 @@ public sealed class ScriptedSourceConformanceTests : SourceConformanceTests<Test
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    protected override ValueTask<ISource<TestRecord>> CreateSourceAsync(int recordCount)
-    {
-        // The middle half of the records share one second; ids are numeric, so "10" sorts after "9".
-        var records = Enumerable.Range(1, recordCount).Select(i =>
-        {
-            var second = i < recordCount / 4 ? i : i < 3 * recordCount / 4 ? recordCount : recordCount + i;
-            return new TestRecord($"{i}", T0.AddSeconds(second)).ToSourceRecord();
-        });
-        return ValueTask.FromResult<ISource<TestRecord>>(new ScriptedSource<TestRecord>(records));
-    }
+    protected override ValueTask<ISource<TestRecord>> CreateSourceAsync(int recordCount) =>
+        Source(Enumerable.Range(1, recordCount).Select(i => (i, Second: i)));
+
+    // The tied records take the instant after the last one before them; ids are numeric, so "10" sorts after "9".
+    protected override ValueTask<ISource<TestRecord>> CreateSourceWithTieAsync(int before, int tied, int after) =>
+        Source(Enumerable.Range(1, before + tied + after).Select(i => (i, Second: i <= before ? i : i <= before + tied ? before + 1 : i - tied + 1)));
+
+    private static ValueTask<ISource<TestRecord>> Source(IEnumerable<(int Id, int Second)> records) =>
+        ValueTask.FromResult<ISource<TestRecord>>(new ScriptedSource<TestRecord>(records.Select(r => new TestRecord($"{r.Id}", T0.AddSeconds(r.Second)).ToSourceRecord())));
 }
 
 public sealed class CollectingDestinationConformanceTests : DestinationConformanceTests<TestRecord>
@@ -32,7 +31,7 @@ public sealed class CollectingDestinationConformanceTests : DestinationConforman
     protected override SourceRecord<TestRecord> CreateRecord(string key, int version) =>
         new TestRecord(key, T0.AddSeconds(version), version).ToSourceRecord();
 
-    protected override SourceRecord<TestRecord>? CreateInvalidRecord(string key) =>
+    protected override SourceRecord<TestRecord> CreateInvalidRecord(string key) =>
         new TestRecord(key, T0, 1, "invalid").ToSourceRecord();
 
     protected override ValueTask<int?> ReadVersionAsync(IDestination<TestRecord> destination, string key) =>

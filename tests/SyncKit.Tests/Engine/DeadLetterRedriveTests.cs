@@ -8,7 +8,9 @@ namespace SyncKit.Tests.Engine;
 /// </summary>
 public sealed class DeadLetterRedriveTests : EngineTestBase
 {
-    private readonly ScriptedSource<TestRecord> _source = new(Enumerable.Range(1, 10).Select(i => Record(i, i)));
+    // A minute apart: the failing record 7 lies more than the lookback before the checkpoint (record 20), so later
+    // runs reach it through the re-drive alone; what they re-read (records 15 to 20) is skipped as unchanged.
+    private readonly ScriptedSource<TestRecord> _source = new(Enumerable.Range(1, 20).Select(i => Record(i, i * 60)));
     private readonly CollectingDestination<TestRecord> _destination = NewDestination();
     private readonly List<string> _written = [];
 
@@ -37,17 +39,17 @@ public sealed class DeadLetterRedriveTests : EngineTestBase
 
         Time.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(1));
         await RunAsync();
-        _written.Should().BeEmpty("the dead letter is not due yet");
+        _written.Should().NotContain("7", "the dead letter is not due yet");
 
         Time.Advance(TimeSpan.FromTicks(1));
         var run = await RunAsync();
 
-        _written.Should().Equal("7");
+        _written.Should().ContainSingle(k => k == "7");
         _destination.Rows.Should().ContainKey("7");
         (await Store.DeadLetters.CountAsync(Job, default)).Should().Be(0);
         run.Outcome.Should().Be(RunOutcome.Succeeded);
         run.Counts.Written.Should().Be(1);
-        (await CheckpointAsync()).Should().Be(Cursor.At(T0.AddSeconds(10), "10"), "a re-drive does not touch the checkpoint");
+        (await CheckpointAsync()).Should().Be(Cursor.At(T0.AddMinutes(20), "20"), "a re-drive does not touch the checkpoint");
     }
 
     [Fact]
@@ -66,7 +68,7 @@ public sealed class DeadLetterRedriveTests : EngineTestBase
             Time.Advance(entry.NextAttemptAt!.Value - Time.GetUtcNow());
             _written.Clear();
             await RunAsync();
-            _written.Should().Equal("7");
+            _written.Should().ContainSingle(k => k == "7");
             entry = await SingleDeadLetterAsync();
         }
 
@@ -79,7 +81,7 @@ public sealed class DeadLetterRedriveTests : EngineTestBase
         Time.Advance(TimeSpan.FromDays(30));
         _written.Clear();
         await RunAsync();
-        _written.Should().BeEmpty("a parked dead letter waits for an operator");
+        _written.Should().NotContain("7", "a parked dead letter waits for an operator");
     }
 
     [Fact]

@@ -28,11 +28,20 @@ public abstract class EngineTestBase
     protected static CollectingDestination<TestRecord> NewDestination(bool transactional = false) =>
         new(r => r.Version) { WritesInStateTransaction = transactional };
 
-    protected static SyncJob<TestRecord> NewJob(ISource<TestRecord> source, IDestination<TestRecord> destination, Action<SyncJobOptions>? configure = null)
+    protected static SyncJob<TestRecord> NewJob(ISource<TestRecord> source, IDestination<TestRecord> destination, Action<SyncJobOptions>? configure = null) =>
+        new(Job, source, destination, new JsonRecordSerializer<TestRecord>()) { Options = NewOptions(configure) };
+
+    /// <summary>
+    /// The product's defaults (<see cref="SyncJobOptions"/>), its 5-minute lookback included, so a test sees what a
+    /// user's job does; a test about another value sets it and says why. The one exception is
+    /// <see cref="SyncJobOptions.RetryBaseDelay"/>: zero, so a retry does not wait for the fake clock to be advanced
+    /// in tests that are not about timing (the tests of retry timing set it).
+    /// </summary>
+    protected static SyncJobOptions NewOptions(Action<SyncJobOptions>? configure = null)
     {
-        var options = new SyncJobOptions { RetryBaseDelay = TimeSpan.Zero, Lookback = TimeSpan.Zero };
+        var options = new SyncJobOptions { RetryBaseDelay = TimeSpan.Zero };
         configure?.Invoke(options);
-        return new SyncJob<TestRecord>(Job, source, destination, new JsonRecordSerializer<TestRecord>()) { Options = options };
+        return options;
     }
 
     protected Task<Cursor?> CheckpointAsync() => Store.Checkpoints.GetAsync(Job, default).AsTask();

@@ -37,7 +37,9 @@ public sealed class SyncEngineTests : EngineTestBase
                 stop.Cancel();
                 return ValueTask.CompletedTask;
             };
-            var run = await Engine.RunAsync(NewJob(source, destination, o => { o.PageSize = 100; o.BatchSize = 100; o.Partitions = 1; }), stop.Token);
+            // No lookback: the test is about resuming exactly at the checkpoint inside a tie. With one, every run
+            // would start before the tie and re-deliver its first batch, by design, instead of moving on.
+            var run = await Engine.RunAsync(NewJob(source, destination, o => { o.PageSize = 100; o.BatchSize = 100; o.Partitions = 1; o.Lookback = TimeSpan.Zero; }), stop.Token);
             runs++;
             if (run.Counts.Read == 0)
             {
@@ -48,7 +50,7 @@ public sealed class SyncEngineTests : EngineTestBase
         }
 
         destination.Rows.Keys.Select(int.Parse).Order().Should().Equal(Enumerable.Range(1, 2_500));
-        destination.WriteCount.Should().Be(2_500, "no record was written twice");
+        destination.Deliveries.Where(d => d.Value != 1).Should().BeEmpty("no record was delivered twice");
         (await CheckpointAsync()).Should().Be(Cursor.At(T0, "2500"));
     }
 
@@ -64,6 +66,9 @@ public sealed class SyncEngineTests : EngineTestBase
         await Engine.RunAsync(NewJob(source, destination, o => o.Lookback = TimeSpan.FromMinutes(5)));
 
         destination.Rows.Should().ContainKey("100");
+        destination.Deliveries.Should().BeEquivalentTo(
+            Enumerable.Range(1, 10).Append(100).ToDictionary(i => $"{i}", i => i is >= 5 and <= 10 ? 2 : 1),
+            "the second run re-delivers what changed in the 5 minutes up to the checkpoint, and nothing older");
         (await CheckpointAsync()).Should().Be(Cursor.At(T0.AddMinutes(10), "10"), "re-reading the lookback never moves the checkpoint back");
     }
 

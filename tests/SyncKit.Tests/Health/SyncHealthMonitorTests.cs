@@ -91,6 +91,8 @@ public sealed class SyncHealthMonitorTests : EngineTestBase
     [Fact]
     public async Task CheckAsync_DeadLetterQueueGrowingAndParked_ReportsGrowthOverTheWindowAndParkedEntries()
     {
+        // The failing records lie inside the lookback, so the second run re-reads them after its re-drive parked
+        // them: failing again there must not reset them to pending.
         var source = new ScriptedSource<TestRecord>(Enumerable.Range(1, 10).Select(i => Record(i, i - 100)));
         var destination = NewDestination();
         destination.Fail = r => r.Key is "3" or "4" or "5" ? RecordOutcome.Failed(ErrorClass.Conflict, "locked") : null;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SyncKit.Hosting.Internal;
 using SyncKit.Testing;
+using SyncKit.Tests.Engine.Support;
 
 namespace SyncKit.Tests.Hosting;
 
@@ -14,9 +15,12 @@ public sealed class HostingTests : IAsyncDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(T0);
+    private readonly TimerWatchingTimeProvider _clock;
     private readonly ConcurrentDictionary<string, ScriptedSource<TestRecord>> _sources = new();
     private readonly ConcurrentDictionary<string, CollectingDestination<TestRecord>> _destinations = new();
     private IHost? _host;
+
+    public HostingTests() => _clock = new TimerWatchingTimeProvider(_time);
 
     [Fact]
     public async Task StartAsync_InvalidJobOption_FailsNamingTheSetting()
@@ -113,55 +117,93 @@ public sealed class HostingTests : IAsyncDisposable
     [Fact]
     public async Task Scheduler_RunsEachTenantOnItsCadence()
     {
+        var cadence = TimeSpan.FromMinutes(10);
         var runs = new ConcurrentQueue<string>();
         var runStarted = new SemaphoreSlim(0);
         _host = Build(
-            job => job.Configure(o => o.Cadence = TimeSpan.FromMinutes(10)),
+            job => job.Configure(o => o.Cadence = cadence),
             onRead: tenant =>
             {
                 runs.Enqueue(tenant);
                 runStarted.Release();
             },
             tenants: ["a", "b"]);
+        var bothWaiting = _clock.WhenTimersCreated(cadence, 2);
         await _host.StartAsync();
 
         await WaitAsync(runStarted, 2);
         runs.Should().BeEquivalentTo(["a", "b"]);
 
-        var elapsed = await AdvanceUntilAsync(runStarted, TimeSpan.FromSeconds(30), count: 2);
+        // After its run each tenant's loop waits for its cadence on the fake clock, and for nothing shorter: until
+        // that timer is due, advancing the clock wakes nothing.
+        await bothWaiting.OrHang();
+        _time.Advance(cadence - TimeSpan.FromTicks(1));
+        runs.Should().HaveCount(2, "the cadence must elapse first");
+        _time.Advance(TimeSpan.FromTicks(1));
 
-        elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMinutes(10), "the cadence must elapse first")
-            .And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(11));
+        await WaitAsync(runStarted, 2);
         runs.Should().HaveCount(4).And.Contain("a").And.Contain("b");
     }
 
     [Fact]
     public async Task Scheduler_NeverRunsOneJobTwiceAtOnce()
     {
-        var release = new TaskCompletionSource();
-        var runsStarted = new SemaphoreSlim(0);
-        var entered = new SemaphoreSlim(0);
+        var cadence = TimeSpan.FromMinutes(1);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var otherJobStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocked = 0;
+        var startedWhileBlocked = 0;
         _host = Build(
-            job => job.Configure(o => { o.Cadence = TimeSpan.FromMinutes(1); o.AttemptTimeout = TimeSpan.FromDays(1); }),
-            onRead: _ => runsStarted.Release(),
-            tenants: ["a"]);
+            job => job.Configure(o => { o.Cadence = cadence; o.AttemptTimeout = TimeSpan.FromDays(1); }),
+            onRead: tenant =>
+            {
+                if (tenant == "b")
+                {
+                    otherJobStarted.TrySetResult();
+                }
+                else if (Volatile.Read(ref blocked) > 0)
+                {
+                    Interlocked.Increment(ref startedWhileBlocked);
+                }
+            },
+            tenants: ["a", "b"]);
         Source("a").Add(Record(1));
+        Source("b").Add(Record(1));
+        var bothWaiting = _clock.WhenTimersCreated(cadence, 2);
         Destination("a").BeforeWrite = async (_, ct) =>
         {
-            entered.Release();
+            if (!entered.TrySetResult())
+            {
+                return;
+            }
+
+            // Ten cadences pass while a's first run is blocked here. The clock moves before the scheduler gets
+            // control back from the run, so a loop that did not wait for the run would find the job overdue and
+            // start it again at once, while this run is still blocked.
+            Volatile.Write(ref blocked, 1);
+            for (var i = 0; i < 10; i++)
+            {
+                _time.Advance(cadence);
+            }
+
             await release.Task.WaitAsync(ct);
+            Volatile.Write(ref blocked, 0);
         };
         await _host.StartAsync();
-        await WaitAsync(entered, 1);
-        await WaitAsync(runsStarted, 1);
 
-        // Many cadences pass while the first run is blocked: no second run may start.
-        var elapsed = await AdvanceUntilAsync(runsStarted, TimeSpan.FromMinutes(1), max: TimeSpan.FromMinutes(10));
-
-        elapsed.Should().BeNull();
+        // The scheduler starts b's loop once a's loop has handed control back, so by b's first read a's loop has
+        // done whatever it does while its run is blocked.
+        await entered.Task.OrHang();
+        await otherJobStarted.Task.OrHang();
         release.SetResult();
+        await bothWaiting.OrHang();
+
+        startedWhileBlocked.Should().Be(0, "no run of a job starts while one is in progress");
         var store = _host.Services.GetRequiredService<ISyncStateStore>();
-        await WaitUntilAsync(async () => (await store.Runs.QueryRunsAsync(new RunQuery { Outcome = RunOutcome.Succeeded }, default)).Count >= 1);
+        (await store.Runs.QueryRunsAsync(new RunQuery { Tenant = "a", Kind = RunKind.Sync }, default)).Should()
+            .HaveCount(2, "the overdue job ran once after the blocked run, not once per cadence it missed")
+            .And.OnlyContain(r => r.Outcome == RunOutcome.Succeeded);
         Destination("a").Rows.Should().ContainKey("1");
     }
 
@@ -198,17 +240,20 @@ public sealed class HostingTests : IAsyncDisposable
     [Fact]
     public async Task Scheduler_JobStoppedByAuthentication_IsNotScheduledAgain()
     {
-        var reads = new SemaphoreSlim(0);
-        _host = Build(job => job.Configure(o => o.Cadence = TimeSpan.FromMinutes(1)), onRead: _ => reads.Release(), tenants: ["a"]);
+        var reads = 0;
+        _host = Build(job => job.Configure(o => o.Cadence = TimeSpan.FromMinutes(1)), onRead: _ => Interlocked.Increment(ref reads), tenants: ["a"]);
         Source("a").FailNextRead(new SyncException(ErrorClass.Authentication, "token revoked"));
         await _host.StartAsync();
-        await WaitAsync(reads, 1);
 
-        var store = _host.Services.GetRequiredService<ISyncStateStore>();
-        await WaitUntilAsync(async () => (await store.Runs.QueryRunsAsync(new RunQuery { Outcome = RunOutcome.Stopped }, default)).Count == 1);
+        // The job's loop ends after the stopped run; it was the scheduler's only one, so the scheduler ends too
+        // and nothing is left that could run the job again, whatever the clock does.
+        await _host.Services.GetServices<IHostedService>().OfType<SyncScheduler>().Single().ExecuteTask!.OrHang();
         _time.Advance(TimeSpan.FromMinutes(5));
 
-        (await reads.WaitAsync(TimeSpan.FromMilliseconds(200))).Should().BeFalse("a stopped job waits for an operator");
+        var store = _host.Services.GetRequiredService<ISyncStateStore>();
+        (await store.Runs.QueryRunsAsync(new RunQuery(), default)).Should().ContainSingle("a stopped job waits for an operator")
+            .Which.Outcome.Should().Be(RunOutcome.Stopped);
+        reads.Should().Be(1);
     }
 
     [Fact]
@@ -345,31 +390,6 @@ public sealed class HostingTests : IAsyncDisposable
         new TestRecord(i.ToString(System.Globalization.CultureInfo.InvariantCulture), T0.AddSeconds(i)).ToSourceRecord();
 
     /// <summary>
-    /// Advances fake time in steps until <paramref name="count"/> signals arrived, and returns the time
-    /// advanced when the first arrived (or null once <paramref name="max"/> passed without any). Stepping
-    /// tolerates the scheduler registering its timer a moment after the test looked, which a single large
-    /// jump would not.
-    /// </summary>
-    private async Task<TimeSpan?> AdvanceUntilAsync(SemaphoreSlim signal, TimeSpan step, int count = 1, TimeSpan? max = null)
-    {
-        var elapsed = TimeSpan.Zero;
-        TimeSpan? first = null;
-        var limit = max ?? TimeSpan.FromHours(1);
-        while (count > 0 && elapsed < limit)
-        {
-            _time.Advance(step);
-            elapsed += step;
-            while (count > 0 && await signal.WaitAsync(TimeSpan.FromMilliseconds(20)))
-            {
-                first ??= elapsed;
-                count--;
-            }
-        }
-
-        return first;
-    }
-
-    /// <summary>
     /// Steps fake time by the job cadence until <paramref name="until"/>, waiting at each step for every tenant's
     /// regular run to be recorded, and returns the incremental reconciliation passes, oldest first.
     /// </summary>
@@ -420,7 +440,7 @@ public sealed class HostingTests : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.Services.AddSyncKit(b => b
             .ConfigureScheduler(s =>
             {
@@ -446,7 +466,9 @@ public sealed class HostingTests : IAsyncDisposable
                     })
                     .UseDestination((_, tenant) => Destination(tenant))
                     .UseSerializer(_ => new JsonRecordSerializer<TestRecord>())
-                    .Configure(o => { o.Lookback = TimeSpan.Zero; o.RetryBaseDelay = TimeSpan.Zero; });
+
+                    // The product's defaults but for the retry delay: zero, so retries need no fake clock advanced.
+                    .Configure(o => o.RetryBaseDelay = TimeSpan.Zero);
                 configure(job);
             }));
         return builder.Build();

@@ -16,6 +16,7 @@ public sealed class RunnerReconciliationTests : IDisposable
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly JobId A = new("a", "invoices");
     private static readonly JobId B = new("b", "invoices");
+    private static readonly TimeSpan Lookback = new SyncJobOptions().Lookback;
     private readonly FakeTimeProvider _time = new(T0);
     private readonly ConcurrentDictionary<string, ScriptedSource<TestRecord>> _sources = new();
     private readonly ConcurrentDictionary<string, CollectingDestination<TestRecord>> _destinations = new();
@@ -86,16 +87,19 @@ public sealed class RunnerReconciliationTests : IDisposable
 
     private static SourceRecord<TestRecord> Record(string id, DateTimeOffset at, long version = 1) => new TestRecord(id, at, version).ToSourceRecord();
 
-    /// <summary>Ten records synced, then one that arrived late, stamped before the checkpoint: polling never reads it.</summary>
+    /// <summary>
+    /// Ten records synced, then one that arrived late. It and the first nine lie a lookback before the checkpoint
+    /// (record 10), where an incremental pass's window ends; polling re-reads only the lookback, so it never reads it.
+    /// </summary>
     private async Task SyncWithOneLateRecordAsync(string tenant)
     {
         foreach (var i in Enumerable.Range(1, 10))
         {
-            Source(tenant).Add(Record(i.ToString(System.Globalization.CultureInfo.InvariantCulture), T0.AddSeconds(i - 100)));
+            Source(tenant).Add(Record(i.ToString(System.Globalization.CultureInfo.InvariantCulture), T0.AddSeconds(i - 100) - (i < 10 ? Lookback : TimeSpan.Zero)));
         }
 
         await _runner.RunAsync(new JobId(tenant, "invoices"));
-        Source(tenant).Add(Record("late", T0.AddSeconds(-95)));
+        Source(tenant).Add(Record("late", T0.AddSeconds(-95) - Lookback));
         _time.Advance(TimeSpan.FromMinutes(1));
     }
 
@@ -116,7 +120,8 @@ public sealed class RunnerReconciliationTests : IDisposable
                 .UseSource((_, tenant) => Source(tenant))
                 .UseDestination((_, tenant) => Destination(tenant))
                 .UseSerializer(_ => new JsonRecordSerializer<TestRecord>())
-                .Configure(o => { o.Lookback = TimeSpan.Zero; o.RetryBaseDelay = TimeSpan.Zero; })
+                // The product's defaults but for the retry delay: zero, so retries need no fake clock advanced.
+                .Configure(o => o.RetryBaseDelay = TimeSpan.Zero)
                 .Configure((tenant, o) => o.Reconciliation.GapThreshold = tenant == "a" ? 0.5 : 0.01)));
         return builder.Build();
     }

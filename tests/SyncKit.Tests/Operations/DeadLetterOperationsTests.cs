@@ -179,7 +179,10 @@ public sealed class DeadLetterOperationsTests : EngineTestBase
         return (writing.Task, release);
     }
 
-    /// <summary>Dead-letters a record, then re-drives it once more so it parks after its second (last) attempt.</summary>
+    /// <summary>
+    /// Dead-letters a record, then re-drives it once more so it parks after its second (last) attempt. The second run
+    /// also re-reads the record inside its lookback; failing again there leaves the parked entry as it is.
+    /// </summary>
     private async Task<(SyncJob<TestRecord> Job, CollectingDestination<TestRecord> Destination)> ParkedAsync(string key)
     {
         var source = new ScriptedSource<TestRecord>(Enumerable.Range(1, 10).Select(i => Record(i, i)));

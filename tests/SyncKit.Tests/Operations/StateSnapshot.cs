@@ -37,7 +37,7 @@ internal static class StateSnapshot
             {
                 Rows = destination.Rows.OrderBy(p => p.Key, StringComparer.Ordinal).ToList(),
                 Deleted = destination.DeletedKeys.Order(StringComparer.Ordinal).ToList(),
-                destination.WriteCount,
+                Deliveries = destination.Deliveries.OrderBy(p => p.Key, StringComparer.Ordinal).ToList(),
             },
             Options);
 }

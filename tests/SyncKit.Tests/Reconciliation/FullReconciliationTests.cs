@@ -52,9 +52,10 @@ public sealed class FullReconciliationTests : ReconciliationTestBase
         var (source, destination, job) = await SyncedAsync(1_000, o => o.Reconciliation.DriftSampleRate = 0);
         var checkpoint = await CheckpointAsync();
 
-        // A late arrival stamped long before the checkpoint: polling (no lookback here) never reads it.
+        // A late arrival stamped long before the checkpoint: polling re-reads only its lookback, the last record.
         source.Add(Record(5_000, -100_000));
-        (await Engine.RunAsync(job)).Counts.Read.Should().Be(0);
+        (await Engine.RunAsync(job)).Counts.Read.Should().Be(1);
+        destination.Rows.Should().NotContainKey("5000");
 
         var run = await Reconciler.ReconcileFullAsync(job);
 
@@ -76,8 +77,9 @@ public sealed class FullReconciliationTests : ReconciliationTestBase
         var (source, destination, job) = await SyncedAsync(100, o => o.Reconciliation.DriftSampleRate = 1);
 
         // Both changes keep their timestamp, so polling never sees them: 8 moved its version, 7 changed a field only.
-        source.Add(Record(8, 8 - 160, version: 2));
-        source.Add(new SourceRecord<TestRecord>("7", Cursor.At(T0.AddSeconds(7 - 160), "7"), new TestRecord("7", T0.AddSeconds(7 - 160), 1, "renamed")));
+        var synced = PastRecords(100);
+        source.Add((synced[7].Value with { Version = 2 }).ToSourceRecord());
+        source.Add((synced[6].Value with { Payload = "renamed" }).ToSourceRecord());
 
         var report = ReportOf(await Reconciler.ReconcileFullAsync(job));
 

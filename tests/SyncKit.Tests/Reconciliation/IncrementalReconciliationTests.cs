@@ -66,10 +66,10 @@ public sealed class IncrementalReconciliationTests(ITestOutputHelper output) : R
 
         var report = ReportOf(await Reconciler.ReconcileIncrementalAsync(job));
 
-        report.Checked.Should().Be(99, "the window ends at the checkpoint (record 100), where polling's claim ends");
+        report.Checked.Should().Be(99, "the window ends at the checkpoint (record 100) less the lookback, where polling's claim ends");
         report.Missing.Should().Be(0);
-        report.WindowTo.Should().Be(T0.AddSeconds(-60));
-        report.WindowFrom.Should().Be(T0.AddSeconds(-60) - TimeSpan.FromHours(25));
+        report.WindowTo.Should().Be(T0.AddSeconds(-60) - Lookback);
+        report.WindowFrom.Should().Be(T0.AddSeconds(-60) - Lookback - TimeSpan.FromHours(25));
     }
 
     [Fact]

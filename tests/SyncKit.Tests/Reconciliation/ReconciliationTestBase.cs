@@ -10,9 +10,16 @@ public abstract class ReconciliationTestBase : EngineTestBase
 
     protected SyncReconciler Reconciler { get; }
 
-    /// <summary>Records 1..count, one second apart, the last one a minute before now.</summary>
+    /// <summary>The product's default lookback, which the jobs of these tests keep.</summary>
+    protected static readonly TimeSpan Lookback = new SyncJobOptions().Lookback;
+
+    /// <summary>
+    /// Records 1..count: the last a minute before now, where polling's checkpoint lands, and the others one second
+    /// apart ending a lookback before it. An incremental pass's window ends at the checkpoint less the lookback
+    /// (what polling re-reads is still polling's), so it holds every record but the last.
+    /// </summary>
     protected static List<SourceRecord<TestRecord>> PastRecords(int count) =>
-        [.. Enumerable.Range(1, count).Select(i => Record(i, i - count - 60))];
+        [.. Enumerable.Range(1, count).Select(i => Record(i, i == count ? -60 : i - count - 60 - (int)Lookback.TotalSeconds))];
 
     /// <summary>A source with <see cref="PastRecords"/>, synced once into a new destination.</summary>
     protected async Task<(ScriptedSource<TestRecord> Source, CollectingDestination<TestRecord> Destination, SyncJob<TestRecord> Job)> SyncedAsync(

@@ -53,7 +53,7 @@ public sealed class CircuitBreakerTests : EngineTestBase
         var sameSource = new ScriptedSource<TestRecord>([Record(1, 1)]);
         var otherTenant = new SyncJob<TestRecord>(new JobId("tenant-b", "invoices"), sameSource, NewDestination(), new JsonRecordSerializer<TestRecord>())
         {
-            Options = Options(o => Configure(o, maxRetryAttempts: 0, sourceName: "billing-api")),
+            Options = NewOptions(o => Configure(o, maxRetryAttempts: 0, sourceName: "billing-api")),
         };
         var blocked = await Engine.RunAsync(otherTenant);
 
@@ -147,7 +147,7 @@ public sealed class CircuitBreakerTests : EngineTestBase
     private static SyncJob<TestRecord> JobFor(string tenant, string stream, CollectingDestination<TestRecord> destination, int maxRetryAttempts) =>
         new(new JobId(tenant, stream), new ScriptedSource<TestRecord>([Record(1, 1)]), destination, new JsonRecordSerializer<TestRecord>())
         {
-            Options = Options(o => Configure(o, maxRetryAttempts, destinationName: "crm")),
+            Options = NewOptions(o => Configure(o, maxRetryAttempts, destinationName: "crm")),
         };
 
     private static ScriptedSource<TestRecord> FailingSource(out Func<int> calls)
@@ -174,13 +174,6 @@ public sealed class CircuitBreakerTests : EngineTestBase
         };
         calls = () => Volatile.Read(ref count);
         return destination;
-    }
-
-    private static SyncJobOptions Options(Action<SyncJobOptions> configure)
-    {
-        var options = new SyncJobOptions { RetryBaseDelay = TimeSpan.Zero, Lookback = TimeSpan.Zero };
-        configure(options);
-        return options;
     }
 
     private static void Configure(SyncJobOptions options, int maxRetryAttempts, string? sourceName = null, string? destinationName = null)

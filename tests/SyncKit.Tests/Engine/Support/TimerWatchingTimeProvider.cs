@@ -10,7 +10,7 @@ namespace SyncKit.Tests.Engine.Support;
 public sealed class TimerWatchingTimeProvider(FakeTimeProvider clock) : TimeProvider
 {
     private readonly Lock _sync = new();
-    private readonly List<(TimeSpan DueTime, TaskCompletionSource Created)> _waiters = [];
+    private readonly List<Waiter> _waiters = [];
 
     /// <summary>The fake clock to advance.</summary>
     public FakeTimeProvider Clock => clock;
@@ -24,15 +24,18 @@ public sealed class TimerWatchingTimeProvider(FakeTimeProvider clock) : TimeProv
     public override long GetTimestamp() => clock.GetTimestamp();
 
     /// <summary>Completes when the next timer due after <paramref name="dueTime"/> is created. Call before the code starts waiting.</summary>
-    public Task WhenTimerCreated(TimeSpan dueTime)
+    public Task WhenTimerCreated(TimeSpan dueTime) => WhenTimersCreated(dueTime, 1);
+
+    /// <summary>Completes once <paramref name="count"/> more timers due after <paramref name="dueTime"/> are created. Call before the code starts waiting.</summary>
+    public Task WhenTimersCreated(TimeSpan dueTime, int count)
     {
-        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiter = new Waiter(dueTime, count);
         lock (_sync)
         {
-            _waiters.Add((dueTime, created));
+            _waiters.Add(waiter);
         }
 
-        return created.Task;
+        return waiter.Created.Task;
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -42,11 +45,23 @@ public sealed class TimerWatchingTimeProvider(FakeTimeProvider clock) : TimeProv
         {
             foreach (var waiter in _waiters.Where(w => w.DueTime == dueTime).ToList())
             {
-                _waiters.Remove(waiter);
-                waiter.Created.TrySetResult();
+                if (--waiter.Remaining == 0)
+                {
+                    _waiters.Remove(waiter);
+                    waiter.Created.TrySetResult();
+                }
             }
         }
 
         return timer;
+    }
+
+    private sealed class Waiter(TimeSpan dueTime, int count)
+    {
+        public TimeSpan DueTime { get; } = dueTime;
+
+        public int Remaining { get; set; } = count;
+
+        public TaskCompletionSource Created { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
