@@ -41,12 +41,12 @@ internal sealed class Life : IDisposable
 
     public SyncJob<SimRecord> Job { get; }
 
-    public static async Task<Life> StartAsync(int number, SeedPlan plan, Scheduler scheduler, StoreHost host, SourceLog log, Observations seen, TimeProvider time)
+    public static async Task<Life> StartAsync(int number, SeedPlan plan, Scheduler scheduler, StoreHost host, SourceLog log, Observations seen, TimeProvider time, Microsoft.Extensions.Logging.ILoggerFactory logging)
     {
         var incarnation = new Incarnation(number);
         var store = await host.OpenAsync(time);
         var meter = new Meter(SyncKitDiagnostics.Name);
-        var engine = new SyncEngine(new SimStore(store, scheduler, incarnation, host.RealIo), time, meterFactory: new OneMeter(meter));
+        var engine = new SyncEngine(new SimStore(store, scheduler, incarnation, host.RealIo), time, logging, new OneMeter(meter));
 
         // Polly's jitter draws from the seed too, so retry delays replay.
         engine.Services.Resilience.Randomizer = scheduler.Random.NextDouble;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SyncKit.Simulation.Checks;
 using SyncKit.Simulation.Scheduling;
@@ -24,6 +25,7 @@ internal sealed partial class Simulation : IAsyncDisposable
     private readonly Trace _trace;
     private readonly List<Operation> _operations = [];
     private readonly Dictionary<string, int> _outcomes = new(StringComparer.Ordinal);
+    private readonly ILoggerFactory _logging;
     private Life _life = null!;
     private int _lives;
     private int _nextOperation;
@@ -38,6 +40,7 @@ internal sealed partial class Simulation : IAsyncDisposable
         _trace = trace;
         _log = new SourceLog(plan.Shape);
         _invariants = new Invariants(plan, _log, _seen, host, _time);
+        _logging = LoggerFactory.Create(b => b.AddProvider(new TraceLogger(trace)));
         if (host.RealIo)
         {
             scheduler.CountBlockedCalls = host.CountLockWaitsAsync;
@@ -75,6 +78,7 @@ internal sealed partial class Simulation : IAsyncDisposable
         }
 
         await _host.DisposeAsync();
+        _logging.Dispose();
     }
 
     private async Task RunAsync()
@@ -92,7 +96,16 @@ internal sealed partial class Simulation : IAsyncDisposable
     /// <summary>Lets everything run that can, then checks what finished and the invariants.</summary>
     private async Task SettleAsync()
     {
-        await _scheduler.QuiesceAsync();
+        if (await _scheduler.QuiesceAsync() is > 0 and var blocked)
+        {
+            _trace.Add($"{blocked} database calls wait on locks held by parked transactions");
+        }
+
+        foreach (var point in _scheduler.TakeCancelled())
+        {
+            _trace.Add($"cancelled {point}");
+        }
+
         await HarvestAsync();
         await _invariants.CheckAsync(_life);
     }
@@ -100,7 +113,7 @@ internal sealed partial class Simulation : IAsyncDisposable
     private async Task<Life> StartLifeAsync()
     {
         _lives++;
-        var life = await Life.StartAsync(_lives, _plan, _scheduler, _host, _log, _seen, _time);
+        var life = await Life.StartAsync(_lives, _plan, _scheduler, _host, _log, _seen, _time, _logging);
         _trace.Add($"start {life.Incarnation}");
         return life;
     }

@@ -14,8 +14,10 @@ namespace SyncKit.Simulation.Scheduling;
 internal sealed class Scheduler(int seed)
 {
     private readonly List<Point> _pending = [];
+    private readonly List<Point> _cancelled = [];
     private long _nextPoint;
     private int _inFlight;
+    private readonly SemaphoreSlim _wire = new(1, 1);
 
     /// <summary>The seed's random numbers; every random choice of the simulation draws from it, in a fixed order.</summary>
     public Random Random { get; } = new(seed);
@@ -46,10 +48,22 @@ internal sealed class Scheduler(int seed)
         _pending.Add(point);
         if (cancellationToken.CanBeCanceled)
         {
-            point.Observe(cancellationToken, () => _pending.Remove(point));
+            point.Observe(cancellationToken, () =>
+            {
+                _pending.Remove(point);
+                _cancelled.Add(point);
+            });
         }
 
         return point.Task;
+    }
+
+    /// <summary>The points whose callers were cancelled (a timeout, a stop) since the last call; the trace records them.</summary>
+    public List<Point> TakeCancelled()
+    {
+        var cancelled = _cancelled.ToList();
+        _cancelled.Clear();
+        return cancelled;
     }
 
     /// <summary>Releases a pending point: its caller goes on once the driver yields.</summary>
@@ -62,9 +76,14 @@ internal sealed class Scheduler(int seed)
     /// <summary>Forgets the points of a process that crashed; their callers never go on.</summary>
     public void Forget(Incarnation dead) => _pending.RemoveAll(p => p.Owner == dead);
 
-    /// <summary>Counts a call into real I/O until the returned scope is disposed.</summary>
-    public InFlightScope EnterIo()
+    /// <summary>
+    /// Takes the wire for a call into real I/O and counts it until the returned scope is disposed. One call is on the wire
+    /// at a time, in the order they asked: so the order in which their answers come back, and the code after them runs,
+    /// is the order the seed's code asked in, not the server's timing.
+    /// </summary>
+    public async ValueTask<InFlightScope> EnterIoAsync()
     {
+        await _wire.WaitAsync().ConfigureAwait(false);
         _inFlight++;
         return new InFlightScope(this);
     }
@@ -73,7 +92,8 @@ internal sealed class Scheduler(int seed)
     /// Waits until nothing can run without a decision of the driver: no work item queued, no real I/O on the wire except
     /// calls blocked on a lock that only a parked transaction can release.
     /// </summary>
-    public async Task QuiesceAsync()
+    /// <returns>How many calls were left on the wire, blocked on locks.</returns>
+    public async Task<int> QuiesceAsync()
     {
         var waitingSince = 0L;
         while (true)
@@ -86,12 +106,12 @@ internal sealed class Scheduler(int seed)
 
             if (_inFlight == 0)
             {
-                return;
+                return 0;
             }
 
             if (CountBlockedCalls is { } blocked && await blocked().ConfigureAwait(false) >= _inFlight)
             {
-                return;
+                return _inFlight;
             }
 
             waitingSince = waitingSince == 0 ? Environment.TickCount64 : waitingSince;
@@ -104,7 +124,7 @@ internal sealed class Scheduler(int seed)
         }
     }
 
-    /// <summary>Ends a call counted by <see cref="EnterIo"/>.</summary>
+    /// <summary>Ends a call counted by <see cref="EnterIoAsync"/> and hands the wire to the next.</summary>
     internal readonly struct InFlightScope(Scheduler? scheduler) : IDisposable
     {
         public void Dispose()
@@ -112,6 +132,7 @@ internal sealed class Scheduler(int seed)
             if (scheduler is not null)
             {
                 scheduler._inFlight--;
+                scheduler._wire.Release();
             }
         }
     }

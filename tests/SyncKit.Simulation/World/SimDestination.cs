@@ -124,7 +124,7 @@ internal sealed class SimDestination(Scheduler scheduler, Incarnation life, IDes
         }
 
         bool result;
-        using (scheduler.EnterIo())
+        using (await scheduler.EnterIoAsync())
         {
             result = await statement();
         }

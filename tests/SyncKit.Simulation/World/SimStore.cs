@@ -38,7 +38,7 @@ internal sealed class Calls(Scheduler scheduler, Incarnation life, bool realIo)
     {
         await NotDeadAsync();
         T result;
-        using (realIo ? scheduler.EnterIo() : default)
+        using (realIo ? await scheduler.EnterIoAsync() : default)
         {
             result = await call();
         }
@@ -55,12 +55,21 @@ internal sealed class Calls(Scheduler scheduler, Incarnation life, bool realIo)
     public async ValueTask Run(string what, Func<ValueTask> call)
     {
         await NotDeadAsync();
-        using (realIo ? scheduler.EnterIo() : default)
+        using (realIo ? await scheduler.EnterIoAsync() : default)
         {
             await call();
         }
 
         await scheduler.At(life, PointKind.Store, what);
+    }
+
+    /// <summary>Rolls a transaction back; over a real database the driver waits for it like any call on the wire.</summary>
+    public async ValueTask DisposeAsync(IStateTransaction transaction)
+    {
+        using (realIo ? await scheduler.EnterIoAsync() : default)
+        {
+            await transaction.DisposeAsync();
+        }
     }
 
     private Task NotDeadAsync() => life.Alive ? Task.CompletedTask : Incarnation.Never;
@@ -95,7 +104,7 @@ internal sealed class SimTransaction(IStateTransaction inner, Calls calls, Incar
         if (life.Alive)
         {
             life.Closed(inner);
-            await inner.DisposeAsync();
+            await calls.DisposeAsync(inner);
         }
     }
 }
