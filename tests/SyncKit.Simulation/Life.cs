@@ -52,7 +52,7 @@ internal sealed class Life : IDisposable
         engine.Services.Resilience.Randomizer = scheduler.Random.NextDouble;
         var job = new SyncJob<SimRecord>(
             new JobId("tenant", "rows"),
-            new SimSource(scheduler, incarnation, log, seen, time, plan.Faults),
+            new SimSource(scheduler, incarnation, log, seen, time, plan.Faults, plan.Horizon),
             new SimDestination(scheduler, incarnation, host.Rows, host.RealIo, seen, plan.Faults, plan.SideEffects),
             new JsonRecordSerializer<SimRecord>())
         {

@@ -8,6 +8,7 @@ internal sealed record SeedPlan(
     int Seed,
     StoreKind Store,
     SourceShape Shape,
+    bool Horizon,
     bool Enlisted,
     bool SideEffects,
     KeyStyle Keys,
@@ -31,7 +32,13 @@ internal sealed record SeedPlan(
             PartialFailure = random.Next(8) == 0 ? PartialFailurePolicy.StopAtFirstFailure : PartialFailurePolicy.DeadLetterAndContinue,
             AuditLog = random.Next(2) == 0,
         };
-        if (random.Next(5) == 0)
+        // A source that reads below its visibility horizon (guarantee 15) needs no lookback: the seed runs it without.
+        var horizon = random.Next(3) == 0;
+        if (horizon)
+        {
+            options.Lookback = TimeSpan.Zero;
+        }
+        else if (random.Next(5) == 0)
         {
             options.Lookback = TimeSpan.FromMinutes(Pick(random, 1, 30));
         }
@@ -54,6 +61,7 @@ internal sealed record SeedPlan(
             seed,
             kind,
             random.Next(2) == 0 ? SourceShape.Table : SourceShape.ChangeLog,
+            horizon,
             Enlisted: random.Next(2) == 0,
             SideEffects: random.Next(3) != 0,
             Keys: (KeyStyle)random.Next(3),
@@ -72,10 +80,13 @@ internal sealed record SeedPlan(
     };
 
     public override string ToString() =>
-        $"seed {Seed}: {Store}, {Shape}, destination {(Enlisted ? "in the store's transaction" : "remote")}{(SideEffects ? " with welcomes" : string.Empty)}, " +
+        $"seed {Seed}: {Store}, {Shape}{(Horizon ? " read below its horizon" : string.Empty)}, destination {(Enlisted ? "in the store's transaction" : "remote")}{(SideEffects ? " with welcomes" : string.Empty)}, " +
         $"{Keys} keys up to {MaxKeys}, page {Options.PageSize}, batch {Options.BatchSize}, partitions {Options.Partitions}, queue {Options.QueueCapacity}, " +
         $"retries {Options.MaxRetryAttempts}, lookback {Options.Lookback}, {Options.PartialFailure}, dead letters max {Options.DeadLetters.MaxAttempts} " +
         $"redrive {Options.DeadLetters.RedriveBatchLimit}, grace {Options.ShutdownGracePeriod}, faults {Faults.RecordFailure:0.###}/{Faults.BatchFailure:0.###}/{Faults.SourceFailure:0.###}";
+
+    /// <summary>How late a change may commit after its stamp: within the lookback, or a while for a source that reads below its horizon.</summary>
+    public TimeSpan LateCommits => Horizon ? TimeSpan.FromMinutes(5) : Options.Lookback * 0.9;
 
     private static T Pick<T>(Random random, params T[] choices) => choices[random.Next(choices.Length)];
 }

@@ -68,7 +68,7 @@ internal sealed partial class Simulation
     {
         var random = _scheduler.Random;
         var now = _time.GetUtcNow();
-        var late = _plan.Options.Lookback * 0.9;
+        var late = _plan.LateCommits;
         for (var i = random.Next(1, 5); i > 0; i--)
         {
             var known = _log.Keys.Count();
@@ -79,8 +79,9 @@ internal sealed partial class Simulation
             var deleted = exists && !_log.Latest(key).Record.Deleted && random.Next(10) == 0;
             var (stampedAt, visibleAt) = random.Next(10) switch
             {
-                // Stamped earlier, committed now: a transaction that stayed open, or a clock that lagged.
-                0 when late > TimeSpan.Zero => (now - (late * random.NextDouble()), now),
+                // Stamped earlier, committed now: a clock that lagged. (A transaction that stays open is stamped now and
+                // commits later, below: while it is open it holds a horizon back.)
+                0 when late > TimeSpan.Zero && !_plan.Horizon => (now - (late * random.NextDouble()), now),
 
                 // Stamped now, committed later: readers see it only then.
                 1 when late > TimeSpan.Zero => (now, now + (late * random.NextDouble())),

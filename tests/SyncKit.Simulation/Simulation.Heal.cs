@@ -22,6 +22,12 @@ internal sealed partial class Simulation
         // Late arrivals that became visible after the runs read past them are beyond polling (that is what reconciliation is
         // for); an operator re-reads from the start, as a full reconciliation would repair them.
         var missed = await _invariants.MissedByPollingAsync(_life.Job.Id);
+        if (missed.Count > 0 && _plan.Horizon)
+        {
+            // Guarantee 15: reading below the horizon, polling misses no late commit, with no lookback at all.
+            throw new ViolationException($"a source reading below its horizon lost {missed.Count} late commits to polling: {string.Join(", ", missed.Take(5).Select(v => $"{v.Key} v{v.Record.Version} at {v.Position}"))}");
+        }
+
         if (missed.Count > 0)
         {
             _missedByPolling = missed.Count;
