@@ -151,7 +151,9 @@ public sealed class SyncHealthMonitor
         {
             if (run is not null && ReconciliationReport.FromReport(run.Kind, run.Report) is { CorrectionPaused: true } report)
             {
-                reasons.Add(Format($"{run.Kind} found a gap rate of {report.GapRate:P2}, above {report.GapThreshold:P2}: correction is paused until polling is fixed (run {run.RunId})"));
+                reasons.Add(report.GapRate > report.GapThreshold
+                    ? Format($"{run.Kind} found a gap rate of {report.GapRate:P2}, above {report.GapThreshold:P2}: correction is paused until polling is fixed (run {run.RunId})")
+                    : Format($"gaps a paused pass found are still open: correction is paused until an operator reconciles with correction Always or force-repairs them (run {run.RunId})"));
             }
         }
 
@@ -169,7 +171,7 @@ public sealed class SyncHealthMonitor
         {
             var named = string.Join(", ", report.UnrepairedKeys.Take(KeysNamed));
             var more = report.Unrepaired > KeysNamed ? Format($" and {report.Unrepaired - KeysNamed} more") : string.Empty;
-            yield return Format($"{report.Unrepaired} gap(s) are unrepaired, the destination holding another version than the source's: {named}{more} (run {run.RunId}); force-repair them once the source is right, and a later pass confirms them closed");
+            yield return Format($"{report.Unrepaired} gap(s) are unrepaired, the destination missing the source's version or holding another: {named}{more} (run {run.RunId}); a pass that corrects, or a force repair once the source is right, closes them, and a later pass confirms it");
         }
     }
 

@@ -76,7 +76,11 @@ public sealed record ReconciliationReport
     /// <summary>What the pass was asked to do about divergence.</summary>
     public CorrectionMode Correction { get; init; }
 
-    /// <summary>Whether the gap rate was above the threshold, so nothing was corrected: polling needs an operator.</summary>
+    /// <summary>
+    /// Whether correction waits for an operator: the gap rate was above the threshold, so nothing was corrected, or
+    /// gaps a paused pass found are still open (a later automatic pass whose own window looks clean leaves them alone;
+    /// a pass with <see cref="CorrectionMode.Always"/> or a force repair closes them). Polling needs an operator.
+    /// </summary>
     public bool CorrectionPaused { get; init; }
 
     /// <summary>
@@ -89,9 +93,9 @@ public sealed record ReconciliationReport
     /// Gaps still open after the pass: repairs the destination did not take (it skipped the write, holding a version it
     /// orders after the source's, as when a timestamp went backwards; or the record was dead-lettered), and gaps
     /// earlier passes left unrepaired that this one did not find closed. Each is checked again by every later pass
-    /// until one finds it closed; health stays degraded meanwhile. Gaps a pass found but did not try to repair
-    /// (correction paused or <see cref="CorrectionMode.Never"/>) are counted in <see cref="Missing"/> and
-    /// <see cref="Stale"/> only.
+    /// until one finds it closed; health stays degraded meanwhile. Gaps a pass found and did not try to repair
+    /// (correction paused or <see cref="CorrectionMode.Never"/>) are open too, and counted here as well as in
+    /// <see cref="Missing"/> or <see cref="Stale"/>: a window that moves on never drops them from the evidence.
     /// </summary>
     public long Unrepaired { get; init; }
 

@@ -164,7 +164,15 @@ public sealed class SyncReconciler
         var carried = await OpenGaps.LoadAsync(services.Store.Runs, job.Id, CancellationToken.None).ConfigureAwait(false);
 
         // While the pass runs, its record is the newest health reads: it names the gaps still open from the start.
-        var running = new ReconciliationReport { Kind = kind, StartedAt = startedAt, Correction = correction, Unrepaired = carried.Keys.Count, UnrepairedKeys = [.. carried.Keys.Order(StringComparer.Ordinal)] };
+        var running = new ReconciliationReport
+        {
+            Kind = kind,
+            StartedAt = startedAt,
+            Correction = correction,
+            CorrectionPaused = carried.HeldForOperator && carried.Keys.Count > 0,
+            Unrepaired = carried.Keys.Count,
+            UnrepairedKeys = [.. carried.Keys.Order(StringComparer.Ordinal)],
+        };
         var record = new RunRecord(runId, job.Id, startedAt, null, RunOutcome.Running, null, null, RunCounts.Zero, new Dictionary<ErrorClass, long>(), [], null)
         {
             Kind = kind,
@@ -204,6 +212,7 @@ public sealed class SyncReconciler
 
         var report = pass.Tally.Report() with
         {
+            CorrectionPaused = pass.Tally.CorrectionPaused || pass.StillHeldForOperator,
             Kind = kind,
             StartedAt = startedAt,
             Duration = services.TimeProvider.GetElapsedTime(started),

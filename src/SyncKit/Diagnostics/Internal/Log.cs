@@ -71,7 +71,7 @@ internal static partial class Log
     [LoggerMessage(5004, LogLevel.Error, "Reconciliation {RunId} ({Kind}) of {Tenant}/{Stream} failed")]
     public static partial void ReconciliationFailed(ILogger logger, Exception exception, string runId, RunKind kind, string tenant, string stream);
 
-    [LoggerMessage(5005, LogLevel.Warning, "Reconciliation {RunId} of {Tenant}/{Stream} left {Count} gap(s) unrepaired, the destination holding another version than the source's (keys {Keys}): an operator must force-repair them or fix the source")]
+    [LoggerMessage(5005, LogLevel.Warning, "Reconciliation {RunId} of {Tenant}/{Stream} left {Count} gap(s) open, the destination missing the source's version or holding another (keys {Keys}): a pass that corrects or a force repair closes them")]
     public static partial void GapsUnrepaired(ILogger logger, string runId, string tenant, string stream, long count, string keys);
 
     [LoggerMessage(6001, LogLevel.Warning, "{Actor} reset the checkpoint of {Tenant}/{Stream} from {From} to {To}: {Reason}")]

@@ -60,7 +60,7 @@ internal sealed class FullPass<T>(PassContext<T> pass, IKeyListingSource listing
         }
 
         pass.Tally.Checked += held.Count;
-        pass.Decide();
+        pass.Decide(missing.Concat(stale.Select(r => r.Key)));
 
         // Above the threshold nothing is confirmed either: a listing that lost most keys must not cost a lookup each.
         if (!pass.Tally.CorrectionPaused)

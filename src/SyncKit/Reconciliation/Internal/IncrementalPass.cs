@@ -24,7 +24,7 @@ internal sealed class IncrementalPass<T>(PassContext<T> pass, IWindowedSource<T>
             await CompareAsync(chunk, gaps, cancellationToken).ConfigureAwait(false);
         }
 
-        pass.Decide();
+        pass.Decide(gaps.Select(g => g.Key));
         await pass.RecheckCarriedAsync(gaps, cancellationToken).ConfigureAwait(false);
         var repair = pass.Corrects && gaps.Count > 0 ? await pass.RepairAsync(gaps, cancellationToken).ConfigureAwait(false) : null;
         return new PassResult(repair, from, to);

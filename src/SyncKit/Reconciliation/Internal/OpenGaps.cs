@@ -3,19 +3,30 @@ using SyncKit.State.Internal;
 namespace SyncKit.Reconciliation.Internal;
 
 /// <summary>
-/// The gaps earlier passes left unrepaired, carried into this pass. Each stays open until this pass finds the
-/// destination holding the source's version: a pass that stops early, cannot look a key up or does not correct
-/// passes it on as it was, so a known gap is never dropped from the evidence because a window moved on.
+/// The gaps earlier passes left open (repairs the destination refused, and gaps a pass found but did not correct),
+/// carried into this pass. Each stays open until this pass finds the destination holding the source's version: a pass
+/// that stops early, cannot look a key up or does not correct passes it on as it was, so a known gap is never dropped
+/// from the evidence because a window moved on.
 /// </summary>
 internal sealed class OpenGaps
 {
     private readonly HashSet<string> _open;
     private readonly HashSet<string> _compared = new(StringComparer.Ordinal);
 
-    private OpenGaps(IEnumerable<string> keys) => _open = new HashSet<string>(keys, StringComparer.Ordinal);
+    private OpenGaps(IEnumerable<string> keys, bool heldForOperator)
+    {
+        _open = new HashSet<string>(keys, StringComparer.Ordinal);
+        HeldForOperator = heldForOperator;
+    }
 
     /// <summary>The gaps still open.</summary>
     public IReadOnlyCollection<string> Keys => _open;
+
+    /// <summary>
+    /// Whether the pass that left them paused correction: its gaps wait for an operator (a pass with
+    /// <see cref="CorrectionMode.Always"/> or a force repair), not for the next automatic pass whose own window looks clean.
+    /// </summary>
+    public bool HeldForOperator { get; }
 
     /// <summary>Open gaps the pass's own comparison has not covered: they are looked up by key.</summary>
     public IEnumerable<string> NotCompared => _open.Where(k => !_compared.Contains(k)).Order(StringComparer.Ordinal);
@@ -31,7 +42,7 @@ internal sealed class OpenGaps
         }
 
         var report = newest is null ? null : ReconciliationReport.FromReport(newest.Kind, newest.Report);
-        return new OpenGaps(report?.UnrepairedKeys ?? []);
+        return new OpenGaps(report?.UnrepairedKeys ?? [], report?.CorrectionPaused ?? false);
     }
 
     /// <summary>The pass compared <paramref name="key"/> with the destination: in sync closes it, a difference makes it a gap of this pass.</summary>

@@ -56,6 +56,15 @@ internal sealed class PassContext<T>
     /// <summary>Whether the pass repairs and deletes; set by <see cref="Decide"/> once everything is counted.</summary>
     public bool Corrects { get; private set; }
 
+    /// <summary>
+    /// Whether the pass repairs the gaps it carried in: not those a paused pass left for an operator, unless the
+    /// operator asked for <see cref="CorrectionMode.Always"/>; a clean window of its own says nothing about them.
+    /// </summary>
+    public bool CorrectsCarried => Corrects && (Correction == CorrectionMode.Always || !Carried.HeldForOperator);
+
+    /// <summary>Whether gaps a paused pass left for an operator are still open after this pass.</summary>
+    public bool StillHeldForOperator => Carried.HeldForOperator && Carried.Keys.Count > 0 && !CorrectsCarried;
+
     /// <summary>Whether a record's fields are compared in this pass.</summary>
     public bool Samples(string key) =>
         Settings.DriftSampleRate >= 1 || (Settings.DriftSampleRate > 0 && StableHash.Fraction(key, _sampleSeed) < Settings.DriftSampleRate);
@@ -63,14 +72,26 @@ internal sealed class PassContext<T>
     public void CompareFields(SourceRecord<T> record, DestinationRow<T> row) =>
         Tally.AddDriftChecked(record.Key, _fields.Compare(record.Value, row.Value));
 
-    /// <summary>Decides, from the gap rate, whether the pass corrects what it found or only reports it.</summary>
-    public void Decide()
+    /// <summary>
+    /// Decides, from the gap rate, whether the pass corrects what it found or only reports it. Gaps it found and will
+    /// not correct stay open: they are carried into later passes, and keep health degraded, until one finds them closed.
+    /// </summary>
+    /// <param name="found">The keys of the gaps the pass found (missing and stale).</param>
+    public void Decide(IEnumerable<string> found)
     {
         Tally.CorrectionPaused = Correction == CorrectionMode.Automatic && Tally.GapRate > Settings.GapThreshold;
         Corrects = Correction == CorrectionMode.Always || (Correction == CorrectionMode.Automatic && !Tally.CorrectionPaused);
         if (Tally.CorrectionPaused)
         {
             Log.CorrectionPaused(Services.Logger, RunId, Id.Tenant, Id.Stream, Tally.GapRate, Settings.GapThreshold);
+        }
+
+        if (!Corrects)
+        {
+            foreach (var key in found)
+            {
+                Tally.AddUnrepaired(key);
+            }
         }
     }
 
@@ -80,7 +101,8 @@ internal sealed class PassContext<T>
     /// <summary>
     /// Looks up, when the source can, the carried gaps the pass's own comparison did not reach: those the destination
     /// now holds at the source's version (or the source no longer has) are closed, the others join
-    /// <paramref name="repairs"/> when the pass corrects. Without a lookup they stay open as they were.
+    /// <paramref name="repairs"/> when the pass corrects them (<see cref="CorrectsCarried"/>). Without a lookup they
+    /// stay open as they were.
     /// </summary>
     public async Task RecheckCarriedAsync(List<SourceRecord<T>> repairs, CancellationToken cancellationToken)
     {
@@ -109,7 +131,7 @@ internal sealed class PassContext<T>
             {
                 var inSync = held.TryGetValue(record.Key, out var version) && version == Destination.VersionOf(record);
                 Carried.Compared(record.Key, inSync);
-                if (!inSync && Corrects)
+                if (!inSync && CorrectsCarried)
                 {
                     repairs.Add(record);
                 }
