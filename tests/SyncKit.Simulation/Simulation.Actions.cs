@@ -154,6 +154,13 @@ internal sealed partial class Simulation
     /// <summary>Moves the checkpoint back (or removes it): never loses anything, only re-reads.</summary>
     private bool ResetCheckpoint()
     {
+        // The operator picks the target behind the checkpoint they see. Another reset still in flight may move it
+        // further back first, and this one would then skip forward: what an operator does only on purpose.
+        if (_operations.Any(o => o.Kind == OperationKind.Reset))
+        {
+            return false;
+        }
+
         var checkpoint = _seen.Checkpoint;
         var behind = checkpoint is null ? [] : _log.Versions.Where(v => v.Position.CompareTo(checkpoint) <= 0).ToList();
         Cursor? target = behind.Count == 0 || _scheduler.Random.Next(3) == 0 ? null : behind[_scheduler.Random.Next(behind.Count)].Position;
