@@ -14,6 +14,12 @@ namespace SyncKit.Hosting.Internal;
 /// scheduled again until the host restarts.
 /// </summary>
 /// <remarks>
+/// A job's runs keep to slots one cadence apart from its first due time, so a run that started late or took long
+/// does not push the schedule back. Slots that passed while a run went on collapse into one run at once (never one
+/// per missed slot), and the job then takes the next slot still ahead. A run that throws before it is recorded is
+/// tried again after <see cref="SyncSchedulerOptions.FailedStartRetryDelay"/>, doubling up to the cadence.
+/// </remarks>
+/// <remarks>
 /// With an <see cref="IJobLeaseManager"/> registered, several host instances share the jobs: a job runs
 /// only under its lease (renewed while it runs, released after), and its cadence is read from the shared
 /// run history, so the jobs run once per cadence across all instances. A job whose last run never ended
@@ -46,6 +52,36 @@ internal sealed class SyncScheduler(
         return TimeSpan.FromTicks((long)(window.Ticks * StableHash.Fraction(job.ToString())));
     }
 
+    /// <summary>
+    /// Where a job goes after a run that was due at <paramref name="due"/> for its slot <paramref name="slot"/>: the
+    /// next slot ahead, or at once (to the same next slot afterwards) when the run for a slot outlasted the following one.
+    /// </summary>
+    internal static (DateTimeOffset Due, DateTimeOffset Slot) AfterRun(DateTimeOffset due, DateTimeOffset slot, TimeSpan cadence, DateTimeOffset now)
+    {
+        var ranForItsSlot = due == slot;
+        var next = !ranForItsSlot && slot > now ? slot : FirstSlotAfter(slot, cadence, now);
+        return (ranForItsSlot && slot + cadence <= now ? now : next, next);
+    }
+
+    /// <summary>The first slot later than <paramref name="now"/> on the grid of <paramref name="cadence"/> through <paramref name="slot"/>, after <paramref name="slot"/>.</summary>
+    private static DateTimeOffset FirstSlotAfter(DateTimeOffset slot, TimeSpan cadence, DateTimeOffset now)
+    {
+        var next = slot + cadence;
+        return next > now ? next : slot + (((now - slot).Ticks / cadence.Ticks) + 1) * cadence;
+    }
+
+    /// <summary>The wait before trying a job again after its <paramref name="failures"/>-th start in a row threw.</summary>
+    internal static TimeSpan RetryDelay(TimeSpan first, int failures, TimeSpan cadence)
+    {
+        var delay = first;
+        for (var i = 1; i < failures && delay < cadence; i++)
+        {
+            delay += delay;
+        }
+
+        return delay < cadence ? delay : cadence;
+    }
+
     private static async Task WhenAllThenDispose(List<Task> loops, SemaphoreSlim concurrency)
     {
         try
@@ -60,13 +96,13 @@ internal sealed class SyncScheduler(
 
     /// <summary>Runs the job if this instance gets its lease and it is due by the shared run history.</summary>
     /// <returns>The run (null when none ran) and when to look again.</returns>
-    private async Task<(RunRecord? Run, DateTimeOffset NextDue)> RunUnderLeaseAsync(JobId job, TimeSpan cadence, IJobLeaseManager leases, CancellationToken stoppingToken)
+    private async Task<(RunRecord? Run, DateTimeOffset NextDue, DateTimeOffset Slot)> RunUnderLeaseAsync(JobId job, DateTimeOffset due, DateTimeOffset slot, TimeSpan cadence, IJobLeaseManager leases, CancellationToken stoppingToken)
     {
         var lease = await HeldLease.TryAcquireAsync(leases, job, timeProvider, logger, stoppingToken).ConfigureAwait(false);
         if (lease is null)
         {
             // Another instance runs it; look again once its lease could have lapsed.
-            return (null, timeProvider.GetUtcNow() + leases.RenewInterval);
+            return (null, timeProvider.GetUtcNow() + leases.RenewInterval, slot);
         }
 
         await using (lease.ConfigureAwait(false))
@@ -76,14 +112,14 @@ internal sealed class SyncScheduler(
             var orphaned = last?.Outcome is RunOutcome.Running or RunOutcome.Cancelled;
             if (last is not null && !orphaned && last.StartedAt + cadence > timeProvider.GetUtcNow())
             {
-                return (null, last.StartedAt + cadence);
+                return (null, last.StartedAt + cadence, last.StartedAt + cadence);
             }
 
             // Without the lease the run's commits would be refused by fencing anyway; a lost lease stops it cleanly.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
-            var started = timeProvider.GetUtcNow();
             var run = await RunAndReconcileAsync(job, stop.Token).ConfigureAwait(false);
-            return (run, started + cadence);
+            var (next, nextSlot) = AfterRun(due, slot, cadence, timeProvider.GetUtcNow());
+            return (run, next, nextSlot);
         }
     }
 
@@ -103,6 +139,8 @@ internal sealed class SyncScheduler(
     {
         var cadence = runner.OptionsFor(job).Cadence;
         var due = timeProvider.GetUtcNow() + FirstRunDelay(job, cadence, options.Value.StartupStagger);
+        var slot = due;
+        var failures = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -114,13 +152,20 @@ internal sealed class SyncScheduler(
                 }
 
                 await concurrency.WaitAsync(stoppingToken).ConfigureAwait(false);
-                var started = timeProvider.GetUtcNow();
                 try
                 {
-                    var (run, nextDue) = leases is null
-                        ? (await RunAndReconcileAsync(job, stoppingToken).ConfigureAwait(false), started + cadence)
-                        : await RunUnderLeaseAsync(job, cadence, leases, stoppingToken).ConfigureAwait(false);
-                    due = nextDue;
+                    RunRecord? run;
+                    if (leases is null)
+                    {
+                        run = await RunAndReconcileAsync(job, stoppingToken).ConfigureAwait(false);
+                        (due, slot) = AfterRun(due, slot, cadence, timeProvider.GetUtcNow());
+                    }
+                    else
+                    {
+                        (run, due, slot) = await RunUnderLeaseAsync(job, due, slot, cadence, leases, stoppingToken).ConfigureAwait(false);
+                    }
+
+                    failures = 0;
                     if (run?.Outcome == RunOutcome.Stopped)
                     {
                         Log.ScheduleDisabled(logger, job.Tenant, job.Stream, run.Error);
@@ -130,10 +175,12 @@ internal sealed class SyncScheduler(
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // A run reports its own failures in its record; this is the store or a factory throwing, or a
-                    // lost lease stopping a run that still waited for its job. Log it and try again at the next
-                    // cadence rather than spin or give up.
-                    Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream);
-                    due = started + cadence;
+                    // lost lease stopping a run that still waited for its job. Log it and try again soon, backing off
+                    // to the cadence, rather than spin, give up or skip a whole cadence.
+                    failures++;
+                    var retry = RetryDelay(options.Value.FailedStartRetryDelay, failures, cadence);
+                    Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream, retry);
+                    due = timeProvider.GetUtcNow() + retry;
                 }
                 finally
                 {
