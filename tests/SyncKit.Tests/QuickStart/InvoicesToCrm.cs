@@ -45,7 +45,8 @@ public static class InvoiceSync
             .Configure(o =>
             {
                 o.Lookback = TimeSpan.FromMinutes(5); // a guess at how late changes show up (a SQL table: see below)
-                o.Cadence = TimeSpan.FromDays(1);     // nightly
+                o.Schedule = "0 2 * * *";             // nightly at 02:00 ...
+                o.ScheduleTimeZone = "Europe/Berlin"; // ... Berlin time
             }))).Services;
 }
 #endregion

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SyncKit.Diagnostics.Internal;
+using SyncKit.Engine.Internal;
 using SyncKit.Internal;
 using SyncKit.Leases.Internal;
 
@@ -14,8 +15,9 @@ namespace SyncKit.Hosting.Internal;
 /// scheduled again until the host restarts.
 /// </summary>
 /// <remarks>
-/// A job's runs keep to slots one cadence apart from its first due time, so a run that started late or took long
-/// does not push the schedule back. Slots that passed while a run went on collapse into one run at once (never one
+/// A job's runs keep to slots one cadence apart from its first due time (or to its calendar's occurrences), so a run
+/// that started late or took long does not push the schedule back. The first due time comes from the job's last run
+/// in the store, so a restart does not run a job that is not due. Slots that passed while a run went on collapse into one run at once (never one
 /// per missed slot), and the job then takes the next slot still ahead. A run that throws before it is recorded is
 /// tried again after <see cref="SyncSchedulerOptions.FailedStartRetryDelay"/>, doubling up to the cadence.
 /// </remarks>
@@ -56,18 +58,11 @@ internal sealed class SyncScheduler(
     /// Where a job goes after a run that was due at <paramref name="due"/> for its slot <paramref name="slot"/>: the
     /// next slot ahead, or at once (to the same next slot afterwards) when the run for a slot outlasted the following one.
     /// </summary>
-    internal static (DateTimeOffset Due, DateTimeOffset Slot) AfterRun(DateTimeOffset due, DateTimeOffset slot, TimeSpan cadence, DateTimeOffset now)
+    internal static (DateTimeOffset Due, DateTimeOffset Slot) AfterRun(JobSchedule schedule, DateTimeOffset due, DateTimeOffset slot, DateTimeOffset now)
     {
         var ranForItsSlot = due == slot;
-        var next = !ranForItsSlot && slot > now ? slot : FirstSlotAfter(slot, cadence, now);
-        return (ranForItsSlot && slot + cadence <= now ? now : next, next);
-    }
-
-    /// <summary>The first slot later than <paramref name="now"/> on the grid of <paramref name="cadence"/> through <paramref name="slot"/>, after <paramref name="slot"/>.</summary>
-    private static DateTimeOffset FirstSlotAfter(DateTimeOffset slot, TimeSpan cadence, DateTimeOffset now)
-    {
-        var next = slot + cadence;
-        return next > now ? next : slot + (((now - slot).Ticks / cadence.Ticks) + 1) * cadence;
+        var next = !ranForItsSlot && slot > now ? slot : schedule.NextAfter(slot, now);
+        return (ranForItsSlot && schedule.Following(slot) <= now ? now : next, next);
     }
 
     /// <summary>The wait before trying a job again after its <paramref name="failures"/>-th start in a row threw.</summary>
@@ -94,9 +89,28 @@ internal sealed class SyncScheduler(
         }
     }
 
+    /// <summary>
+    /// A job's first due time, from its last run in the store: the slot after it, so a restart does not run a job that
+    /// is not due; within the stagger when that slot has passed (or the last run never ended); and without history, within
+    /// the stagger on an interval or at the calendar's next occurrence.
+    /// </summary>
+    private async Task<DateTimeOffset> FirstDueAsync(JobId job, JobSchedule schedule, TimeSpan stagger, CancellationToken stoppingToken)
+    {
+        var last = (await store.Runs.QueryRunsAsync(new RunQuery { Tenant = job.Tenant, Stream = job.Stream, Kind = RunKind.Sync, Limit = 1 }, stoppingToken).ConfigureAwait(false))
+            .FirstOrDefault();
+        var now = timeProvider.GetUtcNow();
+        if (last is null)
+        {
+            return schedule.IsCalendar ? schedule.Following(now) : now + stagger;
+        }
+
+        var next = schedule.Following(last.StartedAt);
+        return last.Outcome is RunOutcome.Running or RunOutcome.Cancelled || next <= now ? now + stagger : next;
+    }
+
     /// <summary>Runs the job if this instance gets its lease and it is due by the shared run history.</summary>
     /// <returns>The run (null when none ran) and when to look again.</returns>
-    private async Task<(RunRecord? Run, DateTimeOffset NextDue, DateTimeOffset Slot)> RunUnderLeaseAsync(JobId job, DateTimeOffset due, DateTimeOffset slot, TimeSpan cadence, IJobLeaseManager leases, CancellationToken stoppingToken)
+    private async Task<(RunRecord? Run, DateTimeOffset NextDue, DateTimeOffset Slot)> RunUnderLeaseAsync(JobId job, DateTimeOffset due, DateTimeOffset slot, JobSchedule schedule, IJobLeaseManager leases, CancellationToken stoppingToken)
     {
         var lease = await HeldLease.TryAcquireAsync(leases, job, timeProvider, logger, stoppingToken).ConfigureAwait(false);
         if (lease is null)
@@ -110,15 +124,15 @@ internal sealed class SyncScheduler(
             var last = (await store.Runs.QueryRunsAsync(new RunQuery { Tenant = job.Tenant, Stream = job.Stream, Limit = 1 }, stoppingToken).ConfigureAwait(false))
                 .FirstOrDefault();
             var orphaned = last?.Outcome is RunOutcome.Running or RunOutcome.Cancelled;
-            if (last is not null && !orphaned && last.StartedAt + cadence > timeProvider.GetUtcNow())
+            if (last is not null && !orphaned && schedule.Following(last.StartedAt) is var following && following > timeProvider.GetUtcNow())
             {
-                return (null, last.StartedAt + cadence, last.StartedAt + cadence);
+                return (null, following, following);
             }
 
             // Without the lease the run's commits would be refused by fencing anyway; a lost lease stops it cleanly.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
             var run = await RunAndReconcileAsync(job, stop.Token).ConfigureAwait(false);
-            var (next, nextSlot) = AfterRun(due, slot, cadence, timeProvider.GetUtcNow());
+            var (next, nextSlot) = AfterRun(schedule, due, slot, timeProvider.GetUtcNow());
             return (run, next, nextSlot);
         }
     }
@@ -137,8 +151,24 @@ internal sealed class SyncScheduler(
 
     private async Task RunLoopAsync(JobId job, SemaphoreSlim concurrency, CancellationToken stoppingToken)
     {
-        var cadence = runner.OptionsFor(job).Cadence;
-        var due = timeProvider.GetUtcNow() + FirstRunDelay(job, cadence, options.Value.StartupStagger);
+        var schedule = JobSchedule.For(runner.OptionsFor(job), timeProvider.GetUtcNow());
+        var stagger = FirstRunDelay(job, schedule.Cadence, options.Value.StartupStagger);
+        DateTimeOffset due;
+        try
+        {
+            due = await FirstDueAsync(job, schedule, stagger, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // Without its history the job runs within the stagger, as on a first start.
+            Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream, stagger);
+            due = timeProvider.GetUtcNow() + stagger;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         var slot = due;
         var failures = 0;
         try
@@ -158,11 +188,11 @@ internal sealed class SyncScheduler(
                     if (leases is null)
                     {
                         run = await RunAndReconcileAsync(job, stoppingToken).ConfigureAwait(false);
-                        (due, slot) = AfterRun(due, slot, cadence, timeProvider.GetUtcNow());
+                        (due, slot) = AfterRun(schedule, due, slot, timeProvider.GetUtcNow());
                     }
                     else
                     {
-                        (run, due, slot) = await RunUnderLeaseAsync(job, due, slot, cadence, leases, stoppingToken).ConfigureAwait(false);
+                        (run, due, slot) = await RunUnderLeaseAsync(job, due, slot, schedule, leases, stoppingToken).ConfigureAwait(false);
                     }
 
                     failures = 0;
@@ -178,7 +208,7 @@ internal sealed class SyncScheduler(
                     // lost lease stopping a run that still waited for its job. Log it and try again soon, backing off
                     // to the cadence, rather than spin, give up or skip a whole cadence.
                     failures++;
-                    var retry = RetryDelay(options.Value.FailedStartRetryDelay, failures, cadence);
+                    var retry = RetryDelay(options.Value.FailedStartRetryDelay, failures, schedule.Cadence);
                     Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream, retry);
                     due = timeProvider.GetUtcNow() + retry;
                 }
