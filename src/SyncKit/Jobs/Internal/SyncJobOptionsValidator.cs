@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
-namespace SyncKit.Engine.Internal;
+namespace SyncKit.Jobs.Internal;
 
 /// <summary>
 /// Validates <see cref="SyncJobOptions"/>, nested settings included: when the host starts, and at every entry that

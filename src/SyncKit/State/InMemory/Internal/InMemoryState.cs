@@ -1,4 +1,4 @@
-namespace SyncKit.Internal;
+namespace SyncKit.State.InMemory.Internal;
 
 /// <summary>The data of an <see cref="InMemorySyncStateStore"/>; guarded by <see cref="Sync"/>.</summary>
 internal sealed class InMemoryState

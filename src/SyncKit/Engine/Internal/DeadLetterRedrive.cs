@@ -1,7 +1,7 @@
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Engine.Internal;
 
-namespace SyncKit.DeadLetters.Internal;
+namespace SyncKit.Engine.Internal;
 
 /// <summary>
 /// Re-drives a job's due dead letters through its destination at the start of a run: resolved entries

@@ -1,4 +1,4 @@
-namespace SyncKit.Internal;
+namespace SyncKit.State.InMemory.Internal;
 
 /// <summary>
 /// The store interfaces over <see cref="InMemoryState"/>: reads see committed state, writes go to a sink

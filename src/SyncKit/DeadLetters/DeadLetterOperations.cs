@@ -1,5 +1,6 @@
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Engine.Internal;
+using SyncKit.Jobs.Internal;
 using SyncKit.Operations.Internal;
 using SyncKit.Sources.Internal;
 
