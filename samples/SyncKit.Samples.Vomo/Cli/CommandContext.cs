@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Extensions.Configuration;
 using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Crm;
@@ -18,12 +17,13 @@ internal sealed record CommandEnvironment(IConfiguration Configuration, TimeProv
 /// </summary>
 internal sealed class CommandContext : IAsyncDisposable
 {
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http;
     private readonly List<TenantJobs> _tenants = [];
     private readonly TenantClients? _clients;
 
-    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, ConnectionTuning tuning, CrmDatabase crm)
+    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, ConnectionTuning tuning, HttpClient http, CrmDatabase crm)
     {
+        _http = http;
         Line = line;
         Environment = environment;
         Settings = settings;
@@ -31,7 +31,6 @@ internal sealed class CommandContext : IAsyncDisposable
         Tuning = tuning;
         Engine = new SyncEngine(crm.Store, environment.Time);
         _clients = settings.VomoUrl is { } url ? new TenantClients(_http, url, settings.Tokens, tuning, environment.Time) : null;
-        crm.Webhook = WebhookSender(settings, _http, environment.Time);
     }
 
     public CommandLine Line { get; }
@@ -56,7 +55,11 @@ internal sealed class CommandContext : IAsyncDisposable
     public bool Json => Line.Flag("json");
 
     /// <summary>Resolves the settings and opens the store. A command that talks to VOMO needs its URL and a token per tenant.</summary>
-    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken)
+    public static Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken) =>
+        OpenAsync(line, environment, talksToVomo, dryRun: false, cancellationToken);
+
+    /// <summary>As <see cref="OpenAsync(CommandLine, CommandEnvironment, bool, CancellationToken)"/>; a dry run posts no welcome, not even those earlier runs left due.</summary>
+    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, bool dryRun, CancellationToken cancellationToken)
     {
         var settings = SampleSettings.Resolve(line, environment.Configuration, tenantNeedsToken: talksToVomo);
         if (talksToVomo && (settings.VomoUrl is null || settings.Tenants.Count == 0))
@@ -65,14 +68,15 @@ internal sealed class CommandContext : IAsyncDisposable
         }
 
         var tuning = ConnectionTuning.From(environment.Configuration);
+        var http = new HttpClient();
         try
         {
-            return new CommandContext(line, environment, settings, tuning, await SyncSession.OpenDatabaseAsync(settings, environment.Time, cancellationToken));
+            return new CommandContext(line, environment, settings, tuning, http, await SyncSession.OpenDatabaseAsync(settings, dryRun ? null : http, environment.Time, cancellationToken));
         }
-        catch (DbException ex)
+        catch
         {
-            // Never the connection string: it may hold a password.
-            throw new UsageException($"'--store' cannot be opened: {ex.Message}");
+            http.Dispose();
+            throw;
         }
     }
 
@@ -93,10 +97,6 @@ internal sealed class CommandContext : IAsyncDisposable
     /// <summary>The client for a tenant's VOMO organization, pacing its requests with the tenant's budget.</summary>
     public VomoClient Client(string tenant) =>
         (_clients ?? throw new UsageException($"'{Line.Command.Name}' needs --vomo-url URL."))[tenant];
-
-    /// <summary>The webhook welcomes go to (<c>--webhook</c>), or <see langword="null"/> for <c>crm_outbox</c>.</summary>
-    public static WebhookWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time) =>
-        settings.Webhook is { } url ? new WebhookWelcomeSender(http, url, time) : null;
 
     /// <summary>The one tenant a command acts on: <c>--tenant</c>, required.</summary>
     public string RequiredTenant() =>

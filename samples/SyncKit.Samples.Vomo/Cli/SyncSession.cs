@@ -31,15 +31,20 @@ internal sealed class SyncSession : IAsyncDisposable
 
     public IReadOnlyList<TenantSync> Tenants { get; }
 
-    /// <summary>Opens the database <c>--store</c> names (SQLite by default), creating its tables.</summary>
+    /// <summary>
+    /// Opens the database <c>--store</c> names (SQLite by default), creating its tables, with welcomes going to the
+    /// <c>--webhook</c> through <paramref name="http"/> (which must outlive the database) or else to <c>crm_outbox</c>.
+    /// Without <paramref name="http"/> nothing is posted (a dry run's database).
+    /// </summary>
     /// <exception cref="UsageException">The store cannot be opened: the message names it and why (never a password).</exception>
-    public static async Task<CrmDatabase> OpenDatabaseAsync(SampleSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<CrmDatabase> OpenDatabaseAsync(SampleSettings settings, HttpClient? http, TimeProvider time, CancellationToken cancellationToken)
     {
+        var webhook = settings.Webhook is { } url && http is not null ? new WebhookWelcomeSender(http, url, time) : null;
         try
         {
             return settings.PostgresConnectionString is { } postgres
-                ? await CrmDatabase.OpenPostgresAsync(postgres, time, cancellationToken)
-                : await CrmDatabase.OpenSqliteAsync(settings.SqlitePath!, time, cancellationToken);
+                ? await CrmDatabase.OpenPostgresAsync(postgres, webhook, time, cancellationToken)
+                : await CrmDatabase.OpenSqliteAsync(settings.SqlitePath!, webhook, time, cancellationToken);
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
@@ -65,8 +70,8 @@ internal sealed class SyncSession : IAsyncDisposable
         Uri? dashboard = null,
         IConfiguration? configuration = null)
     {
-        var crm = await OpenDatabaseAsync(settings, time, cancellationToken);
         var http = new HttpClient();
+        var crm = await OpenDatabaseAsync(settings, http, time, cancellationToken);
 
         // One client per tenant, for the demo's runs and the dashboard's actions alike: one budget per token.
         var clients = new TenantClients(http, vomoUrl, tokens, tuning, time);
@@ -74,7 +79,6 @@ internal sealed class SyncSession : IAsyncDisposable
             ? null
             : new ServedDashboard(dashboard, new HostedTenants(crm, clients, tenants, tuning, configuration ?? new ConfigurationManager(), time));
         var engine = served?.Engine ?? new SyncEngine(crm.Store, time);
-        crm.Webhook = CommandContext.WebhookSender(settings, http, time);
         var syncs = tenants
             .Select(t => new TenantSync(engine, crm, t, clients[t], configure, tuning))
             .ToList();

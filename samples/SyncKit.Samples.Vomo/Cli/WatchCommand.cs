@@ -15,9 +15,10 @@ internal static class WatchCommand
 {
     public static async Task<int> RunAsync(SampleSettings settings, ConnectionTuning tuning, IConfiguration configuration, Uri? dashboard, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
     {
-        // The host runs on the database's own store, so the CRM rows commit in the store's transaction.
-        await using var crm = await SyncSession.OpenDatabaseAsync(settings, time, cancellationToken);
+        // The host runs on the database's own store, so the CRM rows commit in the store's transaction. The database
+        // posts the welcomes to the webhook, if one is given, through the HTTP client, so the client outlives it.
         using var http = new HttpClient();
+        await using var crm = await SyncSession.OpenDatabaseAsync(settings, http, time, cancellationToken);
         using var clients = new TenantClients(http, settings.VomoUrl!, settings.Tokens, tuning, time);
         var tenants = new HostedTenants(crm, clients, settings.Tenants, tuning, configuration, time);
         void Configure(IHostApplicationBuilder builder) => tenants.Configure(builder, s =>
