@@ -15,7 +15,7 @@ internal static class ReplayCommand
     {
         var (from, to) = Arguments.Window(line);
         // A dry run has no effect anywhere: it does not even post the welcomes earlier runs left due.
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, dryRun: true, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken, dryRun: true);
         var job = context.RequiredJob();
         var (run, operations) = await job.ReplayAsync(new WindowOperations(context.Engine), from, to, cancellationToken);
         if (context.Json)
@@ -37,6 +37,6 @@ internal static class ReplayCommand
             }
         }
 
-        return TenantSync.ExitCodeOf([run]);
+        return ExitCodes.Of([run]);
     }
 }
