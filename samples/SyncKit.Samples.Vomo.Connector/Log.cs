@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace SyncKit.Samples.Vomo;
+namespace SyncKit.Samples.Vomo.Connector;
 
 /// <summary>The sample's log messages. Event ids: 100–199 connector.</summary>
 internal static partial class Log

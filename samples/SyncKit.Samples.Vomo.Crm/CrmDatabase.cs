@@ -12,7 +12,7 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// the CRM destinations that write in its store's transaction, and, with a webhook, the relay that posts their
 /// welcomes once each batch has committed.
 /// </summary>
-internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
+internal abstract class CrmDatabase(WebhookWelcomeSender? webhook, TimeProvider time) : IAsyncDisposable
 {
     private readonly Lock _relayStart = new();
     private WelcomeRelay? _relay;
@@ -21,7 +21,11 @@ internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
     public abstract ISyncStateStore Store { get; }
 
     /// <summary>Opens the SQLite file (creating the store's and the CRM's tables).</summary>
-    public static async Task<CrmDatabase> OpenSqliteAsync(string path, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="path">The file.</param>
+    /// <param name="webhook">Where welcomes go (<c>--webhook</c>), or <see langword="null"/> for <c>crm_outbox</c>.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="cancellationToken">Cancels the opening.</param>
+    public static async Task<CrmDatabase> OpenSqliteAsync(string path, WebhookWelcomeSender? webhook, TimeProvider time, CancellationToken cancellationToken)
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
         var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = connectionString }, time);
@@ -29,7 +33,7 @@ internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
             await CrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
-            return new Sqlite(store, connectionString, time);
+            return new Sqlite(store, connectionString, webhook, time);
         }
         catch
         {
@@ -39,7 +43,11 @@ internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
     }
 
     /// <summary>Connects to the PostgreSQL database (migrating the store's schema and creating the CRM's tables).</summary>
-    public static async Task<CrmDatabase> OpenPostgresAsync(string connectionString, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="connectionString">The database.</param>
+    /// <param name="webhook">Where welcomes go (<c>--webhook</c>), or <see langword="null"/> for <c>crm_outbox</c>.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="cancellationToken">Cancels the opening.</param>
+    public static async Task<CrmDatabase> OpenPostgresAsync(string connectionString, WebhookWelcomeSender? webhook, TimeProvider time, CancellationToken cancellationToken)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
         var store = new PostgresSyncStateStore(dataSource, timeProvider: time);
@@ -47,7 +55,7 @@ internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
         {
             await store.StartAsync(cancellationToken).ConfigureAwait(false);
             await PostgresCrmSchema.EnsureCreatedAsync(connectionString, cancellationToken).ConfigureAwait(false);
-            return new Postgres(store, dataSource, time);
+            return new Postgres(store, dataSource, webhook, time);
         }
         catch
         {
@@ -60,8 +68,11 @@ internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
     /// <summary>How this database spells what the shared statements leave open.</summary>
     public abstract CrmDialect Dialect { get; }
 
-    /// <summary>Where welcome notifications go instead of <c>crm_outbox</c> (<c>--webhook</c>).</summary>
-    public WebhookWelcomeSender? Webhook { get; set; }
+    /// <summary>
+    /// Where welcome notifications go instead of <c>crm_outbox</c> (<c>--webhook</c>): chosen when the database is
+    /// opened, so every destination it creates, in every command, sends them the same way.
+    /// </summary>
+    public WebhookWelcomeSender? Webhook { get; } = webhook;
 
     /// <summary>The webhook's ledger of welcomes: due, sent or rejected.</summary>
     public WelcomeLedger Welcomes => field ??= new WelcomeLedger(Dialect, time);
@@ -73,7 +84,7 @@ internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
     /// </summary>
     public IDestination<T> Destination<T>(CrmTable<T> table, Func<string, T, WelcomeNotification?>? welcome, JobId job)
     {
-        var relay = welcome is not null && Webhook is { } webhook ? Relay(webhook) : null;
+        var relay = welcome is not null && Webhook is { } sender ? Relay(sender) : null;
         relay?.Register(job);
         return Create(table, welcome, relay);
     }
@@ -103,15 +114,15 @@ internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
 
     private protected abstract ValueTask CloseAsync();
 
-    private WelcomeRelay Relay(WebhookWelcomeSender webhook)
+    private WelcomeRelay Relay(WebhookWelcomeSender sender)
     {
         lock (_relayStart)
         {
-            return _relay ??= new WelcomeRelay(Store, Welcomes, OpenConnectionAsync, webhook, time);
+            return _relay ??= new WelcomeRelay(Store, Welcomes, OpenConnectionAsync, sender, time);
         }
     }
 
-    private sealed class Sqlite(SqliteSyncStateStore store, string connectionString, TimeProvider time) : CrmDatabase(time)
+    private sealed class Sqlite(SqliteSyncStateStore store, string connectionString, WebhookWelcomeSender? webhook, TimeProvider time) : CrmDatabase(webhook, time)
     {
         public override ISyncStateStore Store => store;
 
@@ -142,7 +153,7 @@ internal abstract class CrmDatabase(TimeProvider time) : IAsyncDisposable
         }
     }
 
-    private sealed class Postgres(PostgresSyncStateStore store, NpgsqlDataSource dataSource, TimeProvider time) : CrmDatabase(time)
+    private sealed class Postgres(PostgresSyncStateStore store, NpgsqlDataSource dataSource, WebhookWelcomeSender? webhook, TimeProvider time) : CrmDatabase(webhook, time)
     {
         public override ISyncStateStore Store => store;
 
