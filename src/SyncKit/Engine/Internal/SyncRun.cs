@@ -196,7 +196,7 @@ internal sealed class SyncRun<T>
 
         if (exception is JobStoppedException stopped)
         {
-            Log.JobStopped(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, stopped.ErrorClass, exception.Message);
+            Log.JobStopped(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, stopped.ErrorClass, ErrorText.Clean(exception.Message));
         }
         else if (exception is not RunTerminatedException)
         {
@@ -629,7 +629,7 @@ internal sealed class SyncRun<T>
         foreach (var (record, outcome) in settled.DeadLetters ?? [])
         {
             _run.Evidence.DeadLetter(record.Key);
-            Log.RecordDeadLettered(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, settled.Attempts, outcome.Error ?? string.Empty);
+            Log.RecordDeadLettered(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, settled.Attempts, ErrorText.Clean(outcome.Error) ?? string.Empty);
         }
 
         if (advancedTo is not null)
@@ -715,7 +715,7 @@ internal sealed class SyncRun<T>
     /// <summary>Ends the run at a record that failed for good under <see cref="PartialFailurePolicy.StopAtFirstFailure"/>.</summary>
     private RunHaltedException Halt(SourceRecord<T> record, RecordOutcome outcome)
     {
-        Log.StoppedAtRecord(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, outcome.Error ?? string.Empty);
+        Log.StoppedAtRecord(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, ErrorText.Clean(outcome.Error) ?? string.Empty);
         return new RunHaltedException($"Record {record.Key} of {_run.Id} failed ({outcome.ErrorClass}): {outcome.Error}");
     }
 
