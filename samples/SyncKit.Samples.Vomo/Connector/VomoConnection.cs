@@ -53,6 +53,6 @@ public sealed class VomoConnection
 
     private readonly long _maxResponseBytes = DefaultMaxResponseBytes;
 
-    /// <summary>Returns the base URL only: the token stays out of logs.</summary>
-    public override string ToString() => BaseUrl.ToString();
+    /// <summary>Returns the base URL only, without user info or query values: the token and any credential stay out of logs.</summary>
+    public override string ToString() => Redact.Url(BaseUrl);
 }
