@@ -14,6 +14,9 @@ internal static class ExitCodes
 
     /// <summary>The source stayed unavailable (circuit open) after retries.</summary>
     public const int SourceUnavailable = 4;
+
+    /// <summary>The database (state store and CRM tables) is damaged, full or read-only: no retry can mend it.</summary>
+    public const int StoreFailed = 5;
 }
 
 /// <summary>Bad arguments or configuration: the message names what is wrong and the process exits with 2.</summary>

@@ -76,6 +76,9 @@ internal sealed class TenantSync
     public static int ExitCodeOf(IEnumerable<RunRecord> runs) => runs.Select(run => run.Outcome switch
     {
         RunOutcome.Stopped when run.ErrorsByClass.Keys.Any(c => c.StopsJob()) => ExitCodes.AccessDenied,
+
+        // Only a store failure stops a job with a permanent error: any other dead-letters its record.
+        RunOutcome.Stopped when run.ErrorsByClass.ContainsKey(ErrorClass.Permanent) => ExitCodes.StoreFailed,
         RunOutcome.Failed => ExitCodes.SourceUnavailable,
         _ => ExitCodes.Done,
     }).DefaultIfEmpty(ExitCodes.Done).Max();
