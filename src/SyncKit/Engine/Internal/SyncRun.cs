@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Polly;
+using Polly.CircuitBreaker;
 using SyncKit.Destinations.Internal;
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Internal;
@@ -66,6 +67,7 @@ internal sealed class SyncRun<T>
     /// <summary>Runs until the source is exhausted, a failure ends the run, or <paramref name="stopToken"/> asks for a graceful stop.</summary>
     public async Task<(RunOutcome Outcome, string? Error)> ExecuteAsync(CancellationToken stopToken)
     {
+        SyncResilience.CallsFor(_run.Id);
         using var graceTimer = stopToken.Register(() => _abort.CancelAfter(_run.Options.ShutdownGracePeriod));
         using var readToken = CancellationTokenSource.CreateLinkedTokenSource(stopToken, _abort.Token);
         var request = _run.Request;
@@ -123,6 +125,8 @@ internal sealed class SyncRun<T>
     private (RunOutcome, string?) Outcome(CancellationToken stopToken) => _failure switch
     {
         JobStoppedException stopped => (RunOutcome.Stopped, stopped.Message),
+        BrokenCircuitException or { InnerException: BrokenCircuitException } =>
+            (RunOutcome.Failed, _run.Resilience.Explain(_failure as BrokenCircuitException ?? (BrokenCircuitException)_failure.InnerException!, _run.Options, _run.Id)),
         not null => (RunOutcome.Failed, _failure.Message),
         null when stopToken.IsCancellationRequested => (RunOutcome.Cancelled, null),
         null when _run.Evidence.DeadLettered > 0 => (RunOutcome.CompletedWithDeadLetters, null),
