@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Npgsql;
+using SyncKit.Postgres;
 using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Crm;
@@ -76,7 +77,23 @@ public sealed class PostgresCrmDestination<T> : IDestination<T>, IReconcilableDe
     /// <inheritdoc />
     public ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.DeleteAsync(job, keys, cancellationToken);
 
+    /// <summary>
+    /// Writes the batch; a damaged, full or read-only database fails it as a <see cref="StoreFailureException"/>, so
+    /// the engine stops the job instead of retrying or dead-lettering into the same database.
+    /// </summary>
     private async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, string upsert, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteRowsAsync(batch, upsert, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException ex) when (PostgresStoreFailures.From(ex) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<RecordOutcome>> WriteRowsAsync(DestinationBatch<T> batch, string upsert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var transaction = batch.Transaction?.DbTransaction as NpgsqlTransaction

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Crm.Internal;
+using SyncKit.Sqlite;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
@@ -76,7 +77,23 @@ public sealed class SqliteCrmDestination<T> : IDestination<T>, IReconcilableDest
     /// <inheritdoc />
     public ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken) => _rows.DeleteAsync(job, keys, cancellationToken);
 
+    /// <summary>
+    /// Writes the batch; a damaged, full or read-only database fails it as a <see cref="StoreFailureException"/>, so
+    /// the engine stops the job instead of retrying or dead-lettering into the same database.
+    /// </summary>
     private async ValueTask<IReadOnlyList<RecordOutcome>> WriteAsync(DestinationBatch<T> batch, bool overwrite, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteRowsAsync(batch, overwrite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException ex) when (SqliteStoreFailures.From(ex) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<RecordOutcome>> WriteRowsAsync(DestinationBatch<T> batch, bool overwrite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var transaction = batch.Transaction?.DbTransaction as SqliteTransaction
