@@ -103,6 +103,7 @@ internal sealed class SyncScheduler(
     {
         var cadence = runner.OptionsFor(job).Cadence;
         var due = timeProvider.GetUtcNow() + FirstRunDelay(job, cadence, options.Value.StartupStagger);
+        Log.FirstRunDue(logger, job.Tenant, job.Stream, cadence, due);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -126,6 +127,11 @@ internal sealed class SyncScheduler(
                         Log.ScheduleDisabled(logger, job.Tenant, job.Stream, run.Error);
                         return;
                     }
+
+                    if (run is not null)
+                    {
+                        Log.NextRunDue(logger, job.Tenant, job.Stream, due);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
@@ -134,6 +140,7 @@ internal sealed class SyncScheduler(
                     // cadence rather than spin or give up.
                     Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream);
                     due = started + cadence;
+                    Log.NextRunDue(logger, job.Tenant, job.Stream, due);
                 }
                 finally
                 {
