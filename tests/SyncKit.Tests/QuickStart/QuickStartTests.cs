@@ -9,7 +9,7 @@ namespace SyncKit.Tests.QuickStart;
 /// <summary>The README's quick start, compiled from the README's own text as a reader's app would compile it, and its job run.</summary>
 public sealed class QuickStartTests
 {
-    private static readonly Lazy<Assembly> QuickStart = new(() => ReadmeSnippets.Compile(ReadmeSnippets.CompleteFiles("README.md").Single()));
+    private static readonly Lazy<Assembly> QuickStart = new(() => ReadmeSnippets.Compile(ReadmeSnippets.CompleteFiles("README.md").Single(f => f.Sdk == "Microsoft.NET.Sdk")));
 
     [Fact]
     public void Readme_QuickStart_CompilesAsPastedIntoANewApp()
