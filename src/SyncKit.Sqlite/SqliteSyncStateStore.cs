@@ -19,8 +19,9 @@ namespace SyncKit.Sqlite;
 /// </para>
 /// <para>
 /// One instance serves a whole process and is safe for concurrent use: readers run in parallel, writers
-/// take turns. A job is served by one process: the first transaction for a job locks it until the store is
-/// disposed, and another process opening a transaction for the same job on the same file is refused.
+/// take turns. A job is served by one store: its transactions claim it until the store is disposed, and another
+/// store (in this or another process) opening a transaction for the same job on the same file is refused. A store
+/// keeps one lock file open whatever the number of jobs.
 /// </para>
 /// </remarks>
 public sealed class SqliteSyncStateStore : ISyncStateStore, IDisposable
@@ -46,7 +47,7 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, IDisposable
         Validate(options);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SyncKit.Sqlite");
         _database = new SqliteDatabase(options, timeProvider ?? TimeProvider.System, logger, baseDirectory ?? Directory.GetCurrentDirectory());
-        _jobLocks = new JobLocks(_database.Path, logger);
+        _jobLocks = new JobLocks(_database, logger);
         _autoCommit = new SqliteStateWriter(new AutoCommitSession(_database));
         Checkpoints = _autoCommit;
         Dedup = _autoCommit;
@@ -86,9 +87,9 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, IDisposable
     public async ValueTask<IStateTransaction> BeginTransactionAsync(JobId job, CancellationToken cancellationToken)
     {
         await _database.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        _jobLocks.Acquire(job);
+        await _jobLocks.ThrowIfHeldElsewhereAsync(job, cancellationToken).ConfigureAwait(false);
         var connection = await _database.RentAsync(cancellationToken).ConfigureAwait(false);
-        return new SqliteStateTransaction(_database, connection);
+        return new SqliteStateTransaction(_database, connection, writing => _jobLocks.Claim(writing, job));
     }
 
     /// <inheritdoc />

@@ -17,7 +17,7 @@ public sealed class SqliteStoreLockingTests : IDisposable
     {
         using var first = _database.OpenStore();
         using var second = _database.OpenStore();
-        await (await first.BeginTransactionAsync(Job, default)).DisposeAsync();
+        await CommitCheckpointAsync(first, Job, 1);
 
         var begin = () => second.BeginTransactionAsync(Job, default).AsTask();
 
@@ -29,13 +29,13 @@ public sealed class SqliteStoreLockingTests : IDisposable
     public async Task RunAsync_JobHeldByThisProcess_IsRefusedInAChildProcessWithoutWritingAnything()
     {
         using var holder = _database.OpenStore();
-        await (await holder.BeginTransactionAsync(CrashSource.Job, default)).DisposeAsync();
+        await CommitCheckpointAsync(holder, CrashSource.Job, 0);
 
         var child = await CrashHostProcess.RunAsync(["sqlite", _database.Path, "1000"], int.MaxValue, TimeSpan.FromMinutes(1));
 
         child.ExitCode.Should().Be(1, child.Output);
         child.Output.Should().Contain("done Failed").And.Contain($"Job {CrashSource.Job} is already running in another process");
-        (await holder.Checkpoints.GetAsync(CrashSource.Job, default)).Should().BeNull("the refused process committed nothing");
+        (await holder.Checkpoints.GetAsync(CrashSource.Job, default)).Should().Be(Cursor.FromSequence(0), "the refused process committed nothing");
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class SqliteStoreLockingTests : IDisposable
     {
         using var first = _database.OpenStore();
         using var second = _database.OpenStore();
-        await (await first.BeginTransactionAsync(Job, default)).DisposeAsync();
+        await CommitCheckpointAsync(first, Job, 1);
         var other = new JobId("tenant-b", "invoices");
 
         var transaction = await second.BeginTransactionAsync(other, default);
@@ -59,11 +59,37 @@ public sealed class SqliteStoreLockingTests : IDisposable
     }
 
     [Fact]
+    public async Task BeginTransactionAsync_ThousandsOfJobsThatEachCommit_KeepOneLockFileOpen()
+    {
+        const int jobs = 2_000;
+        using var store = _database.OpenStore();
+        await store.InitializeAsync();
+        var openBefore = OpenFileDescriptors();
+
+        for (var i = 0; i < jobs; i++)
+        {
+            var job = new JobId($"tenant-{i}", "invoices");
+            var transaction = await store.BeginTransactionAsync(job, default);
+            await using (transaction)
+            {
+                await transaction.Checkpoints.SaveAsync(job, Cursor.FromSequence(1), default);
+                await transaction.CommitAsync(default);
+            }
+        }
+
+        Directory.GetFiles(_database.Path + ".locks").Should().ContainSingle("one owner file per store, not one lock file per job");
+        (OpenFileDescriptors() - openBefore).Should().BeLessThan(20, $"{jobs} jobs hold their claims through one open file");
+        using var other = _database.OpenStore();
+        var begin = () => other.BeginTransactionAsync(new JobId("tenant-1999", "invoices"), default).AsTask();
+        await begin.Should().ThrowAsync<InvalidOperationException>("every claim still holds");
+    }
+
+    [Fact]
     public async Task BeginTransactionAsync_AfterTheHoldingStoreIsDisposed_TakesTheJob()
     {
         using (var first = _database.OpenStore())
         {
-            await (await first.BeginTransactionAsync(Job, default)).DisposeAsync();
+            await CommitCheckpointAsync(first, Job, 0);
         }
 
         using var second = _database.OpenStore();
@@ -197,4 +223,19 @@ public sealed class SqliteStoreLockingTests : IDisposable
             }
         }
     }
+
+    /// <summary>A store claims a job with the first transaction that writes for it.</summary>
+    private static async Task CommitCheckpointAsync(SqliteSyncStateStore store, JobId job, long sequence)
+    {
+        var transaction = await store.BeginTransactionAsync(job, default);
+        await using (transaction)
+        {
+            await transaction.Checkpoints.SaveAsync(job, Cursor.FromSequence(sequence), default);
+            await transaction.CommitAsync(default);
+        }
+    }
+
+    /// <summary>This process's open file descriptors (Linux), or its open handles elsewhere.</summary>
+    private static int OpenFileDescriptors() =>
+        OperatingSystem.IsLinux() ? Directory.GetFiles("/proc/self/fd").Length : System.Diagnostics.Process.GetCurrentProcess().HandleCount;
 }

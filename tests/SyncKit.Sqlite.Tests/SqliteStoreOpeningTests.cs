@@ -123,13 +123,14 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await again.InitializeAsync();
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6,7");
         Query("PRAGMA journal_mode").Should().Be("wal");
     }
 
-    // What undoes versions 6 and 5, first in every script that makes an older file: version 5's triggers name columns
+    // What undoes versions 7 to 5, first in every script that makes an older file: version 5's triggers name columns
     // older versions lack.
-    private const string UndoVersions6And5 = """
+    private const string UndoVersions7To5 = """
+        DROP TABLE synckit_job_owners;
         ALTER TABLE synckit_runs DROP COLUMN horizon_at;
         ALTER TABLE synckit_runs DROP COLUMN horizon_held_by;
         DROP TRIGGER synckit_runs_hours_insert;
@@ -151,7 +152,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await store.Runs.SaveRunAsync(Run("run-2", 70, 7), default);
         }
 
-        Execute(UndoVersions6And5 + "DELETE FROM synckit_schema_version WHERE version > 4;");
+        Execute(UndoVersions7To5 + "DELETE FROM synckit_schema_version WHERE version > 4;");
 
         using (var upgraded = _database.OpenStore())
         {
@@ -163,7 +164,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             inputs.Single().WindowCounts[RunKind.Sync].Written.Should().Be(5 + 9 + 1, "a run saved again counts with its last counts, once");
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6,7");
         Query("SELECT group_concat(runs || ':' || written_count) FROM synckit_run_hours").Should().Be("1:5,2:10");
     }
 
@@ -177,7 +178,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
         }
 
         // What a version 1 file looks like: no run kind or report.
-        Execute(UndoVersions6And5 + """
+        Execute(UndoVersions7To5 + """
             DROP INDEX synckit_runs_job_kind_latest;
             ALTER TABLE synckit_runs DROP COLUMN kind;
             ALTER TABLE synckit_runs DROP COLUMN report;
@@ -191,7 +192,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             (await upgraded.Runs.GetRunAsync("run-1", default))!.Kind.Should().Be(RunKind.Backfill);
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6,7");
     }
 
     [Fact]
@@ -203,7 +204,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await store.Runs.SaveRunAsync(run, default);
         }
 
-        Execute(UndoVersions6And5 + """
+        Execute(UndoVersions7To5 + """
             DROP INDEX synckit_runs_job_kind_latest;
             DELETE FROM synckit_schema_version WHERE version > 2;
             """);
@@ -214,7 +215,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
                 .Which.Should().Be(new KeyValuePair<RunKind, RunCounts>(RunKind.Sync, run.Counts), "the runs saved before version 3 are kept");
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6,7");
         QueryPlan("SELECT run_id FROM synckit_runs WHERE tenant = 'acme' AND stream = 'orders' AND kind = 'FullReconciliation' ORDER BY started_at DESC LIMIT 1")
             .Should().Contain("synckit_runs_job_kind", "the latest run of a kind is found without walking the job's other kinds");
     }
@@ -228,7 +229,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             await store.Runs.SaveRunAsync(run, default);
         }
 
-        Execute(UndoVersions6And5 + """
+        Execute(UndoVersions7To5 + """
             DROP INDEX synckit_runs_job_kind_latest;
             CREATE INDEX synckit_runs_job_kind ON synckit_runs (tenant, stream, kind, started_at);
             DELETE FROM synckit_schema_version WHERE version > 3;
@@ -240,7 +241,7 @@ public sealed class SqliteStoreOpeningTests : IDisposable
             inputs.Single().LatestSuccess.Should().Be(RunSummary.Of(run), "the runs saved before version 4 are kept");
         }
 
-        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6");
+        Query("SELECT group_concat(version) FROM synckit_schema_version").Should().Be("1,2,3,4,5,6,7");
         Query("SELECT group_concat(name) FROM sqlite_master WHERE type = 'index' AND name LIKE 'synckit_runs_job%' ORDER BY name")
             .Should().Be("synckit_runs_job,synckit_runs_job_kind_latest");
         QueryPlan("SELECT run_id FROM synckit_runs WHERE tenant = 'acme' AND stream = 'orders' AND kind = 'Sync' AND outcome IN ('Succeeded', 'CompletedWithDeadLetters') ORDER BY started_at DESC, run_id DESC LIMIT 1")

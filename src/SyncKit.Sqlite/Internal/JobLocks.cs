@@ -1,64 +1,73 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace SyncKit.Sqlite.Internal;
 
 /// <summary>
-/// Keeps one process per job on a database file. The first transaction a store opens for a job takes an
-/// exclusive lock on a small file beside the database (<c>{database}.locks/{hash of the job}.lock</c>) and
-/// holds it until the store is disposed; a store in another process that then opens a transaction for the
-/// same job is refused. The operating system drops the lock when its process dies, however it dies, so a
-/// restarted host takes over at once: there is nothing stale to expire.
+/// Keeps one store per job on a database file. A store holds one exclusive lock for its whole life, on a small owner
+/// file beside the database (<c>{database}.locks/{owner}.lock</c>), and claims a job in <c>synckit_job_owners</c>
+/// within each write transaction of the job (a primary-key read once it holds it). A claim names its owner file;
+/// another store finds the owner alive while that file is locked, and is refused (already when it begins a transaction). The operating system drops the lock when its process dies, however it dies, so a
+/// restarted host takes its jobs over at once: nothing stale to expire. Open files stay one per store, whatever the
+/// number of jobs.
 /// </summary>
 /// <remarks>
-/// On Unix .NET takes these locks with <c>flock</c>, which is advisory: every SyncKit store honours it, and
-/// <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> turns it off. Locks are per file path, so every process must
-/// reach the database by the same path (not through different links), and network file systems are not supported.
+/// Claims are written in the job's write transaction, so two stores never decide about one job at once. On Unix
+/// .NET takes the owner file's lock with <c>flock</c>, which is advisory: every SyncKit store honours it, and
+/// <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> turns it off. Every process must reach the database by the same path
+/// (not through different links), and network file systems are not supported.
 /// </remarks>
-internal sealed class JobLocks(string databasePath, ILogger logger) : IDisposable
+internal sealed class JobLocks(SqliteDatabase database, ILogger logger) : IDisposable
 {
-    private readonly Dictionary<JobId, FileStream> _held = [];
+    private const string OwnerSql = "SELECT owner FROM synckit_job_owners WHERE tenant = $tenant AND stream = $stream";
+
+    private const string ClaimSql = """
+        INSERT INTO synckit_job_owners (tenant, stream, owner) VALUES ($tenant, $stream, $owner)
+        ON CONFLICT (tenant, stream) DO UPDATE SET owner = excluded.owner
+        """;
+
     private readonly Lock _sync = new();
+    private readonly string _owner = Guid.NewGuid().ToString("N");
+    private FileStream? _ownerFile;
     private bool _disposed;
 
-    public string Directory { get; } = databasePath + ".locks";
+    public string Directory { get; } = database.Path + ".locks";
 
-    public void Acquire(JobId job)
+    /// <summary>Refuses <paramref name="job"/> early, before its transaction starts, when a live store of another owner holds it.</summary>
+    /// <exception cref="InvalidOperationException">Another live store holds the job.</exception>
+    public async ValueTask ThrowIfHeldElsewhereAsync(JobId job, CancellationToken cancellationToken)
     {
-        lock (_sync)
+        EnsureOwnerFile();
+        var connection = await database.RentAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_held.ContainsKey(job))
-            {
-                return;
-            }
-
-            var path = System.IO.Path.Combine(Directory, FileName(job));
-            FileStream stream;
-            try
-            {
-                System.IO.Directory.CreateDirectory(Directory);
-                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException ex) when (File.Exists(path))
-            {
-                Log.JobLockRefused(logger, job.Tenant, job.Stream, path);
-                throw new InvalidOperationException(
-                    $"Job {job} is already running in another process against the SQLite state store '{databasePath}' (it holds '{path}'). " +
-                    "A SQLite store serves each job from one process; stop the other process, or use the PostgreSQL store, whose leases share jobs between instances.",
-                    ex);
-            }
-
-            // Who holds the lock, for an operator who looks (the content is informational only).
-            var owner = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{job}\npid {Environment.ProcessId}\n"));
-            stream.SetLength(0);
-            stream.Write(owner);
-            stream.Flush();
-            _held.Add(job, stream);
-            Log.JobLocked(logger, job.Tenant, job.Stream, path);
+            ThrowIfHeldElsewhere(job, Owner(connection, job));
         }
+        finally
+        {
+            database.Return(connection);
+        }
+    }
+
+    /// <summary>
+    /// Claims <paramref name="job"/> for this store inside the write transaction just begun on
+    /// <paramref name="connection"/>, so the claim commits (or rolls back) with the job's own writes and two stores
+    /// never decide about one job at once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another live store holds the job.</exception>
+    public void Claim(StoreConnection connection, JobId job)
+    {
+        EnsureOwnerFile();
+        var current = Owner(connection, job);
+        if (current == _owner)
+        {
+            return;
+        }
+
+        ThrowIfHeldElsewhere(job, current);
+        connection.Command(ClaimSql).Bind("$tenant", job.Tenant).Bind("$stream", job.Stream).Bind("$owner", _owner).ExecuteNonQuery();
+        Log.JobLocked(logger, job.Tenant, job.Stream, OwnerPath(_owner));
     }
 
     public void Dispose()
@@ -66,18 +75,91 @@ internal sealed class JobLocks(string databasePath, ILogger logger) : IDisposabl
         lock (_sync)
         {
             _disposed = true;
-            foreach (var stream in _held.Values)
+            if (_ownerFile is { } file)
             {
-                stream.Dispose();
+                file.Dispose();
+                TryDelete(file.Name);
             }
-
-            _held.Clear();
         }
     }
 
-    private static string FileName(JobId job)
+    private static string? Owner(StoreConnection connection, JobId job) =>
+        connection.Command(OwnerSql).Bind("$tenant", job.Tenant).Bind("$stream", job.Stream).ExecuteScalar() as string;
+
+    private void ThrowIfHeldElsewhere(JobId job, string? owner)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(job.Tenant + "\0" + job.Stream));
-        return Convert.ToHexStringLower(hash.AsSpan(0, 16)) + ".lock";
+        if (owner is null || owner == _owner || !IsAlive(owner))
+        {
+            return;
+        }
+
+        var holder = OwnerPath(owner);
+        Log.JobLockRefused(logger, job.Tenant, job.Stream, holder);
+        throw new InvalidOperationException(
+            $"Job {job} is already running in another process against the SQLite state store '{database.Path}' (its owner holds '{holder}'). " +
+            "A SQLite store serves each job from one process; stop the other process, or use the PostgreSQL store, whose leases share jobs between instances.");
+    }
+
+    /// <summary>
+    /// Whether the store that wrote a claim still lives: its owner file exists and is locked. The check takes a shared
+    /// lock, so stores checking one owner at once never mistake each other for it.
+    /// </summary>
+    private bool IsAlive(string owner)
+    {
+        try
+        {
+            using (new FileStream(OwnerPath(owner), FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+            }
+
+            // Its process died, or it was disposed without deleting the file: the lock is gone, and so is the owner.
+            TryDelete(OwnerPath(owner));
+            return false;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    private void EnsureOwnerFile()
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_ownerFile is not null)
+            {
+                return;
+            }
+
+            System.IO.Directory.CreateDirectory(Directory);
+            var stream = new FileStream(OwnerPath(_owner), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+
+            // Who holds the lock, for an operator who looks (the content is informational only).
+            stream.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId}\n")));
+            stream.Flush();
+            _ownerFile = stream;
+        }
+    }
+
+    private string OwnerPath(string owner) => Path.Combine(Directory, owner + ".lock");
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // A leftover file without a lock reads as a dead owner.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }

@@ -156,6 +156,16 @@ internal static class SqliteSchema
         ALTER TABLE synckit_runs ADD COLUMN horizon_at INTEGER;
         ALTER TABLE synckit_runs ADD COLUMN horizon_held_by TEXT;
         """,
+        """
+        -- Version 7: which store holds each job (one row per job, naming the owner file that store keeps locked), so
+        -- a process keeps one file open whatever the number of its jobs.
+        CREATE TABLE synckit_job_owners (
+            tenant TEXT NOT NULL,
+            stream TEXT NOT NULL,
+            owner  TEXT NOT NULL,
+            PRIMARY KEY (tenant, stream)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The ticks of one hour: <c>synckit_run_hours.hour</c> is a run's start rounded down to a multiple of it.</summary>

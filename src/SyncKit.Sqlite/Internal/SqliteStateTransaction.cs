@@ -18,15 +18,20 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
 {
     private readonly SqliteDatabase _database;
     private readonly StoreConnection _connection;
+    private readonly Action<StoreConnection> _claim;
     private bool _gateHeld;
     private bool _writing;
     private bool _completed;
     private bool _disposed;
 
-    public SqliteStateTransaction(SqliteDatabase database, StoreConnection connection)
+    /// <param name="database">The database.</param>
+    /// <param name="connection">The connection the transaction runs on.</param>
+    /// <param name="claim">Claims the job for this store within each write transaction, as it begins; throws when another store holds it.</param>
+    public SqliteStateTransaction(SqliteDatabase database, StoreConnection connection, Action<StoreConnection> claim)
     {
         _database = database;
         _connection = connection;
+        _claim = claim;
         var writer = new SqliteStateWriter(this);
         Checkpoints = writer;
         Dedup = writer;
@@ -167,16 +172,18 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
         }
     }
 
-    /// <summary>Called holding the write gate; a failed start gives the gate back.</summary>
+    /// <summary>Called holding the write gate; a failed start (the job held by another store included) gives the gate back.</summary>
     private void Begin()
     {
         try
         {
             _connection.Begin();
+            _claim(_connection);
             _writing = true;
         }
         catch
         {
+            _connection.Rollback();
             ExitGate();
             throw;
         }

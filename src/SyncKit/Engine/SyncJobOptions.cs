@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using SyncKit.Engine.Internal;
 
 namespace SyncKit;
 
@@ -28,10 +29,31 @@ public sealed class SyncJobOptions
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan Lookback { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often the hosted scheduler runs the job for each tenant.</summary>
+    /// <summary>
+    /// How often the hosted scheduler runs the job for each tenant, unless <see cref="Schedule"/> sets a calendar. Runs
+    /// keep to slots one cadence apart; after a restart the job is due one cadence after its last run in the store.
+    /// </summary>
     /// <value>Default 5 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "365.00:00:00")]
     public TimeSpan Cadence { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A calendar schedule instead of <see cref="Cadence"/>: a cron expression of five fields (minute, hour, day of
+    /// month, month, day of week), or six with seconds first, in <see cref="ScheduleTimeZone"/>. <c>"0 2 * * *"</c>
+    /// runs at 02:00 every night. The job is due at the first occurrence after its last run in the store, so a restart
+    /// does not run it again before then, and an occurrence missed while no host ran is made up once at start (within
+    /// the scheduler's startup stagger). Daylight-saving changes run it once: a time the clocks skip runs when they
+    /// resume, a time they repeat runs the first time. Health measures lag against the longest gap between two
+    /// occurrences.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: the job runs every <see cref="Cadence"/>.</value>
+    [CronSchedule]
+    public string? Schedule { get; set; }
+
+    /// <summary>The time zone <see cref="Schedule"/> is read in: an IANA id such as <c>"Europe/Berlin"</c>, or <c>"UTC"</c>.</summary>
+    /// <value>Default <c>"UTC"</c>.</value>
+    [TimeZoneId]
+    public string ScheduleTimeZone { get; set; } = "UTC";
 
     /// <summary>The page size asked of the source.</summary>
     /// <value>Default 500.</value>

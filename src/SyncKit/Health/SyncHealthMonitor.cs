@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using SyncKit.Engine.Internal;
 using SyncKit.Health.Internal;
 using SyncKit.State.Internal;
 
@@ -81,7 +82,7 @@ public sealed class SyncHealthMonitor
             Status = JobHealthStatus.Healthy,
             Reasons = [],
             CheckedAt = now,
-            Cadence = job.Options.Cadence,
+            Cadence = JobSchedule.For(job.Options, now).Cadence,
             Lag = now - Later(inputs.Checkpoint?.Timestamp, lastSuccess?.Horizon?.At ?? lastSuccess?.StartedAt),
             Horizon = lastSuccess?.Horizon,
             Checkpoint = inputs.Checkpoint,

@@ -29,4 +29,13 @@ public sealed class SyncSchedulerOptions
     /// <value>Default 1 minute.</value>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan StartupStagger { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// When a scheduled run throws before the engine could record it (the state store or a source or destination
+    /// factory failing), the job tries again after this delay, doubling with each further failure up to its cadence,
+    /// instead of waiting a whole cadence. Every such failure is logged with its exception.
+    /// </summary>
+    /// <value>Default 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan FailedStartRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -47,8 +47,8 @@ internal static partial class Log
     [LoggerMessage(4001, LogLevel.Error, "Job {Tenant}/{Stream} is stopped and will not be scheduled until the host restarts: {Error}")]
     public static partial void ScheduleDisabled(ILogger logger, string tenant, string stream, string? error);
 
-    [LoggerMessage(4002, LogLevel.Error, "Scheduled run of {Tenant}/{Stream} threw")]
-    public static partial void ScheduledRunThrew(ILogger logger, Exception exception, string tenant, string stream);
+    [LoggerMessage(4002, LogLevel.Error, "Scheduled run of {Tenant}/{Stream} threw before it was recorded; trying again in {RetryIn}")]
+    public static partial void ScheduledRunThrew(ILogger logger, Exception exception, string tenant, string stream, TimeSpan retryIn);
 
     [LoggerMessage(4003, LogLevel.Warning, "Renewing the lease of {Tenant}/{Stream} failed; the run stops and another instance may take the job over")]
     public static partial void LeaseRenewalFailed(ILogger logger, Exception exception, string tenant, string stream);
@@ -59,8 +59,8 @@ internal static partial class Log
     [LoggerMessage(4005, LogLevel.Information, "{Kind} of {Tenant}/{Stream} waits for the job's lease, which another instance holds")]
     public static partial void WaitingForLease(ILogger logger, RunKind kind, string tenant, string stream);
 
-    [LoggerMessage(4006, LogLevel.Information, "Job {Tenant}/{Stream} runs every {Cadence}; its first run is due at {Due:O}")]
-    public static partial void FirstRunDue(ILogger logger, string tenant, string stream, TimeSpan cadence, DateTimeOffset due);
+    [LoggerMessage(4006, LogLevel.Information, "Job {Tenant}/{Stream} runs {Schedule}; next run due at {Due:O}")]
+    public static partial void FirstRunDue(ILogger logger, string tenant, string stream, string schedule, DateTimeOffset due);
 
     [LoggerMessage(4007, LogLevel.Information, "Job {Tenant}/{Stream}: next run due at {Due:O}")]
     public static partial void NextRunDue(ILogger logger, string tenant, string stream, DateTimeOffset due);

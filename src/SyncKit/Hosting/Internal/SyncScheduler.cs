@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SyncKit.Diagnostics.Internal;
+using SyncKit.Engine.Internal;
 using SyncKit.Internal;
 using SyncKit.Leases.Internal;
 
@@ -13,6 +14,13 @@ namespace SyncKit.Hosting.Internal;
 /// finished (the engine's grace period), and a job stopped by an authentication failure is not
 /// scheduled again until the host restarts.
 /// </summary>
+/// <remarks>
+/// A job's runs keep to slots one cadence apart from its first due time (or to its calendar's occurrences), so a run
+/// that started late or took long does not push the schedule back. The first due time comes from the job's last run
+/// in the store, so a restart does not run a job that is not due. Slots that passed while a run went on collapse into one run at once (never one
+/// per missed slot), and the job then takes the next slot still ahead. A run that throws before it is recorded is
+/// tried again after <see cref="SyncSchedulerOptions.FailedStartRetryDelay"/>, doubling up to the cadence.
+/// </remarks>
 /// <remarks>
 /// With an <see cref="IJobLeaseManager"/> registered, several host instances share the jobs: a job runs
 /// only under its lease (renewed while it runs, released after), and its cadence is read from the shared
@@ -46,6 +54,29 @@ internal sealed class SyncScheduler(
         return TimeSpan.FromTicks((long)(window.Ticks * StableHash.Fraction(job.ToString())));
     }
 
+    /// <summary>
+    /// Where a job goes after a run that was due at <paramref name="due"/> for its slot <paramref name="slot"/>: the
+    /// next slot ahead, or at once (to the same next slot afterwards) when the run for a slot outlasted the following one.
+    /// </summary>
+    internal static (DateTimeOffset Due, DateTimeOffset Slot) AfterRun(JobSchedule schedule, DateTimeOffset due, DateTimeOffset slot, DateTimeOffset now)
+    {
+        var ranForItsSlot = due == slot;
+        var next = !ranForItsSlot && slot > now ? slot : schedule.NextAfter(slot, now);
+        return (ranForItsSlot && schedule.Following(slot) <= now ? now : next, next);
+    }
+
+    /// <summary>The wait before trying a job again after its <paramref name="failures"/>-th start in a row threw.</summary>
+    internal static TimeSpan RetryDelay(TimeSpan first, int failures, TimeSpan cadence)
+    {
+        var delay = first;
+        for (var i = 1; i < failures && delay < cadence; i++)
+        {
+            delay += delay;
+        }
+
+        return delay < cadence ? delay : cadence;
+    }
+
     private static async Task WhenAllThenDispose(List<Task> loops, SemaphoreSlim concurrency)
     {
         try
@@ -58,15 +89,38 @@ internal sealed class SyncScheduler(
         }
     }
 
+    /// <summary>
+    /// A job's first due time, from its last run in the store: the slot after it, so a restart does not run a job that
+    /// is not due; within the stagger when that slot has passed (or the last run never ended); and without history, within
+    /// the stagger on an interval or at the calendar's next occurrence.
+    /// </summary>
+    private async Task<DateTimeOffset> FirstDueAsync(JobId job, JobSchedule schedule, TimeSpan stagger, CancellationToken stoppingToken)
+    {
+        var last = (await store.Runs.QueryRunsAsync(new RunQuery { Tenant = job.Tenant, Stream = job.Stream, Kind = RunKind.Sync, Limit = 1 }, stoppingToken).ConfigureAwait(false))
+            .FirstOrDefault();
+        var now = timeProvider.GetUtcNow();
+        if (last is null)
+        {
+            return schedule.IsCalendar ? schedule.Following(now) : now + stagger;
+        }
+
+        var next = schedule.Following(last.StartedAt);
+        return last.Outcome is RunOutcome.Running or RunOutcome.Cancelled || next <= now ? now + stagger : next;
+    }
+
+    /// <summary>The job's schedule in words, for the log: <c>every 00:10:00</c>, or <c>at "0 2 * * *" in Europe/Berlin</c>.</summary>
+    private static string Describe(SyncJobOptions options) =>
+        options.Schedule is { } calendar ? $"at \"{calendar}\" in {options.ScheduleTimeZone}" : $"every {options.Cadence}";
+
     /// <summary>Runs the job if this instance gets its lease and it is due by the shared run history.</summary>
     /// <returns>The run (null when none ran) and when to look again.</returns>
-    private async Task<(RunRecord? Run, DateTimeOffset NextDue)> RunUnderLeaseAsync(JobId job, TimeSpan cadence, IJobLeaseManager leases, CancellationToken stoppingToken)
+    private async Task<(RunRecord? Run, DateTimeOffset NextDue, DateTimeOffset Slot)> RunUnderLeaseAsync(JobId job, DateTimeOffset due, DateTimeOffset slot, JobSchedule schedule, IJobLeaseManager leases, CancellationToken stoppingToken)
     {
         var lease = await HeldLease.TryAcquireAsync(leases, job, timeProvider, logger, stoppingToken).ConfigureAwait(false);
         if (lease is null)
         {
             // Another instance runs it; look again once its lease could have lapsed.
-            return (null, timeProvider.GetUtcNow() + leases.RenewInterval);
+            return (null, timeProvider.GetUtcNow() + leases.RenewInterval, slot);
         }
 
         await using (lease.ConfigureAwait(false))
@@ -74,16 +128,16 @@ internal sealed class SyncScheduler(
             var last = (await store.Runs.QueryRunsAsync(new RunQuery { Tenant = job.Tenant, Stream = job.Stream, Limit = 1 }, stoppingToken).ConfigureAwait(false))
                 .FirstOrDefault();
             var orphaned = last?.Outcome is RunOutcome.Running or RunOutcome.Cancelled;
-            if (last is not null && !orphaned && last.StartedAt + cadence > timeProvider.GetUtcNow())
+            if (last is not null && !orphaned && schedule.Following(last.StartedAt) is var following && following > timeProvider.GetUtcNow())
             {
-                return (null, last.StartedAt + cadence);
+                return (null, following, following);
             }
 
             // Without the lease the run's commits would be refused by fencing anyway; a lost lease stops it cleanly.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost);
-            var started = timeProvider.GetUtcNow();
             var run = await RunAndReconcileAsync(job, stop.Token).ConfigureAwait(false);
-            return (run, started + cadence);
+            var (next, nextSlot) = AfterRun(schedule, due, slot, timeProvider.GetUtcNow());
+            return (run, next, nextSlot);
         }
     }
 
@@ -101,9 +155,27 @@ internal sealed class SyncScheduler(
 
     private async Task RunLoopAsync(JobId job, SemaphoreSlim concurrency, CancellationToken stoppingToken)
     {
-        var cadence = runner.OptionsFor(job).Cadence;
-        var due = timeProvider.GetUtcNow() + FirstRunDelay(job, cadence, options.Value.StartupStagger);
-        Log.FirstRunDue(logger, job.Tenant, job.Stream, cadence, due);
+        var schedule = JobSchedule.For(runner.OptionsFor(job), timeProvider.GetUtcNow());
+        var stagger = FirstRunDelay(job, schedule.Cadence, options.Value.StartupStagger);
+        DateTimeOffset due;
+        try
+        {
+            due = await FirstDueAsync(job, schedule, stagger, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // Without its history the job runs within the stagger, as on a first start.
+            Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream, stagger);
+            due = timeProvider.GetUtcNow() + stagger;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        Log.FirstRunDue(logger, job.Tenant, job.Stream, Describe(runner.OptionsFor(job)), due);
+        var slot = due;
+        var failures = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -115,13 +187,20 @@ internal sealed class SyncScheduler(
                 }
 
                 await concurrency.WaitAsync(stoppingToken).ConfigureAwait(false);
-                var started = timeProvider.GetUtcNow();
                 try
                 {
-                    var (run, nextDue) = leases is null
-                        ? (await RunAndReconcileAsync(job, stoppingToken).ConfigureAwait(false), started + cadence)
-                        : await RunUnderLeaseAsync(job, cadence, leases, stoppingToken).ConfigureAwait(false);
-                    due = nextDue;
+                    RunRecord? run;
+                    if (leases is null)
+                    {
+                        run = await RunAndReconcileAsync(job, stoppingToken).ConfigureAwait(false);
+                        (due, slot) = AfterRun(schedule, due, slot, timeProvider.GetUtcNow());
+                    }
+                    else
+                    {
+                        (run, due, slot) = await RunUnderLeaseAsync(job, due, slot, schedule, leases, stoppingToken).ConfigureAwait(false);
+                    }
+
+                    failures = 0;
                     if (run?.Outcome == RunOutcome.Stopped)
                     {
                         Log.ScheduleDisabled(logger, job.Tenant, job.Stream, run.Error);
@@ -136,11 +215,12 @@ internal sealed class SyncScheduler(
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // A run reports its own failures in its record; this is the store or a factory throwing, or a
-                    // lost lease stopping a run that still waited for its job. Log it and try again at the next
-                    // cadence rather than spin or give up.
-                    Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream);
-                    due = started + cadence;
-                    Log.NextRunDue(logger, job.Tenant, job.Stream, due);
+                    // lost lease stopping a run that still waited for its job. Log it and try again soon, backing off
+                    // to the cadence, rather than spin, give up or skip a whole cadence.
+                    failures++;
+                    var retry = RetryDelay(options.Value.FailedStartRetryDelay, failures, schedule.Cadence);
+                    Log.ScheduledRunThrew(logger, ex, job.Tenant, job.Stream, retry);
+                    due = timeProvider.GetUtcNow() + retry;
                 }
                 finally
                 {

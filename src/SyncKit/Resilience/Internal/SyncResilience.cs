@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Registry;
 using Polly.Retry;
 using SyncKit.Diagnostics.Internal;
 
@@ -16,7 +15,9 @@ namespace SyncKit.Resilience.Internal;
 internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClassifier classifier, ILogger logger)
 {
     private static readonly ResiliencePropertyKey<int> AttemptsMade = new("SyncKit.AttemptsMade");
-    private readonly ResiliencePipelineRegistry<string> _shared = new();
+    // One shared pipeline per name, built once: a breaker's state provider can be initialised by one pipeline only,
+    // and a factory that ran twice for jobs starting together would fail the second run before it was recorded.
+    private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline>> _shared = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _breakers = new(StringComparer.Ordinal);
 
     public DefaultErrorClassifier Classifier => classifier;
@@ -138,35 +139,41 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
     }
 
     private ResiliencePipeline Shared(string name, SyncJobOptions options, System.Threading.RateLimiting.RateLimiter? rateLimiter) =>
-        _shared.GetOrAddPipeline(name, builder =>
+        _shared.GetOrAdd(name, _ => new Lazy<ResiliencePipeline>(() => BuildShared(name, options, rateLimiter))).Value;
+
+    private ResiliencePipeline BuildShared(string name, SyncJobOptions options, System.Threading.RateLimiting.RateLimiter? rateLimiter)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        var stateProvider = new CircuitBreakerStateProvider();
+        var settings = options.CircuitBreaker;
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
-            builder.TimeProvider = timeProvider;
-            var stateProvider = _breakers.GetOrAdd(name, _ => new CircuitBreakerStateProvider());
-            var settings = options.CircuitBreaker;
-            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken)),
+            FailureRatio = settings.FailureRatio,
+            MinimumThroughput = settings.MinimumThroughput,
+            SamplingDuration = settings.SamplingDuration,
+            BreakDuration = settings.BreakDuration,
+            StateProvider = stateProvider,
+            OnOpened = args =>
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken)),
-                FailureRatio = settings.FailureRatio,
-                MinimumThroughput = settings.MinimumThroughput,
-                SamplingDuration = settings.SamplingDuration,
-                BreakDuration = settings.BreakDuration,
-                StateProvider = stateProvider,
-                OnOpened = args =>
-                {
-                    Log.BreakerOpened(logger, args.Outcome.Exception, name, args.BreakDuration);
-                    return ValueTask.CompletedTask;
-                },
-                OnClosed = _ =>
-                {
-                    Log.BreakerClosed(logger, name);
-                    return ValueTask.CompletedTask;
-                },
-            });
-            if (rateLimiter is not null)
+                Log.BreakerOpened(logger, args.Outcome.Exception, name, args.BreakDuration);
+                return ValueTask.CompletedTask;
+            },
+            OnClosed = _ =>
             {
-                builder.AddRateLimiter(rateLimiter);
-            }
+                Log.BreakerClosed(logger, name);
+                return ValueTask.CompletedTask;
+            },
         });
+        if (rateLimiter is not null)
+        {
+            builder.AddRateLimiter(rateLimiter);
+        }
+
+        var pipeline = builder.Build();
+        _breakers[name] = stateProvider;
+        return pipeline;
+    }
 
     /// <summary>
     /// Whether a failed call is worth repeating (and counts against a breaker). A cancellation the run asked for

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SyncKit;
-using SyncKit.Health.Internal;
+using SyncKit.Hosting.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-namespace SyncKit.Health.Internal;
+namespace SyncKit.Hosting.Internal;
 
 /// <summary>
 /// The health check's own <see cref="SyncHealthMonitor"/>, for hosts that register none: one per host, since a
