@@ -65,4 +65,59 @@ public sealed class StartLogTests : EngineTestBase
         records.Select(r => r.Id.Id).Should().ContainInOrder(4006, 1001, 1002, 4007);
         await host.StopAsync();
     }
+
+    [Fact]
+    public async Task Scheduler_RestartedAfterARun_LogsTheDueTimeItsRunHistoryGives()
+    {
+        var time = new FakeTimeProvider(T0);
+        using var logs = new FakeLoggerProvider();
+        using var firstDue = new LogEventSignal("FirstRunDue");
+        using var host = SchedulerHost(time, [logs, firstDue], o => o.Cadence = Cadence);
+        await host.Services.GetRequiredService<SyncJobRunner>().RunAsync(new JobId("a", "invoices"));
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        await host.StartAsync();
+        await firstDue.Logged;
+
+        logs.Collector.GetSnapshot().Single(r => r.Id.Id == 4006).Message
+            .Should().Be($"Job a/invoices runs every 00:10:00; next run due at {(T0 + Cadence):O}", "the last run started at T0, one cadence before");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Scheduler_CalendarSchedule_LogsTheExpressionAndItsNextOccurrence()
+    {
+        var time = new FakeTimeProvider(T0);
+        using var logs = new FakeLoggerProvider();
+        using var firstDue = new LogEventSignal("FirstRunDue");
+        using var host = SchedulerHost(time, [logs, firstDue], o => o.Schedule = "0 2 * * *");
+
+        await host.StartAsync();
+        await firstDue.Logged;
+
+        logs.Collector.GetSnapshot().Single(r => r.Id.Id == 4006).Message
+            .Should().Be($"Job a/invoices runs at \"0 2 * * *\" in UTC; next run due at {T0.AddHours(2):O}");
+        await host.StopAsync();
+    }
+
+    private static IHost SchedulerHost(TimeProvider time, ILoggerProvider[] logs, Action<SyncJobOptions> configure)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        foreach (var provider in logs)
+        {
+            builder.Logging.AddProvider(provider);
+        }
+
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSyncKit(b => b
+            .ConfigureScheduler(s => s.StartupStagger = TimeSpan.Zero)
+            .AddJob<TestRecord>("invoices", job => job
+                .ForTenants("a")
+                .UseSource((_, _) => new ScriptedSource<TestRecord>([Record(1, 1)]))
+                .UseDestination((_, _) => NewDestination())
+                .UseSerializer(_ => new JsonRecordSerializer<TestRecord>())
+                .Configure(configure)));
+        return builder.Build();
+    }
 }
