@@ -29,18 +29,6 @@ public sealed class SqliteStoreOpeningTests : IDisposable
     }
 
     [Fact]
-    public async Task InitializeAsync_DirectoriesMissing_CreatesThemAndTheFile()
-    {
-        var path = Path.Combine(_database.Directory, "state", "nested", "synckit.db");
-        using var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = $"Data Source={path}" });
-
-        await store.InitializeAsync();
-
-        File.Exists(path).Should().BeTrue();
-        store.DatabasePath.Should().Be(path);
-    }
-
-    [Fact]
     public async Task InitializeAsync_PathUnderAFile_FailsNamingThePath()
     {
         var file = Path.Combine(_database.Directory, "not-a-directory");

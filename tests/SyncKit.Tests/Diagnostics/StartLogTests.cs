@@ -38,18 +38,7 @@ public sealed class StartLogTests : EngineTestBase
     {
         var time = new TimerWatchingTimeProvider(new FakeTimeProvider(T0));
         using var logs = new FakeLoggerProvider();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders().AddProvider(logs);
-        builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddSyncKit(b => b
-            .ConfigureScheduler(s => s.StartupStagger = TimeSpan.Zero)
-            .AddJob<TestRecord>("invoices", job => job
-                .ForTenants("a")
-                .UseSource((_, _) => new ScriptedSource<TestRecord>([Record(1, 1)]))
-                .UseDestination((_, _) => NewDestination())
-                .UseSerializer(_ => new JsonRecordSerializer<TestRecord>())
-                .Configure(o => o.Cadence = Cadence)));
-        using var host = builder.Build();
+        using var host = SchedulerHost(time, [logs], o => o.Cadence = Cadence);
         var waitingForTheNextRun = time.WhenTimerCreated(Cadence);
 
         await host.StartAsync();
@@ -69,35 +58,37 @@ public sealed class StartLogTests : EngineTestBase
     [Fact]
     public async Task Scheduler_RestartedAfterARun_LogsTheDueTimeItsRunHistoryGives()
     {
-        var time = new FakeTimeProvider(T0);
-        using var logs = new FakeLoggerProvider();
-        using var firstDue = new LogEventSignal("FirstRunDue");
-        using var host = SchedulerHost(time, [logs, firstDue], o => o.Cadence = Cadence);
-        await host.Services.GetRequiredService<SyncJobRunner>().RunAsync(new JobId("a", "invoices"));
-        time.Advance(TimeSpan.FromMinutes(1));
+        var message = await FirstDueMessageAsync(o => o.Cadence = Cadence, async (host, time) =>
+        {
+            await host.Services.GetRequiredService<SyncJobRunner>().RunAsync(new JobId("a", "invoices"));
+            time.Advance(TimeSpan.FromMinutes(1));
+        });
 
-        await host.StartAsync();
-        await firstDue.Logged;
-
-        logs.Collector.GetSnapshot().Single(r => r.Id.Id == 4006).Message
-            .Should().Be($"Job a/invoices runs every 00:10:00; next run due at {(T0 + Cadence):O}", "the last run started at T0, one cadence before");
-        await host.StopAsync();
+        message.Should().Be($"Job a/invoices runs every 00:10:00; next run due at {(T0 + Cadence):O}", "the last run started at T0, one cadence before");
     }
 
     [Fact]
     public async Task Scheduler_CalendarSchedule_LogsTheExpressionAndItsNextOccurrence()
     {
+        var message = await FirstDueMessageAsync(o => o.Schedule = "0 2 * * *", (_, _) => Task.CompletedTask);
+
+        message.Should().Be($"Job a/invoices runs at \"0 2 * * *\" in UTC; next run due at {T0.AddHours(2):O}");
+    }
+
+    /// <summary>Starts a host with one job (after <paramref name="beforeStart"/>) and returns the scheduler's first-due log line.</summary>
+    private static async Task<string> FirstDueMessageAsync(Action<SyncJobOptions> configure, Func<IHost, FakeTimeProvider, Task> beforeStart)
+    {
         var time = new FakeTimeProvider(T0);
         using var logs = new FakeLoggerProvider();
         using var firstDue = new LogEventSignal("FirstRunDue");
-        using var host = SchedulerHost(time, [logs, firstDue], o => o.Schedule = "0 2 * * *");
+        using var host = SchedulerHost(time, [logs, firstDue], configure);
+        await beforeStart(host, time);
 
         await host.StartAsync();
         await firstDue.Logged;
-
-        logs.Collector.GetSnapshot().Single(r => r.Id.Id == 4006).Message
-            .Should().Be($"Job a/invoices runs at \"0 2 * * *\" in UTC; next run due at {T0.AddHours(2):O}");
         await host.StopAsync();
+
+        return logs.Collector.GetSnapshot().Single(r => r.Id.Id == 4006).Message;
     }
 
     private static IHost SchedulerHost(TimeProvider time, ILoggerProvider[] logs, Action<SyncJobOptions> configure)
