@@ -39,13 +39,12 @@ internal static class Arguments
             : throw new UsageException($"'--{option}' must be a whole number from {min} to {max}, not '{text}'.");
     }
 
-    /// <summary>A resource name: users, projects or groups.</summary>
-    public static string Resource(CommandLine line)
+    /// <summary>The stream <c>--resource</c> names: users, projects or groups.</summary>
+    public static IVomoStream Stream(CommandLine line)
     {
-        var resource = line.Value("resource") ?? throw new UsageException($"'{line.Command.Name}' needs --resource {string.Join("|", TenantJobs.Resources)}.");
-        return TenantJobs.Resources.Contains(resource)
-            ? resource
-            : throw new UsageException($"'--resource' must be one of {string.Join(", ", TenantJobs.Resources)}, not '{resource}'.");
+        var resource = line.Value("resource") ?? throw new UsageException($"'{line.Command.Name}' needs --resource {string.Join("|", VomoStreams.Names)}.");
+        return VomoStreams.Find(resource)
+            ?? throw new UsageException($"'--resource' must be one of {string.Join(", ", VomoStreams.Names)}, not '{resource}'.");
     }
 
     /// <summary>A timestamp as the commands print it.</summary>

@@ -16,6 +16,6 @@ internal static class BackfillCommand
         var run = await context.RequiredJob().BackfillAsync(new WindowOperations(context.Engine), from, to, cancellationToken);
         await context.Output.WriteLineAsync(RunText.Summary(run));
         await context.Output.WriteLineAsync($"Backfilled {Arguments.Text(from)} .. {Arguments.Text(to)} (run {run.RunId}); the checkpoint was not moved.");
-        return TenantSync.ExitCodeOf([run]);
+        return ExitCodes.Of([run]);
     }
 }

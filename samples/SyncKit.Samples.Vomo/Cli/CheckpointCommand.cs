@@ -20,7 +20,7 @@ internal static class CheckpointCommand
 
         var to = Arguments.Timestamp(line, "to");
         await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
-        var job = new JobId(context.RequiredTenant(), Arguments.Resource(line));
+        var job = Arguments.Stream(line).Id(context.RequiredTenant());
         var operations = new CheckpointOperations(context.Engine);
         if (show)
         {

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using Microsoft.Extensions.Configuration;
-using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Crm;
 
 namespace SyncKit.Samples.Vomo.Cli;
@@ -13,25 +11,19 @@ internal sealed record CommandEnvironment(IConfiguration Configuration, TimeProv
 }
 
 /// <summary>
-/// What a command works with once its settings are resolved: the store (SyncKit's state and the CRM tables in one
-/// database, SQLite or PostgreSQL), the engine, and, for commands that talk to VOMO, each tenant's jobs.
+/// What an operator command works with once its settings are resolved: the wiring (SyncKit's state and the CRM
+/// tables in one database, SQLite or PostgreSQL, and each tenant's jobs) and an engine on its store.
 /// </summary>
 internal sealed class CommandContext : IAsyncDisposable
 {
-    private readonly HttpClient _http = new();
-    private readonly List<TenantJobs> _tenants = [];
-    private readonly TenantClients? _clients;
-
-    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, ConnectionTuning tuning, CrmDatabase crm)
+    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, ConnectionTuning tuning, VomoWiring wiring)
     {
         Line = line;
         Environment = environment;
         Settings = settings;
-        Crm = crm;
         Tuning = tuning;
-        Engine = new SyncEngine(crm.Store, environment.Time);
-        _clients = settings.VomoUrl is { } url ? new TenantClients(_http, url, settings.Tokens, tuning, environment.Time) : null;
-        crm.Webhook = WebhookSender(settings, _http, environment.Time);
+        Wiring = wiring;
+        Engine = new SyncEngine(wiring.Crm.Store, environment.Time);
     }
 
     public CommandLine Line { get; }
@@ -43,8 +35,11 @@ internal sealed class CommandContext : IAsyncDisposable
     /// <summary>How hard the commands lean on VOMO (the <c>Vomo</c> settings).</summary>
     public ConnectionTuning Tuning { get; }
 
+    /// <summary>The database, the tenants' clients and their jobs.</summary>
+    public VomoWiring Wiring { get; }
+
     /// <summary>The database of SyncKit's state and the CRM tables.</summary>
-    public CrmDatabase Crm { get; }
+    public CrmDatabase Crm => Wiring.Crm;
 
     public SyncEngine Engine { get; }
 
@@ -55,8 +50,11 @@ internal sealed class CommandContext : IAsyncDisposable
     /// <summary>Whether the command prints JSON (<c>--json</c>).</summary>
     public bool Json => Line.Flag("json");
 
-    /// <summary>Resolves the settings and opens the store. A command that talks to VOMO needs its URL and a token per tenant.</summary>
-    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resolves the settings and opens the wiring. A command that talks to VOMO needs its URL and a token per tenant.
+    /// A <paramref name="dryRun"/> posts no welcome, not even those earlier runs left due.
+    /// </summary>
+    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken, bool dryRun = false)
     {
         var settings = SampleSettings.Resolve(line, environment.Configuration, tenantNeedsToken: talksToVomo);
         if (talksToVomo && (settings.VomoUrl is null || settings.Tenants.Count == 0))
@@ -65,55 +63,22 @@ internal sealed class CommandContext : IAsyncDisposable
         }
 
         var tuning = ConnectionTuning.From(environment.Configuration);
-        try
-        {
-            return new CommandContext(line, environment, settings, tuning, await SyncSession.OpenDatabaseAsync(settings, environment.Time, cancellationToken));
-        }
-        catch (DbException ex)
-        {
-            // Never the connection string: it may hold a password.
-            throw new UsageException($"'--store' cannot be opened: {ex.Message}");
-        }
+        return new CommandContext(line, environment, settings, tuning, await VomoWiring.OpenAsync(settings, tuning, environment.Time, environment.Configure, dryRun, cancellationToken));
     }
 
-    /// <summary>The jobs of every tenant the command acts on (all configured, or the one <c>--tenant</c> names).</summary>
-    public IReadOnlyList<TenantJobs> Tenants()
-    {
-        if (_tenants.Count == 0)
-        {
-            foreach (var tenant in Settings.Tenants)
-            {
-                _tenants.Add(TenantJobs.Create(tenant, Client(tenant), Crm, Tuning, Environment.Configure));
-            }
-        }
-
-        return _tenants;
-    }
-
-    /// <summary>The client for a tenant's VOMO organization, pacing its requests with the tenant's budget.</summary>
-    public VomoClient Client(string tenant) =>
-        (_clients ?? throw new UsageException($"'{Line.Command.Name}' needs --vomo-url URL."))[tenant];
-
-    /// <summary>The webhook welcomes go to (<c>--webhook</c>), or <see langword="null"/> for <c>crm_outbox</c>.</summary>
-    public static WebhookWelcomeSender? WebhookSender(SampleSettings settings, HttpClient http, TimeProvider time) =>
-        settings.Webhook is { } url ? new WebhookWelcomeSender(http, url, time) : null;
+    /// <summary>Every tenant's jobs the command acts on (all configured, or the one <c>--tenant</c> names).</summary>
+    public IReadOnlyList<TenantJobs> Tenants() => Wiring.Jobs();
 
     /// <summary>The one tenant a command acts on: <c>--tenant</c>, required.</summary>
-    public string RequiredTenant() =>
-        Line.Value("tenant") ?? throw new UsageException($"'{Line.Command.Name}' needs --tenant NAME.");
+    public string RequiredTenant() => Settings.RequiredTenant(Line.Command.Name);
 
     /// <summary>The job <c>--tenant</c> and <c>--resource</c> name.</summary>
     public TenantJob RequiredJob()
     {
         var tenant = RequiredTenant();
-        var resource = Arguments.Resource(Line);
-        return Tenants().Single(t => t.Tenant == tenant).Jobs.Single(j => j.Id.Stream == resource);
+        var stream = Arguments.Stream(Line);
+        return Tenants().Single(t => t.Tenant == tenant).Jobs.Single(j => j.Id == stream.Id(tenant));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _clients?.Dispose();
-        await Crm.DisposeAsync();
-        _http.Dispose();
-    }
+    public ValueTask DisposeAsync() => Wiring.DisposeAsync();
 }

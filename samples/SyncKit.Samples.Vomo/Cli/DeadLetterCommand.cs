@@ -25,7 +25,7 @@ internal static class DeadLetterCommand
 
     private static async Task<int> ListAsync(CommandContext context, DeadLetterOperations operations, CancellationToken cancellationToken)
     {
-        var entries = await operations.ListAsync(new DeadLetterQuery { Tenant = context.Line.Value("tenant"), Limit = ListLimit }, cancellationToken);
+        var entries = await operations.ListAsync(new DeadLetterQuery { Tenant = context.Settings.Tenant, Limit = ListLimit }, cancellationToken);
         if (context.Json)
         {
             await context.Output.WriteLineAsync(JsonSerializer.Serialize([.. entries.Select(DeadLetterView.Of)], CliJsonContext.Default.IReadOnlyListDeadLetterView));
@@ -39,7 +39,7 @@ internal static class DeadLetterCommand
 
         await context.Output.WriteLineAsync($"{entries.Count} dead letter(s).");
         await using var connection = await context.Crm.OpenConnectionAsync(cancellationToken);
-        var rejected = await context.Crm.Welcomes.RejectedAsync(connection, context.Line.Value("tenant"), cancellationToken);
+        var rejected = await context.Crm.Welcomes.RejectedAsync(connection, context.Settings.Tenant, cancellationToken);
         foreach (var welcome in rejected)
         {
             await context.Output.WriteLineAsync($"{welcome.IdempotencyKey,-33} rejected attempts {welcome.Attempts,3}  at {Arguments.Text(welcome.RejectedAt)}  {welcome.LastError}");
@@ -59,7 +59,7 @@ internal static class DeadLetterCommand
         var tenants = context.Tenants();
         await using (var connection = await context.Crm.OpenConnectionAsync(cancellationToken))
         {
-            var rearmed = await context.Crm.Welcomes.RearmAsync(connection, context.Line.Value("tenant"), cancellationToken);
+            var rearmed = await context.Crm.Welcomes.RearmAsync(connection, context.Settings.Tenant, cancellationToken);
             if (rearmed > 0)
             {
                 await context.Output.WriteLineAsync($"{rearmed} rejected welcome(s) due again.");
@@ -86,6 +86,6 @@ internal static class DeadLetterCommand
             await context.Output.WriteLineAsync("The dead-letter queue is empty.");
         }
 
-        return TenantSync.ExitCodeOf(runs);
+        return ExitCodes.Of(runs);
     }
 }

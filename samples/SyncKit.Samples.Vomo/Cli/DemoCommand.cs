@@ -47,17 +47,16 @@ internal static class DemoCommand
         var settings = SampleSettings.Resolve(line, configuration);
         var dashboard = line.Value("dashboard") is { } value ? DashboardHost.Parse(value) : null;
         await using var simulator = settings.VomoUrl is null ? await VomoSimulator.StartAsync(SimulatorOptions, cancellationToken: cancellationToken) : null;
-        var (url, tokens, tenants, tuning) = simulator is null
-            ? (settings.VomoUrl!, settings.Tokens, settings.Tenants, ConnectionTuning.From(configuration))
-            : (simulator.BaseUrl, simulator.Tenants.ToDictionary(t => t.Name, t => t.Token), [.. simulator.Tenants.Select(t => t.Name)], Tuning);
+        var tuning = simulator is null ? ConnectionTuning.From(configuration) : Tuning;
         if (simulator is not null)
         {
+            settings = settings.WithVomo(simulator.BaseUrl, simulator.Tenants.ToDictionary(t => t.Name, t => t.Token), [.. simulator.Tenants.Select(t => t.Name)]);
             var sizes = string.Join(", ", simulator.Tenants.Select(t => $"{t.Name} ({t.Users().Count:#,0} users, {t.Projects().Count} projects, {t.Groups().Count} groups)"));
-            await output.WriteLineAsync($"VOMO simulator at {url}: {sizes}; faults and live changes on.");
+            await output.WriteLineAsync($"VOMO simulator at {simulator.BaseUrl}: {sizes}; faults and live changes on.");
         }
 
         await output.WriteLineAsync($"Syncing into {settings.SqlitePath ?? "PostgreSQL"} (Ctrl+C stops; run again to resume from the checkpoints).");
-        await using var session = await SyncSession.OpenAsync(settings, url, tokens, tenants, tuning, time, configure: null, cancellationToken, dashboard, configuration);
+        await using var session = await SyncSession.OpenAsync(settings, tuning, new CommandEnvironment(configuration, time, output), cancellationToken, dashboard);
         if (session.Dashboard is { } served)
         {
             await served.StartAsync(cancellationToken);
@@ -74,7 +73,7 @@ internal static class DemoCommand
         await output.WriteLineAsync(cancellationToken.IsCancellationRequested ? "Stopped: what finished is committed; run again to resume." : "Run summary:");
         await RunReport.WriteRunsAsync(output, runs);
         await output.WriteLineAsync();
-        await RunReport.WriteHealthAsync(output, session.Engine, session.Tenants.SelectMany(t => t.Jobs), CancellationToken.None);
+        await RunReport.WriteHealthAsync(output, session.Engine, session.Tenants.SelectMany(t => t.Monitored), CancellationToken.None);
         if (session.Dashboard is { } open && !cancellationToken.IsCancellationRequested)
         {
             // The point of the dashboard is to look at what the demo did: it stays up until the person is done.
@@ -82,6 +81,6 @@ internal static class DemoCommand
             await open.ServeUntilStoppedAsync(cancellationToken);
         }
 
-        return session.Tenants.Select(t => TenantSync.ExitCodeOf(runs.Where(r => r.Job.Tenant == t.Tenant))).DefaultIfEmpty(ExitCodes.Done).Max();
+        return ExitCodes.Of(runs);
     }
 }

@@ -14,6 +14,14 @@ internal static class ExitCodes
 
     /// <summary>The source stayed unavailable (circuit open) after retries.</summary>
     public const int SourceUnavailable = 4;
+
+    /// <summary>The exit code runs call for: the highest of theirs.</summary>
+    public static int Of(IEnumerable<RunRecord> runs) => runs.Select(run => run.Outcome switch
+    {
+        RunOutcome.Stopped when run.ErrorsByClass.Keys.Any(c => c.StopsJob()) => AccessDenied,
+        RunOutcome.Failed => SourceUnavailable,
+        _ => Done,
+    }).DefaultIfEmpty(Done).Max();
 }
 
 /// <summary>Bad arguments or configuration: the message names what is wrong and the process exits with 2.</summary>

@@ -21,7 +21,7 @@ internal static class PushGroupsCommand
         var groups = await ReadFileAsync(line.Value("file") ?? throw new UsageException("'push-groups' needs --file groups.json."), cancellationToken);
         await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
         var tenant = context.RequiredTenant();
-        var pusher = new GroupPusher(context.Client(tenant), new GroupPushLog(context.Crm), context.Time, context.Tuning.ReplicaLag, context.Output);
+        var pusher = new GroupPusher(context.Wiring.Client(tenant), new GroupPushLog(context.Crm), context.Time, context.Tuning.ReplicaLag, context.Output);
         try
         {
             var result = await pusher.PushAsync(tenant, groups, cancellationToken);

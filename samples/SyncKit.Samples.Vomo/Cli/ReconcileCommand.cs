@@ -23,28 +23,15 @@ internal static class ReconcileCommand
         };
         await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
         var reconciler = new SyncReconciler(context.Engine);
-        var results = await Task.WhenAll(context.Tenants().Select(async tenant =>
-        {
-            var runs = new List<RunRecord>();
-            foreach (var job in tenant.Jobs)
-            {
-                var run = await job.ReconcileAsync(reconciler, full, CorrectionMode.Always, cancellationToken);
-                runs.Add(run);
-                if (run.Outcome == RunOutcome.Stopped || cancellationToken.IsCancellationRequested)
-                {
-                    break;
-                }
-            }
-
-            return runs;
-        }));
+        var results = await Task.WhenAll(context.Tenants().Select(tenant =>
+            tenant.EachAsync(job => job.ReconcileAsync(reconciler, full, CorrectionMode.Always, cancellationToken), cancellationToken)));
 
         foreach (var run in results.SelectMany(r => r))
         {
             await context.Output.WriteLineAsync(Describe(run));
         }
 
-        return results.Select(TenantSync.ExitCodeOf).DefaultIfEmpty(ExitCodes.Done).Max();
+        return ExitCodes.Of(results.SelectMany(r => r));
     }
 
     /// <summary>The drift report of one pass: what was checked and found, what was done, and some keys of each kind.</summary>

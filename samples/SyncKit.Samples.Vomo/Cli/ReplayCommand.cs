@@ -14,10 +14,8 @@ internal static class ReplayCommand
     public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
     {
         var (from, to) = Arguments.Window(line);
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
-
         // A dry run has no effect anywhere: it does not even post the welcomes earlier runs left due.
-        context.Crm.Webhook = null;
+        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken, dryRun: true);
         var job = context.RequiredJob();
         var (run, operations) = await job.ReplayAsync(new WindowOperations(context.Engine), from, to, cancellationToken);
         if (context.Json)
@@ -39,6 +37,6 @@ internal static class ReplayCommand
             }
         }
 
-        return TenantSync.ExitCodeOf([run]);
+        return ExitCodes.Of([run]);
     }
 }

@@ -12,7 +12,7 @@ internal static class RunsCommand
     {
         var limit = Arguments.Number(line, "limit", 1, 100_000, 20);
         await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
-        var runs = await new RunHistory(context.Engine).QueryAsync(new RunQuery { Tenant = line.Value("tenant"), Limit = limit }, cancellationToken);
+        var runs = await new RunHistory(context.Engine).QueryAsync(new RunQuery { Tenant = context.Settings.Tenant, Limit = limit }, cancellationToken);
         if (context.Json)
         {
             await context.Output.WriteLineAsync(JsonSerializer.Serialize([.. runs.Select(RunView.Of)], CliJsonContext.Default.IReadOnlyListRunView));

@@ -11,11 +11,12 @@ internal sealed class SampleSettings
 {
     private const string DefaultStore = "sqlite:./vomo-sync.db";
 
-    private SampleSettings(Uri? vomoUrl, IReadOnlyDictionary<string, string> tokens, IReadOnlyList<string> tenants, (string? SqlitePath, string? PostgresConnectionString) store, Uri? webhook)
+    private SampleSettings(Uri? vomoUrl, IReadOnlyDictionary<string, string> tokens, string? tenant, IReadOnlyList<string> tenants, (string? SqlitePath, string? PostgresConnectionString) store, Uri? webhook)
     {
         VomoUrl = vomoUrl;
         Webhook = webhook;
         Tokens = tokens;
+        Tenant = tenant;
         Tenants = tenants;
         (SqlitePath, PostgresConnectionString) = store;
     }
@@ -28,6 +29,9 @@ internal sealed class SampleSettings
 
     /// <summary>Every configured tenant's token, by tenant name.</summary>
     public IReadOnlyDictionary<string, string> Tokens { get; }
+
+    /// <summary>The tenant <c>--tenant</c> names: the one a command acts on, or a filter; <see langword="null"/> for all.</summary>
+    public string? Tenant { get; }
 
     /// <summary>The tenants the command acts on (all, or the one <c>--tenant</c> names).</summary>
     public IReadOnlyList<string> Tenants { get; }
@@ -65,8 +69,16 @@ internal sealed class SampleSettings
             throw new UsageException($"'--tenant {tenant}' has no token: give it with --token {tenant}=TOKEN.");
         }
 
-        return new SampleSettings(vomoUrl, tokens, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], StoreOf(line.Value("store") ?? section["Store"] ?? DefaultStore), webhook);
+        return new SampleSettings(vomoUrl, tokens, tenant, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], StoreOf(line.Value("store") ?? section["Store"] ?? DefaultStore), webhook);
     }
+
+    /// <summary>These settings against another VOMO (the demo's simulator), with its tenants and their tokens.</summary>
+    public SampleSettings WithVomo(Uri vomoUrl, IReadOnlyDictionary<string, string> tokens, IReadOnlyList<string> tenants) =>
+        new(vomoUrl, tokens, Tenant, tenants, (SqlitePath, PostgresConnectionString), Webhook);
+
+    /// <summary>The one tenant <paramref name="command"/> acts on: <c>--tenant</c>, required.</summary>
+    public string RequiredTenant(string command) =>
+        Tenant ?? throw new UsageException($"'{command}' needs --tenant NAME.");
 
     private static Uri? HttpUrl(string option, string? text, string example)
     {

@@ -24,17 +24,16 @@ internal static class StatusCommand
         var monitor = new SyncHealthMonitor(context.Engine);
         var health = new List<HealthView>();
         await using var connection = await context.Crm.OpenConnectionAsync(cancellationToken);
-        foreach (var job in tenants.SelectMany(t => TenantJobs.Resources.Select(r => new JobId(t, r))))
+        foreach (var (tenant, stream) in tenants.SelectMany(t => VomoStreams.All.Select(s => (t, s))))
         {
-            var options = TenantJobs.OptionsFor(job.Tenant, context.Tuning);
-            environment.Configure?.Invoke(options);
+            var job = stream.Id(tenant);
             var welcomes = job.Stream == "users"
                 ? new WelcomeCounts(
                     await context.Crm.Welcomes.CountDueAsync(connection, job.Tenant, cancellationToken),
                     (await context.Crm.Welcomes.RejectedAsync(connection, job.Tenant, cancellationToken)).Count,
                     await context.Crm.Welcomes.CountPossiblyRepeatedAsync(connection, job.Tenant, cancellationToken))
                 : null;
-            health.Add(HealthView.Of(await monitor.CheckAsync(new MonitoredJob(job, options), cancellationToken), welcomes));
+            health.Add(HealthView.Of(await monitor.CheckAsync(new MonitoredJob(job, context.Wiring.Options(tenant, stream)), cancellationToken), welcomes));
         }
 
         if (context.Json)

@@ -10,6 +10,7 @@ internal static class SyncCommand
 
     public static async Task<int> RunAsync(CommandLine line, IConfiguration configuration, TimeProvider time, TextWriter output, CancellationToken cancellationToken, Action<SyncJobOptions>? configure = null)
     {
+        var environment = new CommandEnvironment(configuration, time, output, configure);
         var settings = SampleSettings.Resolve(line, configuration);
         var tuning = ConnectionTuning.From(configuration);
         if (settings.VomoUrl is null || settings.Tenants.Count == 0)
@@ -20,7 +21,7 @@ internal static class SyncCommand
         var dashboard = line.Value("dashboard") is { } url ? DashboardHost.Parse(url) : null;
         if (line.Flag("watch"))
         {
-            return await WatchCommand.RunAsync(settings, tuning, configuration, dashboard, time, output, cancellationToken);
+            return await WatchCommand.RunAsync(settings, tuning, environment, dashboard, cancellationToken);
         }
 
         if (dashboard is not null)
@@ -28,7 +29,7 @@ internal static class SyncCommand
             throw new UsageException("'--dashboard' is served while 'sync --watch' runs; add --watch.");
         }
 
-        await using var session = await SyncSession.OpenAsync(settings, settings.VomoUrl, settings.Tokens, settings.Tenants, tuning, time, configure, cancellationToken);
+        await using var session = await SyncSession.OpenAsync(settings, tuning, environment, cancellationToken);
         IReadOnlyList<RunRecord> runs;
         await using (LiveProgress.Start(session.Tenants.SelectMany(t => t.Jobs).Select(j => j.Id), output, time))
         {
@@ -36,7 +37,7 @@ internal static class SyncCommand
         }
 
         await RunReport.WriteRunsAsync(output, runs);
-        return session.Tenants.Select(t => TenantSync.ExitCodeOf(runs.Where(r => r.Job.Tenant == t.Tenant))).DefaultIfEmpty(ExitCodes.Done).Max();
+        return ExitCodes.Of(runs);
     }
 
     /// <summary>The settings files and environment variables the Generic Host would read.</summary>

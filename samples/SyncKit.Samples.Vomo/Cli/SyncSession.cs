@@ -1,26 +1,17 @@
-using Microsoft.Extensions.Configuration;
-using SyncKit.Samples.Vomo.Connector;
-using SyncKit.Samples.Vomo.Crm;
-
 namespace SyncKit.Samples.Vomo.Cli;
 
 /// <summary>
-/// What <c>sync</c> and <c>demo</c> share: the database that holds SyncKit's state and the CRM tables, the engine,
-/// and one <see cref="TenantSync"/> per tenant, each with its own client, budget and circuit breaker.
+/// What <c>sync</c> and <c>demo</c> share: the wiring (the database, each tenant's client, budget and circuit
+/// breaker, and its jobs), the engine the jobs run on, and the dashboard, if one is asked for.
 /// </summary>
 internal sealed class SyncSession : IAsyncDisposable
 {
-    private readonly CrmDatabase _crm;
-    private readonly HttpClient _http;
-    private readonly TenantClients _clients;
+    private readonly VomoWiring _wiring;
 
-    private SyncSession(CrmDatabase crm, SyncEngine engine, HttpClient http, TenantClients clients, IReadOnlyList<TenantSync> tenants, ServedDashboard? dashboard)
+    private SyncSession(VomoWiring wiring, SyncEngine engine, ServedDashboard? dashboard)
     {
-        _crm = crm;
+        _wiring = wiring;
         Engine = engine;
-        _http = http;
-        _clients = clients;
-        Tenants = tenants;
         Dashboard = dashboard;
     }
 
@@ -29,63 +20,25 @@ internal sealed class SyncSession : IAsyncDisposable
     /// <summary>The dashboard the session serves its runs on, when asked for one.</summary>
     public ServedDashboard? Dashboard { get; }
 
-    public IReadOnlyList<TenantSync> Tenants { get; }
-
-    /// <summary>Opens the database <c>--store</c> names (SQLite by default), creating its tables.</summary>
-    /// <exception cref="UsageException">The store cannot be opened: the message names it and why (never a password).</exception>
-    public static async Task<CrmDatabase> OpenDatabaseAsync(SampleSettings settings, TimeProvider time, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return settings.PostgresConnectionString is { } postgres
-                ? await CrmDatabase.OpenPostgresAsync(postgres, time, cancellationToken)
-                : await CrmDatabase.OpenSqliteAsync(settings.SqlitePath!, time, cancellationToken);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or IOException or UnauthorizedAccessException)
-        {
-            // The stores' own messages name the file, or the host, port, database and user: a configuration
-            // problem for the operator, not a crash.
-            throw new UsageException($"'--store' cannot be opened: {ex.Message}");
-        }
-    }
+    /// <summary>Each tenant's jobs.</summary>
+    public IReadOnlyList<TenantJobs> Tenants => _wiring.Jobs();
 
     /// <summary>
-    /// Opens the database and readies each tenant's jobs. With a <paramref name="dashboard"/> URL the jobs run on the
-    /// engine of a dashboard host (not started yet) that serves them, configured from <paramref name="configuration"/>.
+    /// Opens the wiring. With a <paramref name="dashboard"/> URL the jobs run on the engine of a dashboard host (not
+    /// started yet) that serves them, configured from the environment's configuration.
     /// </summary>
-    public static async Task<SyncSession> OpenAsync(
-        SampleSettings settings,
-        Uri vomoUrl,
-        IReadOnlyDictionary<string, string> tokens,
-        IReadOnlyList<string> tenants,
-        ConnectionTuning tuning,
-        TimeProvider time,
-        Action<SyncJobOptions>? configure,
-        CancellationToken cancellationToken,
-        Uri? dashboard = null,
-        IConfiguration? configuration = null)
+    public static async Task<SyncSession> OpenAsync(SampleSettings settings, ConnectionTuning tuning, CommandEnvironment environment, CancellationToken cancellationToken, Uri? dashboard = null)
     {
-        var crm = await OpenDatabaseAsync(settings, time, cancellationToken);
-        var http = new HttpClient();
-
-        // One client per tenant, for the demo's runs and the dashboard's actions alike: one budget per token.
-        var clients = new TenantClients(http, vomoUrl, tokens, tuning, time);
-        var served = dashboard is null
-            ? null
-            : new ServedDashboard(dashboard, new HostedTenants(crm, clients, tenants, tuning, configuration ?? new ConfigurationManager(), time));
-        var engine = served?.Engine ?? new SyncEngine(crm.Store, time);
-        crm.Webhook = CommandContext.WebhookSender(settings, http, time);
-        var syncs = tenants
-            .Select(t => new TenantSync(engine, crm, t, clients[t], configure, tuning))
-            .ToList();
-        return new SyncSession(crm, engine, http, clients, syncs, served);
+        var wiring = await VomoWiring.OpenAsync(settings, tuning, environment.Time, environment.Configure, dryRun: false, cancellationToken);
+        var served = dashboard is null ? null : new ServedDashboard(dashboard, new HostedTenants(wiring, environment.Configuration));
+        return new SyncSession(wiring, served?.Engine ?? new SyncEngine(wiring.Crm.Store, environment.Time), served);
     }
 
     /// <summary>Runs one poll cycle per tenant and resource, tenants side by side.</summary>
     /// <returns>Each tenant's runs, in tenant order.</returns>
     public async Task<IReadOnlyList<RunRecord>> RunCycleAsync(CancellationToken cancellationToken)
     {
-        var results = await Task.WhenAll(Tenants.Select(t => t.RunOnceAsync(cancellationToken)));
+        var results = await Task.WhenAll(Tenants.Select(t => t.EachAsync(job => job.RunAsync(Engine, cancellationToken), cancellationToken)));
         return [.. results.SelectMany(r => r)];
     }
 
@@ -96,9 +49,7 @@ internal sealed class SyncSession : IAsyncDisposable
             await Dashboard.DisposeAsync();
         }
 
-        // The database delivers the welcomes still due as it closes, through the webhook's HTTP client.
-        await _crm.DisposeAsync();
-        _clients.Dispose();
-        _http.Dispose();
+        // The database delivers the welcomes still due as it closes.
+        await _wiring.DisposeAsync();
     }
 }

@@ -7,6 +7,9 @@ internal abstract class TenantJob
 {
     public abstract JobId Id { get; }
 
+    /// <summary>The options the job runs with.</summary>
+    public abstract SyncJobOptions Options { get; }
+
     public abstract Task<RunRecord> RunAsync(SyncEngine engine, CancellationToken cancellationToken);
 
     public abstract Task<RunRecord> ReconcileAsync(SyncReconciler reconciler, bool full, CorrectionMode correction, CancellationToken cancellationToken);
@@ -25,6 +28,8 @@ internal sealed record ReplayLine(string Job, string Action, string Key, DateTim
 internal sealed class TenantJob<T>(SyncJob<T> job) : TenantJob
 {
     public override JobId Id => job.Id;
+
+    public override SyncJobOptions Options => job.Options;
 
     public override Task<RunRecord> RunAsync(SyncEngine engine, CancellationToken cancellationToken) => engine.RunAsync(job, cancellationToken);
 

@@ -1,69 +1,29 @@
-using SyncKit.Samples.Vomo.Connector;
-using SyncKit.Samples.Vomo.Crm;
-
 namespace SyncKit.Samples.Vomo.Cli;
 
-/// <summary>
-/// One tenant's three jobs (users, projects, groups) from its VOMO organization into the CRM. The jobs share the
-/// tenant's client (and so its request budget, see <see cref="TenantClients"/>) and circuit breaker, and no other
-/// tenant's: one tenant's outage never stops another.
-/// </summary>
-internal sealed class TenantJobs
+/// <summary>One tenant's jobs, one per stream of <see cref="VomoStreams"/>, as <see cref="VomoWiring"/> builds them.</summary>
+internal sealed class TenantJobs(string tenant, IReadOnlyList<TenantJob> jobs)
 {
-    /// <summary>The resources, in the order a cycle syncs them.</summary>
-    public static readonly IReadOnlyList<string> Resources = ["users", "projects", "groups"];
+    public string Tenant => tenant;
 
-    private TenantJobs(string tenant, IReadOnlyList<TenantJob> jobs)
+    public IReadOnlyList<TenantJob> Jobs => jobs;
+
+    /// <summary>The tenant's jobs with their options, for health checks.</summary>
+    public IEnumerable<MonitoredJob> Monitored => jobs.Select(j => new MonitoredJob(j.Id, j.Options));
+
+    /// <summary>Runs <paramref name="operation"/> on each job, in turn; a job stopped on 401/403 ends the tenant's turn.</summary>
+    public async Task<IReadOnlyList<RunRecord>> EachAsync(Func<TenantJob, Task<RunRecord>> operation, CancellationToken cancellationToken)
     {
-        Tenant = tenant;
-        Jobs = jobs;
-    }
-
-    public string Tenant { get; }
-
-    public IReadOnlyList<TenantJob> Jobs { get; }
-
-    /// <summary>Builds the tenant's jobs. <paramref name="configure"/> adjusts every job's options last (tests shorten retries with it).</summary>
-    public static TenantJobs Create(string tenant, VomoClient client, CrmDatabase crm, ConnectionTuning tuning, Action<SyncJobOptions>? configure = null)
-    {
-        var sourceOptions = tuning.SourceOptions();
-        SyncJobOptions Options(Action<SyncJobOptions>? resource = null)
+        var runs = new List<RunRecord>();
+        foreach (var job in jobs)
         {
-            var options = OptionsFor(tenant, tuning);
-            resource?.Invoke(options);
-            configure?.Invoke(options);
-            return options;
+            var run = await operation(job);
+            runs.Add(run);
+            if (run.Outcome == RunOutcome.Stopped || cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
         }
 
-        IDestination<T> Crm<T>(CrmTable<T> table, string resource, Func<string, T, WelcomeNotification?>? welcome = null) => crm.Destination(table, welcome, new JobId(tenant, resource));
-
-        return new TenantJobs(tenant,
-        [
-            Job(new SyncJob<VomoUser>(new JobId(tenant, "users"), new VomoSource<VomoUser>(client, VomoResources.Users, sourceOptions), Crm(CrmTable<VomoUser>.Contacts, "users", CrmWelcomes.Accepted), VomoRecordSerializers.Users)
-                { Options = Options(), FieldComparer = CrmTable<VomoUser>.Contacts }),
-            Job(new SyncJob<VomoProject>(new JobId(tenant, "projects"), new VomoSource<VomoProject>(client, VomoResources.Projects, sourceOptions), Crm(CrmTable<VomoProject>.Projects, "projects"), VomoRecordSerializers.Projects)
-                { Options = Options(), FieldComparer = CrmTable<VomoProject>.Projects }),
-
-            // Membership changes do not move a group's updated_at, so every reconciliation re-reads every group's
-            // members (a group's version includes them), and the drift this finds is expected, not a polling gap.
-            Job(new SyncJob<VomoGroupRecord>(new JobId(tenant, "groups"), new VomoGroupSource(client, sourceOptions), Crm(CrmTable<VomoGroupRecord>.Groups, "groups"), VomoRecordSerializers.Groups)
-                { Options = Options(CheckEveryGroup), FieldComparer = CrmTable<VomoGroupRecord>.Groups }),
-        ]);
-
-        static void CheckEveryGroup(SyncJobOptions options)
-        {
-            options.Reconciliation.DriftSampleRate = 1;
-            options.Reconciliation.GapThreshold = 1;
-        }
+        return runs;
     }
-
-    /// <summary>A tenant's job options as <see cref="TenantSync"/> sets them: its own breaker, lookback and cadence.</summary>
-    public static SyncJobOptions OptionsFor(string tenant, ConnectionTuning tuning)
-    {
-        var options = new SyncJobOptions();
-        TenantSync.Configure(options, tenant, tuning);
-        return options;
-    }
-
-    private static TenantJob<T> Job<T>(SyncJob<T> job) => new(job);
 }

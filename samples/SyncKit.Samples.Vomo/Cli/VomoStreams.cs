@@ -4,9 +4,11 @@ using SyncKit.Samples.Vomo.Crm;
 namespace SyncKit.Samples.Vomo.Cli;
 
 /// <summary>
-/// The three streams the sample syncs for every tenant, each a source, a CRM destination and a serializer for its
-/// dead letters. <c>sync</c> and <c>demo</c> run them through <see cref="TenantSync"/>; <c>sync --watch</c>
-/// registers them with the Generic Host.
+/// The three streams the sample syncs for every tenant, each declared once: its source, its CRM table (the
+/// destination and the field comparer reconciliation uses), the welcome it sends, the serializer of its dead letters
+/// and what it adds to the tenant's job options. Every command builds its jobs from these declarations through
+/// <see cref="VomoWiring"/>: typed jobs for <c>sync</c>, <c>demo</c> and the operator commands, registrations with the
+/// Generic Host for <c>sync --watch</c> and the dashboard.
 /// </summary>
 internal static class VomoStreams
 {
@@ -15,53 +17,90 @@ internal static class VomoStreams
         new VomoStream<VomoUser>(
             "users",
             (client, options) => new VomoSource<VomoUser>(client, VomoResources.Users, options),
-            (crm, job) => crm.Destination(CrmTable<VomoUser>.Contacts, CrmWelcomes.Accepted, job),
-            VomoRecordSerializers.Users),
+            CrmTable<VomoUser>.Contacts,
+            VomoRecordSerializers.Users)
+        {
+            Welcome = CrmWelcomes.Accepted,
+        },
         new VomoStream<VomoProject>(
             "projects",
             (client, options) => new VomoSource<VomoProject>(client, VomoResources.Projects, options),
-            (crm, job) => crm.Destination(CrmTable<VomoProject>.Projects, null, job),
+            CrmTable<VomoProject>.Projects,
             VomoRecordSerializers.Projects),
         new VomoStream<VomoGroupRecord>(
             "groups",
             (client, options) => new VomoGroupSource(client, options),
-            (crm, job) => crm.Destination(CrmTable<VomoGroupRecord>.Groups, null, job),
-            VomoRecordSerializers.Groups),
+            CrmTable<VomoGroupRecord>.Groups,
+            VomoRecordSerializers.Groups)
+        {
+            // Membership changes do not move a group's updated_at, so every reconciliation re-reads every group's
+            // members (a group's version includes them), and the drift this finds is expected, not a polling gap.
+            ConfigureOptions = options =>
+            {
+                options.Reconciliation.DriftSampleRate = 1;
+                options.Reconciliation.GapThreshold = 1;
+            },
+        },
     ];
+
+    /// <summary>The streams' names, in the order a cycle syncs them.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(s => s.Name)];
+
+    /// <summary>The stream of that name.</summary>
+    public static IVomoStream? Find(string name) => All.FirstOrDefault(s => s.Name == name);
 }
 
-/// <summary>One stream with its record type erased, so the commands can treat the three alike.</summary>
+/// <summary>One stream with its record type erased, so the commands treat the three alike.</summary>
 internal interface IVomoStream
 {
     string Name { get; }
 
-    /// <summary>The stream's job for one tenant, ready to run.</summary>
-    Func<CancellationToken, Task<RunRecord>> Bind(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, VomoSourceOptions sourceOptions, SyncJobOptions options);
+    /// <summary>What the stream adds to a tenant's job options, if anything.</summary>
+    Action<SyncJobOptions>? ConfigureOptions { get; }
 
-    /// <summary>Registers the stream with a host for the tenants whose clients <paramref name="clients"/> holds.</summary>
-    void Register(SyncKitBuilder kit, CrmDatabase crm, IReadOnlyDictionary<string, VomoClient> clients, VomoSourceOptions sourceOptions, Action<string, SyncJobOptions> configure);
+    /// <summary>The stream's job for one tenant.</summary>
+    JobId Id(string tenant);
+
+    /// <summary>The stream's job for one tenant, typed, ready to run or to operate on.</summary>
+    TenantJob Job(VomoWiring wiring, string tenant);
+
+    /// <summary>Registers the stream with a host for the wiring's tenants.</summary>
+    void Register(SyncKitBuilder kit, VomoWiring wiring);
 }
 
+/// <inheritdoc />
 internal sealed class VomoStream<T>(
     string name,
     Func<VomoClient, VomoSourceOptions, ISource<T>> source,
-    Func<CrmDatabase, JobId, IDestination<T>> destination,
+    CrmTable<T> table,
     IRecordSerializer<T> serializer) : IVomoStream
 {
     public string Name => name;
 
-    public Func<CancellationToken, Task<RunRecord>> Bind(SyncEngine engine, CrmDatabase crm, string tenant, VomoClient client, VomoSourceOptions sourceOptions, SyncJobOptions options)
-    {
-        var id = new JobId(tenant, name);
-        var job = new SyncJob<T>(id, source(client, sourceOptions), destination(crm, id), serializer) { Options = options };
-        return cancellationToken => engine.RunAsync(job, cancellationToken);
-    }
+    /// <summary>The welcome a record calls for, if the stream sends any.</summary>
+    public Func<string, T, WelcomeNotification?>? Welcome { get; init; }
 
-    public void Register(SyncKitBuilder kit, CrmDatabase crm, IReadOnlyDictionary<string, VomoClient> clients, VomoSourceOptions sourceOptions, Action<string, SyncJobOptions> configure) =>
+    public Action<SyncJobOptions>? ConfigureOptions { get; init; }
+
+    public JobId Id(string tenant) => new(tenant, name);
+
+    public TenantJob Job(VomoWiring wiring, string tenant) =>
+        new TenantJob<T>(new SyncJob<T>(Id(tenant), Source(wiring, tenant), Destination(wiring, tenant), serializer)
+        {
+            Options = wiring.Options(tenant, this),
+            FieldComparer = table,
+        });
+
+    public void Register(SyncKitBuilder kit, VomoWiring wiring) =>
         kit.AddJob<T>(name, job => job
-            .ForTenants([.. clients.Keys])
-            .UseSource((_, tenant) => source(clients[tenant], sourceOptions))
-            .UseDestination((_, tenant) => destination(crm, new JobId(tenant, name)))
+            .ForTenants([.. wiring.Tenants])
+            .UseSource((_, tenant) => Source(wiring, tenant))
+            .UseDestination((_, tenant) => Destination(wiring, tenant))
             .UseSerializer(_ => serializer)
-            .Configure(configure));
+            .UseFieldComparer(_ => table)
+            .Configure((tenant, options) => wiring.Configure(tenant, this, options)));
+
+    private ISource<T> Source(VomoWiring wiring, string tenant) => source(wiring.Client(tenant), wiring.SourceOptions);
+
+    private IDestination<T> Destination(VomoWiring wiring, string tenant) => wiring.Crm.Destination(table, Welcome, Id(tenant));
 }

@@ -13,13 +13,13 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// </summary>
 internal static class WatchCommand
 {
-    public static async Task<int> RunAsync(SampleSettings settings, ConnectionTuning tuning, IConfiguration configuration, Uri? dashboard, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(SampleSettings settings, ConnectionTuning tuning, CommandEnvironment environment, Uri? dashboard, CancellationToken cancellationToken)
     {
+        var (time, output) = (environment.Time, environment.Output);
+
         // The host runs on the database's own store, so the CRM rows commit in the store's transaction.
-        await using var crm = await SyncSession.OpenDatabaseAsync(settings, time, cancellationToken);
-        using var http = new HttpClient();
-        using var clients = new TenantClients(http, settings.VomoUrl!, settings.Tokens, tuning, time);
-        var tenants = new HostedTenants(crm, clients, settings.Tenants, tuning, configuration, time);
+        await using var wiring = await VomoWiring.OpenAsync(settings, tuning, time, environment.Configure, dryRun: false, cancellationToken);
+        var tenants = new HostedTenants(wiring, environment.Configuration);
         void Configure(IHostApplicationBuilder builder) => tenants.Configure(builder, s =>
         {
             // Every tenant's streams may poll at once; first runs are spread over a few seconds.
@@ -57,7 +57,7 @@ internal static class WatchCommand
         }
 
         await RunReport.WriteRunsAsync(output, last);
-        return TenantSync.ExitCodeOf(last.Where(r => r.Outcome != RunOutcome.Cancelled));
+        return ExitCodes.Of(last.Where(r => r.Outcome != RunOutcome.Cancelled));
     }
 
     /// <summary>The host without a web server, when no dashboard is asked for.</summary>

@@ -41,15 +41,3 @@ public interface IReconcilableDestination<T>
     /// <returns>A task that completes when the deletes are durable.</returns>
     ValueTask DeleteAsync(JobId job, IReadOnlyList<string> keys, CancellationToken cancellationToken);
 }
-
-/// <summary>A key the destination holds and the version it holds.</summary>
-/// <param name="Key">The record's external key.</param>
-/// <param name="Version">The version held.</param>
-public readonly record struct DestinationKey(string Key, string Version);
-
-/// <summary>A row the destination holds, as a record.</summary>
-/// <typeparam name="T">The record type.</typeparam>
-/// <param name="Key">The record's external key.</param>
-/// <param name="Version">The version held.</param>
-/// <param name="Value">The row, mapped back to the record type so its fields can be compared with the source's.</param>
-public sealed record DestinationRow<T>(string Key, string Version, T Value);

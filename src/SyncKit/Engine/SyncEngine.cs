@@ -1,10 +1,11 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Logging;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Engine.Internal;
+using SyncKit.Jobs.Internal;
 using SyncKit.Resilience.Internal;
 
 namespace SyncKit;

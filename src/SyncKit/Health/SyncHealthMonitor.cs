@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using SyncKit.Engine.Internal;
 using SyncKit.Health.Internal;
+using SyncKit.Jobs.Internal;
 using SyncKit.State.Internal;
 
 namespace SyncKit;

@@ -14,6 +14,7 @@ public sealed class SyncJobRegistration<T> : IRegisteredJob
     private Func<IServiceProvider, string, ISource<T>>? _source;
     private Func<IServiceProvider, string, IDestination<T>>? _destination;
     private Func<IServiceProvider, IRecordSerializer<T>>? _serializer;
+    private Func<IServiceProvider, IFieldComparer<T>>? _fieldComparer;
 
     internal SyncJobRegistration(string stream) => Stream = stream;
 
@@ -63,6 +64,20 @@ public sealed class SyncJobRegistration<T> : IRegisteredJob
     public SyncJobRegistration<T> UseSerializer(Func<IServiceProvider, IRecordSerializer<T>> factory)
     {
         _serializer = factory ?? throw new ArgumentNullException(nameof(factory));
+        return this;
+    }
+
+    /// <summary>
+    /// Compares a record with the destination's row of it during reconciliation (drift detection) with the comparer
+    /// the factory creates, instead of the JSON of both: for example to compare only the fields the destination keeps.
+    /// </summary>
+    /// <remarks>The factory runs whenever the job is created for a run or an operation, as <see cref="UseSource"/>'s does.</remarks>
+    /// <param name="factory">Creates the comparer.</param>
+    /// <returns>This registration.</returns>
+    /// <seealso cref="SyncJob{T}.FieldComparer"/>
+    public SyncJobRegistration<T> UseFieldComparer(Func<IServiceProvider, IFieldComparer<T>> factory)
+    {
+        _fieldComparer = factory ?? throw new ArgumentNullException(nameof(factory));
         return this;
     }
 
@@ -135,7 +150,11 @@ public sealed class SyncJobRegistration<T> : IRegisteredJob
     private SyncJob<T> CreateJob(IServiceProvider services, string tenant, SyncJobOptions options)
     {
         var serializer = _serializer?.Invoke(services) ?? new JsonRecordSerializer<T>();
-        return new SyncJob<T>(new JobId(tenant, Stream), _source!(services, tenant), _destination!(services, tenant), serializer) { Options = options };
+        return new SyncJob<T>(new JobId(tenant, Stream), _source!(services, tenant), _destination!(services, tenant), serializer)
+        {
+            Options = options,
+            FieldComparer = _fieldComparer?.Invoke(services),
+        };
     }
 
     internal void ConfigureOptions(SyncJobOptions options) => _configureOptions.ForEach(c => c(options));

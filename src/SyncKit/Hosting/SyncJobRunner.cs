@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SyncKit.Diagnostics.Internal;
-using SyncKit.Engine.Internal;
 using SyncKit.Hosting.Internal;
+using SyncKit.Jobs.Internal;
 using SyncKit.Leases.Internal;
 
 namespace SyncKit;

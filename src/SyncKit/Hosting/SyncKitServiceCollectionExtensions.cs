@@ -2,9 +2,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SyncKit;
-using SyncKit.Engine.Internal;
 using SyncKit.Hosting.Internal;
+using SyncKit.Jobs.Internal;
+using SyncKit;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,5 @@
-using SyncKit.Internal;
+using System.Text.Json;
+using SyncKit.Operations.Internal;
 
 namespace SyncKit;
 
@@ -18,9 +19,9 @@ public sealed record OperatorAction(string Actor, string? Reason, IReadOnlyList<
     {
         ArgumentNullException.ThrowIfNull(run);
         return run.Kind is RunKind.CheckpointReset or RunKind.DeadLetterRetry or RunKind.DeadLetterDiscard or RunKind.ForceRepair
-            ? RunReports.Read(run, RunReports.Json.OperatorAction)
+            ? run.Report is { } json ? JsonSerializer.Deserialize(json, OperatorActionJson.Default.OperatorAction) : null
             : null;
     }
 
-    internal string ToJson() => RunReports.Write(this, RunReports.Json.OperatorAction);
+    internal string ToJson() => JsonSerializer.Serialize(this, OperatorActionJson.Default.OperatorAction);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SyncKit.Engine.Internal;
+using SyncKit.Jobs.Internal;
 using SyncKit.Operations.Internal;
 using SyncKit.Sources.Internal;
 
@@ -86,26 +87,4 @@ public sealed class WindowOperations
 
     private static RunRequest<T> Request<T>(RunKind kind, ISource<T> source, IDestination<T> destination, DateTimeOffset from, DateTimeOffset to) =>
         new(kind, source, destination) { Window = (Cursor.At(from, string.Empty), Cursor.At(to, string.Empty)) };
-}
-
-/// <summary>What a replay found.</summary>
-/// <typeparam name="T">The record type.</typeparam>
-/// <param name="Run">The replay's run record (kind <see cref="RunKind.Replay"/>), which is not stored.</param>
-/// <param name="Operations">The operations that would run, in position order.</param>
-public sealed record ReplayResult<T>(RunRecord Run, IReadOnlyList<ReplayOperation<T>> Operations);
-
-/// <summary>One operation a replay would run.</summary>
-/// <typeparam name="T">The record type.</typeparam>
-/// <param name="Action">What would happen.</param>
-/// <param name="Record">The record.</param>
-public sealed record ReplayOperation<T>(ReplayAction Action, SourceRecord<T> Record);
-
-/// <summary>What a replayed record would do at the destination.</summary>
-public enum ReplayAction
-{
-    /// <summary>The record would be handed to the destination to write (which may still skip it as stale).</summary>
-    Write,
-
-    /// <summary>The destination already holds this version; the write would be skipped.</summary>
-    Unchanged,
 }

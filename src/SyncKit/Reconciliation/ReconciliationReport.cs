@@ -1,4 +1,5 @@
-using SyncKit.Internal;
+using System.Text.Json;
+using SyncKit.Reconciliation.Internal;
 
 namespace SyncKit;
 
@@ -141,13 +142,8 @@ public sealed record ReconciliationReport
     /// <summary>The report a run of <paramref name="kind"/> keeps as <paramref name="report"/>, or <see langword="null"/>.</summary>
     internal static ReconciliationReport? FromReport(RunKind kind, string? report) =>
         kind is RunKind.IncrementalReconciliation or RunKind.FullReconciliation
-            ? RunReports.Read(report, RunReports.Json.ReconciliationReport)
+            ? report is { } json ? JsonSerializer.Deserialize(json, ReconciliationReportJson.Default.ReconciliationReport) : null
             : null;
 
-    internal string ToJson() => RunReports.Write(this, RunReports.Json.ReconciliationReport);
+    internal string ToJson() => JsonSerializer.Serialize(this, ReconciliationReportJson.Default.ReconciliationReport);
 }
-
-/// <summary>A record whose fields differ between source and destination at the same version.</summary>
-/// <param name="Key">The record's key.</param>
-/// <param name="Fields">The differing fields.</param>
-public sealed record FieldDrift(string Key, IReadOnlyList<string> Fields);

@@ -1,5 +1,5 @@
 using SyncKit.Diagnostics.Internal;
-using SyncKit.Engine.Internal;
+using SyncKit.Jobs.Internal;
 using SyncKit.Reconciliation.Internal;
 
 namespace SyncKit;

@@ -23,15 +23,4 @@ public static class AuditActions
 
     /// <summary>An operator's force repair wrote the record over whatever version the destination held.</summary>
     public const string Overwritten = "overwritten";
-
-    /// <summary>The audit action for a successful outcome.</summary>
-    /// <param name="kind">The outcome.</param>
-    /// <returns>The action.</returns>
-    public static string Of(RecordOutcomeKind kind) => kind switch
-    {
-        RecordOutcomeKind.Written => Written,
-        RecordOutcomeKind.Skipped => Skipped,
-        RecordOutcomeKind.Deduplicated => Deduplicated,
-        _ => DeadLettered,
-    };
 }

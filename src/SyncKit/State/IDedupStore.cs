@@ -46,31 +46,3 @@ public interface IDedupStore
     /// <returns>How many keys were deleted.</returns>
     ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken);
 }
-
-/// <summary>The answer to a reservation.</summary>
-public enum DedupStatus
-{
-    /// <summary>The caller holds the key and should perform the effect, then complete it.</summary>
-    Acquired,
-
-    /// <summary>
-    /// The caller holds the key, but an earlier reservation expired without completing: the effect may
-    /// already have happened once. Perform it (at-least-once) and report the possible repeat.
-    /// </summary>
-    Reacquired,
-
-    /// <summary>The effect was already performed; do nothing.</summary>
-    AlreadyCompleted,
-
-    /// <summary>Another worker holds an unexpired reservation; try later.</summary>
-    HeldElsewhere,
-}
-
-/// <summary>The answer to reserving one key.</summary>
-/// <param name="Key">The key.</param>
-/// <param name="Status">Whether the caller may perform the effect.</param>
-public readonly record struct DedupReservation(string Key, DedupStatus Status)
-{
-    /// <summary>Whether the caller now holds the key and should perform the effect.</summary>
-    public bool IsHeld => Status is DedupStatus.Acquired or DedupStatus.Reacquired;
-}

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using SyncKit.Samples.Vomo.Cli;
-using SyncKit.Samples.Vomo.Simulator;
+using SyncKit.Samples.Vomo.Tests.Support;
 
 namespace SyncKit.Samples.Vomo.Tests.Cli;
 
@@ -41,7 +41,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Process_UnknownCommand_ExitsWith2AndOneLineWithoutAStackTrace()
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [typeof(VomoSimulator).Assembly.Location, "bogus"])
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [SampleProcess.Program, "bogus"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

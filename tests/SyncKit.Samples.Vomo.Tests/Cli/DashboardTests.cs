@@ -122,7 +122,7 @@ public sealed class DashboardTests : IDisposable
             RedirectStandardError = true,
             Environment = { ["Vomo__ReplicaLag"] = "00:00:01" },
         };
-        foreach (var argument in new[] { typeof(VomoSimulator).Assembly.Location, "demo", "--dashboard", dashboard.ToString(), "--vomo-url", sim.Simulator.BaseUrl.ToString(),
+        foreach (var argument in new[] { SampleProcess.Program, "demo", "--dashboard", dashboard.ToString(), "--vomo-url", sim.Simulator.BaseUrl.ToString(),
             "--store", $"sqlite:{_path}", "--token", $"acme={sim.Simulator.Tenant("acme").Token}", "--token", $"globex={sim.Simulator.Tenant("globex").Token}" })
         {
             start.ArgumentList.Add(argument);
@@ -196,7 +196,7 @@ public sealed class DashboardTests : IDisposable
     [Fact]
     public async Task Process_NonLoopbackDashboard_ExitsWith2NamingTheHost()
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [typeof(VomoSimulator).Assembly.Location,
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [SampleProcess.Program,
             "sync", "--watch", "--vomo-url", "http://vomo.invalid/v1", "--token", "acme=t", "--store", $"sqlite:{_path}", "--dashboard", "http://192.168.1.10:5080/synckit"])
         {
             RedirectStandardError = true,

@@ -35,7 +35,7 @@ public sealed class ExitCodeTests
     [InlineData(new[] { "status", "--store", "sqlite:/nonexistent-directory/vomo.db" }, "'--store' cannot be opened: The SQLite state store '/nonexistent-directory/vomo.db'")]
     public async Task Process_BadArguments_Exits2WithOneLineNamingTheProblemAndNoStackTrace(string[] args, string message)
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [typeof(VomoSimulator).Assembly.Location, .. args])
+        using var process = Process.Start(new ProcessStartInfo("dotnet", [SampleProcess.Program, .. args])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

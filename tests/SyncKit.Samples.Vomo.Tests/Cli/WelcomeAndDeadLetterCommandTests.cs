@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using SyncKit.Samples.Vomo.Cli;
 using SyncKit.Samples.Vomo.Tests.Support;
 
@@ -29,6 +30,57 @@ public sealed class WelcomeAndDeadLetterCommandTests
         (body.GetProperty("tenant").GetString(), body.GetProperty("user_id").GetString(), body.GetProperty("email").GetString())
             .Should().Be(("acme", accepted[0].Id.ToString(CultureInfo.InvariantCulture), accepted[0].Email));
         cli.Scalar("SELECT count(*) FROM crm_outbox").Should().Be(0L);
+    }
+
+    [Fact]
+    public async Task SyncWatch_WithWebhook_PostsEveryAcceptedUserOnceAndNothingToTheOutbox()
+    {
+        await using var cli = await CliHarness.StartAsync(users: 30, projects: 1, groups: 1);
+        await using var webhook = await WebhookReceiver.StartAsync();
+        var acceptedAtStart = cli.Sim.Tenant.Users().Where(u => u.MembershipStatus == "ACCEPTED").Select(u => $"welcome:acme:{u.Id}").ToList();
+        var acceptedLater = cli.Sim.Tenant.Users().First(u => u.MembershipStatus == "PENDING");
+        acceptedAtStart.Should().NotBeEmpty();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Vomo:Cadence"] = "00:00:20",
+            ["Vomo:ReplicaLag"] = "00:00:01",
+        }).Build();
+        var line = CommandLine.Parse(["sync", "--watch", "--webhook", webhook.Url.ToString(), .. cli.CommonArguments()]);
+        var output = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        int exitCode;
+        await using (new ClockPump(cli.Sim.Time, TimeSpan.FromMilliseconds(20)))
+        {
+            var watch = SyncCommand.RunAsync(line, configuration, cli.Sim.Time, TextWriter.Synchronized(output), stop.Token);
+            await WelcomedAsync(acceptedAtStart);
+
+            // A user accepted while the watch runs is welcomed by a later poll, through the webhook as well.
+            cli.Sim.Tenant.UpdateUser(acceptedLater.Id, u => u with { MembershipStatus = "ACCEPTED" });
+            await WelcomedAsync([$"welcome:acme:{acceptedLater.Id}"]);
+
+            await stop.CancelAsync();
+            exitCode = await watch.WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        exitCode.Should().Be(ExitCodes.Done);
+        webhook.Received.Where(r => r.Status == 200).Select(r => r.IdempotencyKey)
+            .Should().BeEquivalentTo([.. acceptedAtStart, $"welcome:acme:{acceptedLater.Id}"], "each accepted user is welcomed once, through the webhook");
+        cli.Scalar("SELECT count(*) FROM crm_outbox").Should().Be(0L, "a webhook was given, so no welcome goes to the outbox");
+
+        async Task WelcomedAsync(IReadOnlyList<string> keys)
+        {
+            try
+            {
+                await webhook.WaitUntilAsync(received => keys.All(k => received.Any(r => r.IdempotencyKey == k && r.Status == 200)), timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                await stop.CancelAsync();
+                throw new TimeoutException($"The webhook received {webhook.Received.Count} welcome(s) of {keys.Count} expected; crm_outbox holds {cli.Scalar("SELECT count(*) FROM crm_outbox")}. Output ends:\n{output.ToString()[^Math.Min(2_000, output.ToString().Length)..]}");
+            }
+        }
     }
 
     [Theory]

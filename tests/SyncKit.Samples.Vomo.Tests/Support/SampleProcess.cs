@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Text;
-using SyncKit.Samples.Vomo.Simulator;
+using SyncKit.Samples.Vomo.Cli;
 
 namespace SyncKit.Samples.Vomo.Tests.Support;
 
 /// <summary>Runs the sample as a real child process and SIGKILLs it after a number of output lines, counted, never timed.</summary>
 public static class SampleProcess
 {
+    /// <summary>The sample's program: the console host's assembly, which <c>dotnet</c> runs.</summary>
+    public static string Program => typeof(CommandLine).Assembly.Location;
+
     /// <summary>Starts the sample with <paramref name="arguments"/>; kills it (SIGKILL) once it printed <paramref name="killAfterLines"/> lines.</summary>
     public static async Task<(bool Killed, int ExitCode, string Output)> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, int killAfterLines, TimeSpan timeout)
     {
@@ -16,7 +19,7 @@ public static class SampleProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(typeof(VomoSimulator).Assembly.Location);
+        start.ArgumentList.Add(Program);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -10,6 +10,7 @@ namespace SyncKit.Samples.Vomo.Tests.Support;
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly SemaphoreSlim _arrived = new(0);
 
     private WebhookReceiver(WebApplication app)
     {
@@ -37,15 +38,26 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var status = receiver!.Status;
             receiver.Received.Enqueue((context.Request.Headers["Idempotency-Key"].SingleOrDefault(), body, status));
+            receiver._arrived.Release();
             context.Response.StatusCode = status;
         });
         await app.StartAsync();
         return receiver = new WebhookReceiver(app);
     }
 
+    /// <summary>Waits until what was received satisfies <paramref name="condition"/>, checking again on every request.</summary>
+    public async Task WaitUntilAsync(Func<IReadOnlyCollection<(string? IdempotencyKey, string Body, int Status)>, bool> condition, CancellationToken cancellationToken)
+    {
+        while (!condition(Received))
+        {
+            await _arrived.WaitAsync(cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _arrived.Dispose();
     }
 }

@@ -51,6 +51,15 @@ internal sealed class SourceLog(SourceShape shape)
         return version;
     }
 
+    /// <summary>
+    /// Whether <paramref name="version"/> is stamped behind an older version of its key: a transaction stamped at its
+    /// start overwrote a version stamped (and committed) after that start, so the key's positions go backwards. No
+    /// rule that orders a key's versions by position can tell it is the newer one; only a source that reads below
+    /// its visibility horizon never shows the older version first.
+    /// </summary>
+    public bool IsStampedBehindAnOlderVersion(SourceVersion version) =>
+        _byKey[version.Key].Any(v => v.Record.Version < version.Record.Version && v.Position.CompareTo(version.Position) > 0);
+
     /// <summary>The latest version of a key visible at <paramref name="now"/>, if any.</summary>
     public SourceVersion? LatestVisible(string key, DateTimeOffset now) =>
         _byKey.TryGetValue(key, out var versions) ? LatestVisible(versions, now) : null;

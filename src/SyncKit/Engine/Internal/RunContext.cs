@@ -58,7 +58,15 @@ internal sealed class RunContext<T>(SyncJob<T> job, string runId, EngineServices
 
     /// <summary>The audit entry of a record's outcome; a force repair's write says it overwrote.</summary>
     public AuditEntry AuditOutcome(SourceRecord<T> record, RecordOutcomeKind outcome) =>
-        Audit(record, outcome == RecordOutcomeKind.Written && Request.Kind == RunKind.ForceRepair ? AuditActions.Overwritten : AuditActions.Of(outcome));
+        Audit(record, outcome == RecordOutcomeKind.Written && Request.Kind == RunKind.ForceRepair ? AuditActions.Overwritten : AuditAction(outcome));
+
+    private static string AuditAction(RecordOutcomeKind outcome) => outcome switch
+    {
+        RecordOutcomeKind.Written => AuditActions.Written,
+        RecordOutcomeKind.Skipped => AuditActions.Skipped,
+        RecordOutcomeKind.Deduplicated => AuditActions.Deduplicated,
+        _ => AuditActions.DeadLettered,
+    };
 }
 
 /// <summary>The engine-wide services a run uses.</summary>
@@ -70,22 +78,3 @@ internal sealed record EngineServices(
     SyncResilience Resilience,
     PollingActivity Polling,
     JobGates Gates);
-
-/// <summary>Ends a run on purpose; never retried, never counted by a circuit breaker.</summary>
-internal abstract class RunTerminatedException(string message, Exception? inner) : Exception(message, inner);
-
-/// <summary>An authentication or authorization failure: the job must stop until an operator acts.</summary>
-internal sealed class JobStoppedException(ErrorClass errorClass, string message, Exception? inner = null)
-    : RunTerminatedException(message, inner)
-{
-    public ErrorClass ErrorClass { get; } = errorClass;
-}
-
-/// <summary>A record failed for good under <see cref="PartialFailurePolicy.StopAtFirstFailure"/>.</summary>
-internal sealed class RunHaltedException(string message) : RunTerminatedException(message, null);
-
-/// <summary>
-/// The run already failed (a commit did; the failure is recorded): unwinds the stage without a retry, without
-/// splitting the batch, and without counting a store failure against the destination's breaker.
-/// </summary>
-internal sealed class RunFailedException(Exception failure) : RunTerminatedException(failure.Message, failure);

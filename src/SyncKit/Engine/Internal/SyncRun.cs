@@ -81,7 +81,7 @@ internal sealed partial class SyncRun<T>
 
             if (request.RedrivesDeadLetters)
             {
-                await new DeadLetters.Internal.DeadLetterRedrive<T>(_run).RunAsync(readToken.Token).ConfigureAwait(false);
+                await new DeadLetterRedrive<T>(_run).RunAsync(readToken.Token).ConfigureAwait(false);
             }
 
             if (request.MovesCheckpoint)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Engine.Internal;
 using SyncKit.Internal;
+using SyncKit.Jobs.Internal;
 using SyncKit.Leases.Internal;
 
 namespace SyncKit.Hosting.Internal;
@@ -141,6 +142,29 @@ internal sealed class SyncScheduler(
         }
     }
 
+    /// <summary>
+    /// Waits until <paramref name="due"/>. The clock can pass it while the timer is being made (a clock moved by a test,
+    /// or one that jumped); the timer would then wait its whole span again, so the clock is read once more after.
+    /// </summary>
+    private async Task WaitUntilAsync(DateTimeOffset due, CancellationToken stoppingToken)
+    {
+        var wait = due - timeProvider.GetUtcNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var passed = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delay = Task.Delay(wait, timeProvider, passed.Token);
+        if (timeProvider.GetUtcNow() >= due)
+        {
+            await passed.CancelAsync().ConfigureAwait(false);
+            return;
+        }
+
+        await delay.ConfigureAwait(false);
+    }
+
     /// <summary>Runs the job, then the reconciliation passes that are due for it, so a pass never overlaps the job's own polling.</summary>
     private async Task<RunRecord> RunAndReconcileAsync(JobId job, CancellationToken cancellationToken)
     {
@@ -180,11 +204,7 @@ internal sealed class SyncScheduler(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var wait = due - timeProvider.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, timeProvider, stoppingToken).ConfigureAwait(false);
-                }
+                await WaitUntilAsync(due, stoppingToken).ConfigureAwait(false);
 
                 await concurrency.WaitAsync(stoppingToken).ConfigureAwait(false);
                 try

@@ -181,7 +181,7 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
     /// client's timeout) is classified like any other exception.
     /// </summary>
     private bool IsRetryable(Exception exception, CancellationToken cancellationToken) =>
-        exception is not (Engine.Internal.RunTerminatedException or LeaseLostException)
+        exception is not (RunTerminatedException or LeaseLostException)
         && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         && ClassOf(exception).IsRetryable();
 
