@@ -50,10 +50,9 @@ mkdir -p "$work/consumer" "$work/quickstart"
 cp eng/consumer/Consumer.csproj eng/consumer/Program.cs "$work/consumer/"
 cp eng/consumer/QuickStart.csproj "$work/quickstart/"
 # The README's quick start: the first complete file the README shows, exactly as a reader copies it.
-awk '/^<!-- complete file: Microsoft.NET.Sdk -->$/ { found = 1; next }
-     found == 1 && /^```csharp$/ { found = 2; next }
-     found == 2 && /^```$/ { exit }
-     found == 2 { print }' README.md >"$work/quickstart/Program.cs"
+awk '/^```csharp complete Microsoft.NET.Sdk$/ { found = 1; next }
+     found && /^```$/ { exit }
+     found { print }' README.md >"$work/quickstart/Program.cs"
 [ -s "$work/quickstart/Program.cs" ] || fail "no quick start found in README.md"
 
 dotnet build "$work/consumer/Consumer.csproj" -c Release -p:SyncKitVersion="$version" -nologo -v quiet || fail "the web app does not build against the packages"

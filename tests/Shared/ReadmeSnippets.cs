@@ -8,8 +8,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace SyncKit.TestDocs;
 
 /// <summary>
-/// The complete files a README shows: each C# block right after a <c>&lt;!-- complete file: SDK --&gt;</c> line is a
-/// file a reader pastes into a new app of that SDK. <see cref="Compile"/> compiles one as that app would: in the
+/// The complete files a README shows: each C# block whose fence reads <c>```csharp complete SDK</c> is a file a reader
+/// pastes into a new app of that SDK (renderers show the block as C# and ignore the words after the language). <see cref="Compile"/> compiles one as that app would: in the
 /// global namespace, with only that SDK's implicit usings, against the packages' public API (the compiled assembly's
 /// name is not one the packages show their internals to), warnings as errors.
 /// </summary>
@@ -105,6 +105,6 @@ internal static partial class ReadmeSnippets
         return reader.HasMetadata;
     }
 
-    [GeneratedRegex(@"^<!-- complete file: (?<sdk>[\w.]+) -->\n```csharp\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
+    [GeneratedRegex(@"^```csharp complete (?<sdk>[\w.]+)\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex CompleteFilePattern();
 }
