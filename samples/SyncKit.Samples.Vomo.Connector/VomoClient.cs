@@ -19,6 +19,7 @@ namespace SyncKit.Samples.Vomo.Connector;
 /// </summary>
 public sealed class VomoClient
 {
+    private const int MaxErrorBody = 64 * 1024;
     private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
     private readonly HttpClient _http;
     private readonly VomoConnection _connection;
@@ -176,6 +177,12 @@ public sealed class VomoClient
     private async Task<VomoPage<T>> ListAsync<T>(string relative, JsonTypeInfo<VomoPage<T>> info, CancellationToken cancellationToken)
     {
         var (page, servedAt) = await ExchangeAsync(HttpMethod.Get, relative, null, info, cancellationToken).ConfigureAwait(false);
+        var contradiction = page is null ? "the body is empty" : PageBounds.Contradiction(page);
+        if (contradiction is not null)
+        {
+            throw new VomoApiException(ErrorClass.Permanent, $"VOMO answered GET /{relative} with a page the connector cannot trust: {contradiction}.", HttpStatusCode.OK);
+        }
+
         return page! with { ServedAt = servedAt };
     }
 
@@ -196,7 +203,6 @@ public sealed class VomoClient
         request.Headers.Accept.Add(Json);
         using var timeout = new CancellationTokenSource(_connection.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        byte[] body;
         HttpResponseMessage response;
         try
         {
@@ -215,7 +221,43 @@ public sealed class VomoClient
         {
             try
             {
-                body = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw Failure(call, response, await ReadErrorBodyAsync(response, linked.Token).ConfigureAwait(false));
+                }
+
+                if (response.Content.Headers.ContentLength > _connection.MaxResponseBytes)
+                {
+                    throw new ResponseTooLargeException(_connection.MaxResponseBytes);
+                }
+
+                if (result is null || response.Content.Headers.ContentLength == 0)
+                {
+                    return (null, response.Headers.Date);
+                }
+
+                // Parsed as it arrives, through the limit: a page never sits in memory as a whole body as well.
+                await using var body = new BoundedBody(await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false), _connection.MaxResponseBytes);
+                try
+                {
+                    return (await JsonSerializer.DeserializeAsync(body, result, linked.Token).ConfigureAwait(false) ?? throw new JsonException("The body is null."), response.Headers.Date);
+                }
+                catch (JsonException) when (body.Position == 0)
+                {
+                    return (null, response.Headers.Date);
+                }
+            }
+            catch (ResponseTooLargeException ex)
+            {
+                throw new VomoApiException(
+                    ErrorClass.Permanent,
+                    $"VOMO's answer to {call} is larger than the {ex.Limit} bytes the connector reads (VomoConnection.MaxResponseBytes; the sample's setting Vomo:MaxResponseBytes): a page of 15 items is a few kilobytes, so the server is broken or hostile.",
+                    response.StatusCode,
+                    innerException: ex);
+            }
+            catch (JsonException ex)
+            {
+                throw new VomoApiException(ErrorClass.Permanent, $"VOMO answered {call} with JSON the connector cannot read: {ex.Message}", response.StatusCode, innerException: ex);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -226,26 +268,21 @@ public sealed class VomoClient
                 // The connection dropped part-way through the body: no status to trust.
                 throw new VomoApiException(ErrorClass.Transient, $"The connection dropped while VOMO answered {call}: {ex.Message}", innerException: ex);
             }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw Failure(call, response, body);
-            }
-
-            if (result is null || body.Length == 0)
-            {
-                return (null, response.Headers.Date);
-            }
-
-            try
-            {
-                return (JsonSerializer.Deserialize(body, result) ?? throw new JsonException("The body is null."), response.Headers.Date);
-            }
-            catch (JsonException ex)
-            {
-                throw new VomoApiException(ErrorClass.Permanent, $"VOMO answered {call} with JSON the connector cannot read: {ex.Message}", response.StatusCode, innerException: ex);
-            }
         }
+    }
+
+    /// <summary>An error answer's body, up to <see cref="MaxErrorBody"/> bytes: its message is all the client wants of it.</summary>
+    private static async Task<byte[]> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[MaxErrorBody];
+        var length = 0;
+        for (int read; length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0;)
+        {
+            length += read;
+        }
+
+        return buffer[..length];
     }
 
     private VomoApiException Failure(string call, HttpResponseMessage response, byte[] body)

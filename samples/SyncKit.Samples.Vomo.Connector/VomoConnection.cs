@@ -33,6 +33,26 @@ public sealed class VomoConnection
     /// <value>Default 30 seconds.</value>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Returns the base URL only: the token stays out of logs.</summary>
-    public override string ToString() => BaseUrl.ToString();
+    /// <summary>The largest response body, in bytes, the client reads.</summary>
+    /// <remarks>
+    /// A page holds 15 items, a few kilobytes; the limit keeps a broken or hostile server from filling the
+    /// connector's memory. A larger answer fails its request as <see cref="ErrorClass.Permanent"/>, naming this
+    /// setting. Pages are parsed as they arrive, never buffered whole.
+    /// </remarks>
+    /// <value>Default 4 MiB (<see cref="DefaultMaxResponseBytes"/>); at least 1 KiB.</value>
+    public long MaxResponseBytes
+    {
+        get => _maxResponseBytes;
+        init => _maxResponseBytes = value >= 1024
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), value, "The response limit must be at least 1024 bytes.");
+    }
+
+    /// <summary>The default of <see cref="MaxResponseBytes"/>: 4 MiB.</summary>
+    public const long DefaultMaxResponseBytes = 4L * 1024 * 1024;
+
+    private readonly long _maxResponseBytes = DefaultMaxResponseBytes;
+
+    /// <summary>Returns the base URL only, without user info or query values: the token and any credential stay out of logs.</summary>
+    public override string ToString() => Redact.Url(BaseUrl);
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
@@ -10,31 +11,8 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// </summary>
 public static class PostgresCrmSchema
 {
-    private const string Sql = """
-        SELECT pg_advisory_xact_lock(hashtextextended('synckit.samples.vomo.crm', 0));
-        CREATE TABLE IF NOT EXISTS crm_contacts (
-            tenant text NOT NULL, external_id text NOT NULL, email text, first_name text, last_name text,
-            phone text, status text, source_updated_at timestamptz NOT NULL, deleted_at timestamptz NULL,
-            PRIMARY KEY (tenant, external_id));
-        CREATE TABLE IF NOT EXISTS crm_projects (
-            tenant text NOT NULL, external_id text NOT NULL, name text, description text, project_type text,
-            published boolean, active boolean, source_updated_at timestamptz NOT NULL, deleted_at timestamptz NULL,
-            PRIMARY KEY (tenant, external_id));
-        CREATE TABLE IF NOT EXISTS crm_groups (
-            tenant text NOT NULL, external_id text NOT NULL, name text, description text,
-            parent_external_id text NULL, member_external_ids jsonb NOT NULL, source_updated_at timestamptz NOT NULL,
-            deleted_at timestamptz NULL, PRIMARY KEY (tenant, external_id));
-        CREATE TABLE IF NOT EXISTS crm_outbox (
-            idempotency_key text PRIMARY KEY, tenant text NOT NULL, payload jsonb NOT NULL, created_at timestamptz NOT NULL);
-        CREATE TABLE IF NOT EXISTS vomo_group_push (
-            tenant text NOT NULL, name text NOT NULL, first_attempt_at timestamptz NOT NULL, group_id bigint NULL,
-            PRIMARY KEY (tenant, name));
-        CREATE TABLE IF NOT EXISTS vomo_welcomes (
-            idempotency_key text PRIMARY KEY, tenant text NOT NULL, payload jsonb NOT NULL, due_at timestamptz NOT NULL,
-            sent_at timestamptz NULL, started integer NOT NULL DEFAULT 0, attempts integer NOT NULL DEFAULT 0, last_error text NULL,
-            rejected_at timestamptz NULL);
-        CREATE INDEX IF NOT EXISTS vomo_welcomes_due ON vomo_welcomes (tenant, due_at) WHERE sent_at IS NULL;
-        """;
+    // Instances starting together take turns: CREATE TABLE IF NOT EXISTS is not safe to race on PostgreSQL.
+    private static readonly string Sql = "SELECT pg_advisory_xact_lock(hashtextextended('synckit.samples.vomo.crm', 0));\n" + CrmDialect.Postgres.CreateTables;
 
     /// <summary>Creates the tables that do not exist yet; instances starting together wait for each other.</summary>
     /// <param name="connectionString">The Npgsql connection string of the state store's database.</param>

@@ -8,7 +8,8 @@ namespace SyncKit.Samples.Vomo.Crm;
 /// send window may cause. A post is an effect outside the CRM database, so it never runs inside a batch's
 /// transaction: the batch makes the welcome due, and the CRM database delivers it once the batch has committed, one
 /// welcome at a time. A failed post throws a <see cref="SyncException"/>: 5xx, 429 and timeouts are retryable (the
-/// welcome stays due), other answers reject the welcome (kept for an operator).
+/// welcome stays due), other answers reject the welcome (kept for an operator). Its messages show the webhook's URL
+/// without credentials (<c>user:password@</c>, query values).
 /// </summary>
 public sealed class WebhookWelcomeSender
 {
@@ -49,7 +50,7 @@ public sealed class WebhookWelcomeSender
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new SyncException(ErrorClass.Transient, $"The welcome webhook {_url.GetLeftPart(UriPartial.Path)} could not be reached: {ex.Message}", innerException: ex);
+            throw new SyncException(ErrorClass.Transient, $"The welcome webhook {Redact.Url(_url)} could not be reached: {Redact.Urls(ex.Message)}", innerException: ex);
         }
 
         using (response)
@@ -57,7 +58,7 @@ public sealed class WebhookWelcomeSender
             if (!response.IsSuccessStatusCode)
             {
                 var classification = _classifier.Classify(response);
-                throw new SyncException(classification.Class, $"The welcome webhook {_url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode}.", classification.RetryAfter);
+                throw new SyncException(classification.Class, $"The welcome webhook {Redact.Url(_url)} answered {(int)response.StatusCode}.", classification.RetryAfter);
             }
         }
     }

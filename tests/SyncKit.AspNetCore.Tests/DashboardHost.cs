@@ -64,7 +64,7 @@ public sealed class DashboardHost : IAsyncDisposable
     public HttpClient CreateClient(bool followRedirects = true) =>
         new(new HttpClientHandler { AllowAutoRedirect = followRedirects, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress };
 
-    public static async Task<DashboardHost> StartAsync(Action<IEndpointConventionBuilder>? configureDashboard = null, Action<WebApplicationBuilder>? configureHost = null, Action<WebApplication>? configurePipeline = null)
+    public static async Task<DashboardHost> StartAsync(Action<IEndpointConventionBuilder>? configureDashboard = null, Action<WebApplicationBuilder>? configureHost = null, Action<WebApplication>? configurePipeline = null, params string[] moreOrderTenants)
     {
         var time = new FakeTimeProvider(T0);
         var builder = WebApplication.CreateSlimBuilder();
@@ -75,7 +75,7 @@ public sealed class DashboardHost : IAsyncDisposable
         builder.Services.AddSyncKit(b => b
             .ConfigureScheduler(s => s.Enabled = false)
             .AddJob<TestRecord>("orders", job => job
-                .ForTenants("acme", "globex")
+                .ForTenants(["acme", "globex", .. moreOrderTenants])
                 .UseSource((_, tenant) => host!.Source(new JobId(tenant, "orders")))
                 .UseDestination((_, tenant) => host!.Destination(new JobId(tenant, "orders")))
                 .UseSerializer(_ => new JsonRecordSerializer<TestRecord>())

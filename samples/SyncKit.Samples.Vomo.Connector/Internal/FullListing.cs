@@ -3,9 +3,8 @@ using System.Net;
 namespace SyncKit.Samples.Vomo.Connector.Internal;
 
 /// <summary>
-/// Reads every page of a VOMO list once, for reconciliation, replay and backfill. The first page says how many there
-/// are; the rest are read <see cref="ConcurrentRequests"/> at a time (each request still keeps to the token's budget
-/// in the client), then <c>next</c> is followed past the last page counted in case the list grew. These reads are
+/// Reads every page of a VOMO list once, for reconciliation, replay and backfill, <see cref="ConcurrentRequests"/> at
+/// a time (each request still keeps to the token's budget in the client), as far as <see cref="PageBounds"/> allows. These reads are
 /// one stream to the engine, so a failed page would end the whole pass: a transient failure of one page is retried
 /// here (after VOMO's <c>Retry-After</c> when it sent one) instead of starting over. Items are keyed by id, the
 /// newest version winning, because live offsets can show one item twice. An item a shifting offset skips shows up as
@@ -73,21 +72,26 @@ internal static class FullListing
     {
         Task<VomoPage<T>> ReadPageAsync(int page, CancellationToken token) => RetryAsync(client.Time, t => read(page, t), token);
 
-        var first = await ReadPageAsync(1, cancellationToken).ConfigureAwait(false);
-        var pages = new List<VomoPage<T>> { first };
-        if (first.Links.Next is not null && first.Data.Count > 0 && first.Meta.LastPage > 1)
+        // A few pages at a time, never past what the newest page's total allows (the list may grow or shrink while it
+        // is read), and never past the first empty page: the server's numbers bound nothing on their own.
+        var last = await ReadPageAsync(1, cancellationToken).ConfigureAwait(false);
+        var items = new List<T>(last.Data);
+        for (var number = 1; !PageBounds.IsLast(last, number);)
         {
-            pages.AddRange(await ReadEachAsync([.. Enumerable.Range(2, first.Meta.LastPage - 1)], ReadPageAsync, cancellationToken).ConfigureAwait(false));
+            var round = (int)Math.Min(ConcurrentRequests, PageBounds.PageCount(last.Meta) - number);
+            foreach (var page in await ReadEachAsync([.. Enumerable.Range(number + 1, round)], ReadPageAsync, cancellationToken).ConfigureAwait(false))
+            {
+                number++;
+                last = page;
+                items.AddRange(page.Data);
+                if (PageBounds.IsLast(page, number))
+                {
+                    break;
+                }
+            }
         }
 
-        // The list may have grown while it was read: follow next past the last page the first one counted.
-        for (var last = pages[^1]; last.Links.Next is not null && last.Data.Count > 0;)
-        {
-            last = await ReadPageAsync(pages.Count + 1, cancellationToken).ConfigureAwait(false);
-            pages.Add(last);
-        }
-
-        return [.. pages.SelectMany(p => p.Data)];
+        return items;
     }
 
     private static async Task<TResult> RetryAsync<TResult>(TimeProvider time, Func<CancellationToken, Task<TResult>> call, CancellationToken cancellationToken)

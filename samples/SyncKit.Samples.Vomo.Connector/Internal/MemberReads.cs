@@ -41,7 +41,7 @@ internal sealed class MemberReads(WindowPage<VomoGroup> page)
         }
 
         _current.AddRange(members.Data.Select(u => u.Id));
-        if (members.Links.Next is not null && members.Data.Count > 0)
+        if (!PageBounds.IsLast(members, _page))
         {
             _page++;
             return false;

@@ -22,10 +22,10 @@ internal sealed class PageReadAhead<T>(VomoClient client, VomoResource<T> resour
     {
         var result = _ahead.Remove(page, out var ahead) ? await ahead.WaitAsync(cancellationToken).ConfigureAwait(false) : null;
         result ??= await client.ListAsync(resource, query, page, cancellationToken).ConfigureAwait(false);
-        if (result.Links.Next is not null && result.Data.Count > 0)
+        if (!PageBounds.IsLast(result, page))
         {
-            // Not past the last page the list reports: a pass ends there, and the next pass reads afresh.
-            var last = Math.Min(page + depth, result.Meta.LastPage);
+            // Not past the last page the list's total allows: a pass ends there, and the next pass reads afresh.
+            var last = (int)Math.Min(page + depth, PageBounds.PageCount(result.Meta));
             for (var next = page + 1; next <= last; next++)
             {
                 if (!_ahead.ContainsKey(next))

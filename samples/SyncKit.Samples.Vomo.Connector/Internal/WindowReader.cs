@@ -41,7 +41,7 @@ internal sealed class WindowReader<T>(VomoClient client, VomoResource<T> resourc
 
         var start = after ?? session.Position.Opening();
         var page = await session.Pages.ReadAsync(session.Page, cancellationToken).ConfigureAwait(false);
-        var endsPass = page.Links.Next is null || page.Data.Count == 0;
+        var endsPass = PageBounds.IsLast(page, session.Page);
         var heldStill = endsPass && session.ProvableSince(page) is { } servedAt
             && await HeldStillAsync(session, servedAt - Max(context.Lookback, options.ReplicaLag), cancellationToken).ConfigureAwait(false);
 

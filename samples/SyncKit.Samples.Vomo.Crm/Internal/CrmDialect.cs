@@ -13,18 +13,22 @@ internal sealed class CrmDialect
 {
     private readonly Func<DateTimeOffset, object> _time;
 
-    private CrmDialect(Func<DateTimeOffset, object> time, string jsonCast, string lockRow)
+    private CrmDialect(Func<DateTimeOffset, object> time, string jsonCast, string lockRow, ColumnTypes types)
     {
         _time = time;
         JsonCast = jsonCast;
         LockRow = lockRow;
+        CreateTables = CreateTablesSql(types);
     }
 
     // A SQLite write transaction (BEGIN IMMEDIATE) holds the whole database; PostgreSQL locks the row, and another
     // transaction passes over it rather than wait.
-    public static CrmDialect Sqlite { get; } = new(t => CrmFormat.SourceTime(t), string.Empty, string.Empty);
+    public static CrmDialect Sqlite { get; } = new(t => CrmFormat.SourceTime(t), string.Empty, string.Empty, new("TEXT", "TEXT", "BOOLEAN", "TEXT", "INTEGER", "INTEGER"));
 
-    public static CrmDialect Postgres { get; } = new(t => t.ToUniversalTime(), "::jsonb", " FOR UPDATE SKIP LOCKED");
+    public static CrmDialect Postgres { get; } = new(t => t.ToUniversalTime(), "::jsonb", " FOR UPDATE SKIP LOCKED", new("text", "timestamptz", "boolean", "jsonb", "integer", "bigint"));
+
+    /// <summary>The CRM's tables (SAMPLE.md), the groups push's and the welcome ledger, in this database's types; each created only if missing.</summary>
+    public string CreateTables { get; }
 
     /// <summary>What follows a parameter that holds JSON text written to a JSON column.</summary>
     public string JsonCast { get; }
@@ -75,4 +79,32 @@ internal sealed class CrmDialect
         AddTime(insert, "@at", at);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static string CreateTablesSql(ColumnTypes t) => $"""
+        CREATE TABLE IF NOT EXISTS crm_contacts (
+            tenant {t.Text} NOT NULL, external_id {t.Text} NOT NULL, email {t.Text}, first_name {t.Text}, last_name {t.Text},
+            phone {t.Text}, status {t.Text}, source_updated_at {t.Time} NOT NULL, deleted_at {t.Time} NULL,
+            PRIMARY KEY (tenant, external_id));
+        CREATE TABLE IF NOT EXISTS crm_projects (
+            tenant {t.Text} NOT NULL, external_id {t.Text} NOT NULL, name {t.Text}, description {t.Text}, project_type {t.Text},
+            published {t.Flag}, active {t.Flag}, source_updated_at {t.Time} NOT NULL, deleted_at {t.Time} NULL,
+            PRIMARY KEY (tenant, external_id));
+        CREATE TABLE IF NOT EXISTS crm_groups (
+            tenant {t.Text} NOT NULL, external_id {t.Text} NOT NULL, name {t.Text}, description {t.Text},
+            parent_external_id {t.Text} NULL, member_external_ids {t.Json} NOT NULL, source_updated_at {t.Time} NOT NULL,
+            deleted_at {t.Time} NULL, PRIMARY KEY (tenant, external_id));
+        CREATE TABLE IF NOT EXISTS crm_outbox (
+            idempotency_key {t.Text} PRIMARY KEY, tenant {t.Text} NOT NULL, payload {t.Json} NOT NULL, created_at {t.Time} NOT NULL);
+        CREATE TABLE IF NOT EXISTS vomo_group_push (
+            tenant {t.Text} NOT NULL, name {t.Text} NOT NULL, first_attempt_at {t.Time} NOT NULL, group_id {t.BigInteger} NULL,
+            PRIMARY KEY (tenant, name));
+        CREATE TABLE IF NOT EXISTS vomo_welcomes (
+            idempotency_key {t.Text} PRIMARY KEY, tenant {t.Text} NOT NULL, payload {t.Json} NOT NULL, due_at {t.Time} NOT NULL,
+            sent_at {t.Time} NULL, started {t.Integer} NOT NULL DEFAULT 0, attempts {t.Integer} NOT NULL DEFAULT 0, last_error {t.Text} NULL,
+            rejected_at {t.Time} NULL);
+        CREATE INDEX IF NOT EXISTS vomo_welcomes_due ON vomo_welcomes (tenant, due_at) WHERE sent_at IS NULL;
+        """;
+
+    /// <summary>The column types one database gives the CRM's kinds of value.</summary>
+    private sealed record ColumnTypes(string Text, string Time, string Flag, string Json, string Integer, string BigInteger);
 }

@@ -67,9 +67,12 @@ internal sealed class WelcomeLedger(CrmDialect dialect, TimeProvider time)
     public Task SentAsync(DbTransaction transaction, string key, CancellationToken cancellationToken) =>
         UpdateAsync(transaction, key, "sent_at = @now, last_error = NULL", null, cancellationToken);
 
-    /// <summary>Notes a failed delivery; a rejected welcome stays out of delivery until <see cref="RearmAsync"/>.</summary>
+    /// <summary>
+    /// Notes a failed delivery; a rejected welcome stays out of delivery until <see cref="RearmAsync"/>. The error is
+    /// stored as the core stores its own: without credentials in URLs, control characters or unbounded length.
+    /// </summary>
     public Task FailedAsync(DbTransaction transaction, string key, string error, bool rejected, CancellationToken cancellationToken) =>
-        UpdateAsync(transaction, key, rejected ? "last_error = @error, rejected_at = @now" : "last_error = @error", error, cancellationToken);
+        UpdateAsync(transaction, key, rejected ? "last_error = @error, rejected_at = @now" : "last_error = @error", ErrorText.Clean(Redact.Urls(error)), cancellationToken);
 
     /// <summary>Makes the rejected welcomes of a tenant (or of every tenant) due again.</summary>
     /// <returns>How many.</returns>

@@ -3,7 +3,8 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// <summary>
 /// <c>checkpoint show|reset --tenant T --resource R [--to TS]</c>: shows a checkpoint, or moves it to a timestamp
 /// (the next sync opens a window there) or, without <c>--to</c>, removes it (the next sync reads everything).
-/// A reset is recorded in run history.
+/// A reset is recorded in run history. The tenant must be a configured one (with a token), so a mistyped name never
+/// leaves a phantom checkpoint.
 /// </summary>
 internal static class CheckpointCommand
 {
@@ -18,9 +19,11 @@ internal static class CheckpointCommand
             throw new UsageException("'--to' moves a checkpoint: use it with 'checkpoint reset'.");
         }
 
+        // Every argument is checked before the store is opened: a mistake creates no file and writes nothing.
         var to = Arguments.Timestamp(line, "to");
+        var tenant = SampleSettings.Resolve(line, environment.Configuration, tenantNeedsToken: false).KnownTenant(line);
+        var job = Arguments.Stream(line).Id(tenant);
         await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
-        var job = Arguments.Stream(line).Id(context.RequiredTenant());
         var operations = new CheckpointOperations(context.Engine);
         if (show)
         {

@@ -17,6 +17,9 @@ internal sealed record ConnectionTuning
     /// <summary>How long one request may take before it counts as a transient failure.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The largest response body, in bytes, a client reads (a page of 15 is a few kilobytes).</summary>
+    public long MaxResponseBytes { get; init; } = VomoConnection.DefaultMaxResponseBytes;
+
     /// <summary>The longest a change may take to show in VOMO's lists.</summary>
     public TimeSpan ReplicaLag { get; init; } = new VomoSourceOptions().ReplicaLag;
 
@@ -36,6 +39,8 @@ internal sealed record ConnectionTuning
             RequestsPerSecond = Read(section, nameof(RequestsPerSecond), defaults.RequestsPerSecond, (string text, out double value) =>
                 double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && value is > 0 and <= 10_000),
             RequestTimeout = Read(section, nameof(RequestTimeout), defaults.RequestTimeout, TryDuration),
+            MaxResponseBytes = Read(section, nameof(MaxResponseBytes), defaults.MaxResponseBytes, (string text, out long value) =>
+                long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1024),
             ReplicaLag = Read(section, nameof(ReplicaLag), defaults.ReplicaLag, TryDuration),
             RetryBaseDelay = Read(section, nameof(RetryBaseDelay), defaults.RetryBaseDelay, TryDuration),
             Cadence = Read(section, nameof(Cadence), defaults.Cadence, TryDuration),
@@ -56,7 +61,7 @@ internal sealed record ConnectionTuning
 
         return parse(text, out var value)
             ? value
-            : throw new UsageException($"'Vomo:{key}' has the value '{text}', which is not valid here (durations are hh:mm:ss, rates positive numbers).");
+            : throw new UsageException($"'Vomo:{key}' has the value '{text}', which is not valid here (durations are hh:mm:ss, rates positive numbers, sizes whole bytes from 1024).");
     }
 
     private static bool TryDuration(string text, out TimeSpan value) =>

@@ -23,7 +23,7 @@ internal static class DashboardHost
     {
         if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp)
         {
-            throw new UsageException($"'--dashboard' must be an absolute http URL such as http://127.0.0.1:5080/synckit, not '{value}'.");
+            throw new UsageException($"'--dashboard' must be an absolute http URL such as http://127.0.0.1:5080/synckit, not '{Redact.Urls(value)}'.");
         }
 
         // The dashboard acts on the sync (retry, discard, checkpoint reset) and has no sign-in: it never leaves the machine.

@@ -15,10 +15,16 @@ internal static class ExitCodes
     /// <summary>The source stayed unavailable (circuit open) after retries.</summary>
     public const int SourceUnavailable = 4;
 
+    /// <summary>The database (state store and CRM tables) is damaged, full or read-only: no retry can mend it.</summary>
+    public const int StoreFailed = 5;
+
     /// <summary>The exit code runs call for: the highest of theirs.</summary>
     public static int Of(IEnumerable<RunRecord> runs) => runs.Select(run => run.Outcome switch
     {
         RunOutcome.Stopped when run.ErrorsByClass.Keys.Any(c => c.StopsJob()) => AccessDenied,
+
+        // Only a store failure stops a job with a permanent error: any other dead-letters its record.
+        RunOutcome.Stopped when run.ErrorsByClass.ContainsKey(ErrorClass.Permanent) => StoreFailed,
         RunOutcome.Failed => SourceUnavailable,
         _ => Done,
     }).DefaultIfEmpty(Done).Max();

@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
@@ -80,6 +82,23 @@ internal sealed class SampleSettings
     public string RequiredTenant(string command) =>
         Tenant ?? throw new UsageException($"'{command}' needs --tenant NAME.");
 
+    /// <summary>
+    /// The tenant <c>--tenant</c> names, which must be a configured one (with a token on the command line or in the
+    /// settings): a mistyped name is refused, listing the known ones, before anything is opened or written.
+    /// </summary>
+    public string KnownTenant(CommandLine line)
+    {
+        var tenant = line.Value("tenant") ?? throw new UsageException($"'{line.Command.Name}' needs --tenant NAME.");
+        if (Tokens.ContainsKey(tenant))
+        {
+            return tenant;
+        }
+
+        throw new UsageException(Tokens.Count == 0
+            ? $"'--tenant {tenant}' is not a configured tenant: no tenant is configured (give each with --token NAME=TOKEN or Vomo:Tokens:NAME)."
+            : $"'--tenant {tenant}' is not a configured tenant. Known tenants: {string.Join(", ", Tokens.Keys.Order(StringComparer.Ordinal))}.");
+    }
+
     private static Uri? HttpUrl(string option, string? text, string example)
     {
         if (text is null)
@@ -89,7 +108,7 @@ internal sealed class SampleSettings
 
         return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
             ? url
-            : throw new UsageException($"'--{option}' must be an absolute http(s) URL such as {example}, not '{text}'.");
+            : throw new UsageException($"'--{option}' must be an absolute http(s) URL such as {example}, not '{Redact.Urls(text)}'.");
     }
 
     private static (string? SqlitePath, string? PostgresConnectionString) StoreOf(string store)
@@ -101,9 +120,46 @@ internal sealed class SampleSettings
 
         if (store.StartsWith("postgres:", StringComparison.Ordinal) && store.Length > "postgres:".Length)
         {
-            return (null, store["postgres:".Length..]);
+            return (null, CheckedPostgres(store["postgres:".Length..]));
         }
 
-        throw new UsageException($"'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not '{store}'.");
+        throw new UsageException($"'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not '{Redact.StoreKind(store)}' (the rest is not shown: it may hold a password).");
+    }
+
+    /// <summary>
+    /// Checks a PostgreSQL connection string before anything opens it: each keyword must be one Npgsql knows and each
+    /// value must suit its keyword. A mistake names the keyword, never a value (a password may be among them).
+    /// </summary>
+    private static string CheckedPostgres(string text)
+    {
+        var parsed = new DbConnectionStringBuilder();
+        try
+        {
+            parsed.ConnectionString = text;
+        }
+        catch (ArgumentException)
+        {
+            throw new UsageException("'--store postgres:…' is not a connection string of KEYWORD=VALUE pairs separated by ';' (it is not shown: it may hold a password).");
+        }
+
+        var npgsql = new NpgsqlConnectionStringBuilder();
+        foreach (string keyword in parsed.Keys)
+        {
+            if (!npgsql.ContainsKey(keyword))
+            {
+                throw new UsageException($"'--store postgres:…' has the keyword '{keyword}', which PostgreSQL connection strings do not have (values are not shown: one may be a password).");
+            }
+
+            try
+            {
+                npgsql[keyword] = parsed[keyword];
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
+            {
+                throw new UsageException($"'--store postgres:…' has a value for '{keyword}' that is not valid for it (the value is not shown).");
+            }
+        }
+
+        return text;
     }
 }

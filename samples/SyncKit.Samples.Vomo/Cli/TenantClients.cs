@@ -23,7 +23,7 @@ internal sealed class TenantClients(HttpClient http, Uri vomoUrl, IReadOnlyDicti
                 if (!_clients.TryGetValue(tenant, out var entry))
                 {
                     var budget = Budget(tuning);
-                    var connection = new VomoConnection(tokens[tenant], vomoUrl) { RequestTimeout = tuning.RequestTimeout };
+                    var connection = new VomoConnection(tokens[tenant], vomoUrl) { RequestTimeout = tuning.RequestTimeout, MaxResponseBytes = tuning.MaxResponseBytes };
                     _clients[tenant] = entry = (new VomoClient(http, connection, time, budget), budget);
                 }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SyncKit.AspNetCore.Internal.Html;
 
 namespace SyncKit.AspNetCore.Internal;
 
@@ -17,17 +18,20 @@ internal static class ApiEndpoints
         api.MapGet("/tenants", async ([FromServices] DashboardQueries queries, CancellationToken ct) =>
             Json(await queries.OverviewAsync(ct).ConfigureAwait(false)));
         api.MapGet("/tenants/{tenant}", async (string tenant, [FromServices] DashboardQueries queries, CancellationToken ct) =>
-            await queries.TenantAsync(tenant, ct).ConfigureAwait(false) is { } detail ? Json(detail) : NoTenant(tenant));
+            await queries.TenantAsync(Links.FromRoute(tenant), ct).ConfigureAwait(false) is { } detail ? Json(detail) : NoTenant(Links.FromRoute(tenant)));
         api.MapGet("/tenants/{tenant}/lag", async (string tenant, [FromServices] DashboardQueries queries, CancellationToken ct) =>
-            await queries.LagAsync(tenant, ct).ConfigureAwait(false) is { } lag ? Json(lag) : NoTenant(tenant));
+            await queries.LagAsync(Links.FromRoute(tenant), ct).ConfigureAwait(false) is { } lag ? Json(lag) : NoTenant(Links.FromRoute(tenant)));
         api.MapGet("/tenants/{tenant}/runs", async (string tenant, string? stream, RunKind? kind, RunOutcome? outcome, DateTimeOffset? from, DateTimeOffset? before, int? limit, [FromServices] DashboardQueries queries, CancellationToken ct) =>
-            Json(await queries.RunsAsync(new RunQuery { Tenant = tenant, Stream = stream, Kind = kind, Outcome = outcome, StartedFrom = from, StartedBefore = before, Limit = Math.Clamp(limit ?? queries.Options.RecentRuns, 1, 10_000) }, ct).ConfigureAwait(false)));
+            Json(await queries.RunsAsync(new RunQuery { Tenant = Links.FromRoute(tenant), Stream = stream, Kind = kind, Outcome = outcome, StartedFrom = from, StartedBefore = before, Limit = Math.Clamp(limit ?? queries.Options.RecentRuns, 1, 10_000) }, ct).ConfigureAwait(false)));
         api.MapGet("/runs/{runId}", async (string runId, long? after, int? limit, [FromServices] DashboardQueries queries, CancellationToken ct) =>
             await queries.RunAsync(runId, after, limit, ct).ConfigureAwait(false) is { } run ? Json(run) : Results.Problem(statusCode: 404, title: $"No run '{runId}'."));
         api.MapGet("/dead-letters", async (string? tenant, string? stream, DeadLetterStatus? status, [FromServices] DashboardQueries queries, CancellationToken ct) =>
             Json(await queries.DeadLettersAsync(tenant, stream, status, ct).ConfigureAwait(false)));
         api.MapGet("/checkpoints/{tenant}/{stream}", async (string tenant, string stream, [FromServices] DashboardQueries queries, CancellationToken ct) =>
-            queries.IsRegistered(new JobId(tenant, stream)) ? Json(await queries.CheckpointAsync(new JobId(tenant, stream), ct).ConfigureAwait(false)) : NoJob(new JobId(tenant, stream)));
+        {
+            var job = new JobId(Links.FromRoute(tenant), Links.FromRoute(stream));
+            return queries.IsRegistered(job) ? Json(await queries.CheckpointAsync(job, ct).ConfigureAwait(false)) : NoJob(job);
+        });
         api.MapGet("/antiforgery", (HttpContext context, [FromServices] IAntiforgery antiforgery) =>
         {
             var tokens = antiforgery.GetAndStoreTokens(context);
@@ -63,7 +67,7 @@ internal static class ApiEndpoints
         group.MapGet("/health", ([FromServices] SyncHealthMonitor monitor, [FromServices] SyncJobRunner runner, CancellationToken ct) =>
             HealthAsync(new SyncHealthCheck(monitor, runner), ct));
         group.MapGet("/health/{tenant}", (string tenant, [FromServices] SyncHealthMonitor monitor, [FromServices] SyncJobRunner runner, CancellationToken ct) =>
-            HealthAsync(new SyncHealthCheck(monitor, runner, tenant), ct));
+            HealthAsync(new SyncHealthCheck(monitor, runner, Links.FromRoute(tenant)), ct));
     }
 
     private static IResult Json<T>(T value) => Results.Json(value, DashboardJson.Options);

@@ -16,4 +16,10 @@ internal static partial class Log
 
     [LoggerMessage(7004, LogLevel.Information, "{Actor} ran a {Pass} pass of {Tenant}/{Stream} now with correction {Correction}: run {RunId} ended {Outcome}")]
     public static partial void ReconciledNow(ILogger logger, string actor, string tenant, string stream, RunKind pass, CorrectionMode correction, string runId, RunOutcome outcome);
+
+    [LoggerMessage(7005, LogLevel.Warning, "SyncKit dashboard refused {Method} {Path} addressed to {Host}: without an authorization policy only requests addressed to a loopback name or address are served")]
+    public static partial void NonLoopbackHostRefused(ILogger logger, string method, string path, string? host);
+
+    [LoggerMessage(7006, LogLevel.Warning, "SyncKit dashboard refused {Method} {Path} from another site: {Reason}")]
+    public static partial void CrossOriginRefused(ILogger logger, string method, string path, string reason);
 }

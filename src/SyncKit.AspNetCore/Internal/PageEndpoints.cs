@@ -17,6 +17,7 @@ internal static class PageEndpoints
 
         group.MapGet("/tenants/{tenant}", async (string tenant, HttpContext context, [FromServices] DashboardQueries queries, [FromServices] IAntiforgery antiforgery, CancellationToken ct) =>
         {
+            tenant = Links.FromRoute(tenant);
             var links = LinksFor(context, prefix);
             return await queries.TenantAsync(tenant, ct).ConfigureAwait(false) is { } detail
                 ? Page(Pages.Tenant(queries.Options.Title, links, detail, antiforgery.GetAndStoreTokens(context)))

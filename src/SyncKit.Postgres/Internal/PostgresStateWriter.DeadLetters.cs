@@ -154,34 +154,19 @@ internal sealed partial class PostgresStateWriter
             .With(rows.ConvertAll(e => e.NextAttemptAt.Utc()).ToArray())
             .With(rows.ConvertAll(e => e.Status.ToString()).ToArray());
 
-    private async ValueTask<List<DeadLetter>> ReadDeadLettersAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
-    {
-        var entries = new List<DeadLetter>();
-        var command = await commands.CommandAsync(sql, cancellationToken).ConfigureAwait(false);
-        await using (command.ConfigureAwait(false))
-        {
-            bind(command);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    entries.Add(new DeadLetter(
-                        new JobId(reader.GetString(0), reader.GetString(1)),
-                        reader.GetString(2),
-                        CursorJson.Read(reader.GetString(3))!,
-                        reader.GetString(4),
-                        Enum.Parse<ErrorClass>(reader.GetString(5)),
-                        reader.GetString(6),
-                        reader.GetInt32(7),
-                        reader.GetFieldValue<DateTimeOffset>(8),
-                        reader.GetFieldValue<DateTimeOffset>(9),
-                        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
-                        Enum.Parse<DeadLetterStatus>(reader.GetString(11))));
-                }
-            }
-        }
+    private ValueTask<List<DeadLetter>> ReadDeadLettersAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken) =>
+        ReadRowsAsync(sql, bind, ReadDeadLetter, cancellationToken);
 
-        return entries;
-    }
+    private static DeadLetter ReadDeadLetter(NpgsqlDataReader reader) => new(
+        new JobId(reader.GetString(0), reader.GetString(1)),
+        reader.GetString(2),
+        CursorJson.Read(reader.GetString(3))!,
+        reader.GetString(4),
+        Enum.Parse<ErrorClass>(reader.GetString(5)),
+        reader.GetString(6),
+        reader.GetInt32(7),
+        reader.GetFieldValue<DateTimeOffset>(8),
+        reader.GetFieldValue<DateTimeOffset>(9),
+        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+        Enum.Parse<DeadLetterStatus>(reader.GetString(11)));
 }

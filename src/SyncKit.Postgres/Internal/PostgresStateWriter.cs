@@ -264,9 +264,31 @@ internal sealed partial class PostgresStateWriter(PostgresDatabase database, Com
         command.With(query.Tenant).With(query.Stream).With(query.StartedFrom.Utc()).With(query.StartedBefore.Utc())
             .With(query.Outcome?.ToString()).With(query.Kind?.ToString());
 
-    private async ValueTask<List<RunRecord>> ReadRunsAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    private ValueTask<List<RunRecord>> ReadRunsAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken) =>
+        ReadRowsAsync(sql, bind, ReadRun, cancellationToken);
+
+    private static RunRecord ReadRun(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        new JobId(reader.GetString(1), reader.GetString(2)),
+        reader.GetFieldValue<DateTimeOffset>(3),
+        reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+        Enum.Parse<RunOutcome>(reader.GetString(5)),
+        CursorJson.Read(reader.IsDBNull(6) ? null : reader.GetString(6)),
+        CursorJson.Read(reader.IsDBNull(7) ? null : reader.GetString(7)),
+        new RunCounts(reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13)),
+        ErrorsJson.Read(reader.GetString(14)),
+        reader.GetFieldValue<string[]>(15),
+        reader.IsDBNull(16) ? null : reader.GetString(16))
     {
-        var runs = new List<RunRecord>();
+        Kind = Enum.Parse<RunKind>(reader.GetString(17)),
+        Report = reader.IsDBNull(18) ? null : reader.GetString(18),
+        Horizon = ReadHorizon(reader, 19),
+    };
+
+    /// <summary>Runs a query and reads each row it returns with <paramref name="read"/>.</summary>
+    private async ValueTask<List<TRow>> ReadRowsAsync<TRow>(string sql, Action<NpgsqlCommand> bind, Func<NpgsqlDataReader, TRow> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<TRow>();
         var command = await commands.CommandAsync(sql, cancellationToken).ConfigureAwait(false);
         await using (command.ConfigureAwait(false))
         {
@@ -276,28 +298,12 @@ internal sealed partial class PostgresStateWriter(PostgresDatabase database, Com
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    runs.Add(new RunRecord(
-                        reader.GetString(0),
-                        new JobId(reader.GetString(1), reader.GetString(2)),
-                        reader.GetFieldValue<DateTimeOffset>(3),
-                        reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
-                        Enum.Parse<RunOutcome>(reader.GetString(5)),
-                        CursorJson.Read(reader.IsDBNull(6) ? null : reader.GetString(6)),
-                        CursorJson.Read(reader.IsDBNull(7) ? null : reader.GetString(7)),
-                        new RunCounts(reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13)),
-                        ErrorsJson.Read(reader.GetString(14)),
-                        reader.GetFieldValue<string[]>(15),
-                        reader.IsDBNull(16) ? null : reader.GetString(16))
-                    {
-                        Kind = Enum.Parse<RunKind>(reader.GetString(17)),
-                        Report = reader.IsDBNull(18) ? null : reader.GetString(18),
-                        Horizon = ReadHorizon(reader, 19),
-                    });
+                    rows.Add(read(reader));
                 }
             }
         }
 
-        return runs;
+        return rows;
     }
 
     /// <summary>A source horizon from its instant and what holds it, two columns from <paramref name="ordinal"/>; a null instant is none.</summary>

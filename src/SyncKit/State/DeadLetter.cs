@@ -25,6 +25,15 @@ public sealed record DeadLetter(
     DateTimeOffset? NextAttemptAt,
     DeadLetterStatus Status)
 {
+    private readonly string _lastError = ErrorText.Clean(LastError);
+
+    /// <summary>The last failure's message, cleaned by <see cref="ErrorText.Clean"/> (no control characters, at most <see cref="ErrorText.MaxLength"/> characters).</summary>
+    public string LastError
+    {
+        get => _lastError;
+        init => _lastError = ErrorText.Clean(value);
+    }
+
     /// <summary>
     /// What a store keeps when this failure is added (<see cref="IDeadLetterStore.AddAsync"/>) and
     /// <paramref name="stored"/> is the entry of the same job and record key: the rule every store applies.

@@ -25,6 +25,15 @@ public sealed record RunRecord(
     IReadOnlyList<string> SampleRecordKeys,
     string? Error)
 {
+    private readonly string? _error = ErrorText.Clean(Error);
+
+    /// <summary>Why it failed or stopped, when it did; cleaned by <see cref="ErrorText.Clean"/> (no control characters, at most <see cref="ErrorText.MaxLength"/> characters).</summary>
+    public string? Error
+    {
+        get => _error;
+        init => _error = ErrorText.Clean(value);
+    }
+
     /// <summary>What the run did.</summary>
     /// <value>Default <see cref="RunKind.Sync"/>.</value>
     public RunKind Kind { get; init; } = RunKind.Sync;

@@ -75,8 +75,8 @@ public sealed class SyncCommandTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme" }, "'--token' must be NAME=TOKEN")]
-    [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme=t", "--store", "mysql:db" }, "'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not 'mysql:db'")]
-    [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme=t", "--store", "postgres:" }, "'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not 'postgres:'")]
+    [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme=t", "--store", "mysql:db" }, "'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not 'mysql:…'")]
+    [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme=t", "--store", "postgres:" }, "'--store' must be sqlite:PATH or postgres:CONNECTION_STRING, not 'postgres:…'")]
     [InlineData(new[] { "sync", "--token", "acme=t" }, "'sync' needs --vomo-url URL")]
     [InlineData(new[] { "sync", "--vomo-url", "ftp://x", "--token", "acme=t" }, "'--vomo-url' must be an absolute http(s) URL")]
     [InlineData(new[] { "sync", "--vomo-url", "http://x/v1", "--token", "acme=t", "--tenant", "globex" }, "'--tenant globex' has no token")]

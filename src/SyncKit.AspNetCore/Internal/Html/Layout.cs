@@ -3,7 +3,8 @@ namespace SyncKit.AspNetCore.Internal.Html;
 /// <summary>The frame every page shares: title, navigation and the inline style sheet (nothing is loaded from elsewhere).</summary>
 internal static class Layout
 {
-    private const string Style = """
+    /// <summary>The pages' only style sheet, inline; the Content-Security-Policy admits it by its hash (<see cref="SecurityHeaders"/>).</summary>
+    public const string Style = """
         :root{--ok:#1a7f37;--warn:#9a6700;--bad:#cf222e;--muted:#57606a;--line:#d0d7de;--bg:#f6f8fa;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:15px;color:#1f2328}
         body{margin:0}header{background:#24292f;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.5rem;align-items:center}
         header a{color:#fff;text-decoration:none}header .brand{font-weight:700}nav ul{display:flex;gap:1rem;list-style:none;margin:0;padding:0}

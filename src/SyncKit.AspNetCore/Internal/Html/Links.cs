@@ -21,6 +21,14 @@ internal sealed record Links(string Root)
     /// <summary>One form value naming a job: tenant and stream escaped, so a slash inside either stays unambiguous.</summary>
     public static string JobKey(JobId job) => $"{Uri.EscapeDataString(job.Tenant)}/{Uri.EscapeDataString(job.Stream)}";
 
+    /// <summary>
+    /// A name as a route value holds it: links escape every name, and the server decodes every escape in the path
+    /// except <c>%2F</c>, which it leaves as is so that it stays apart from a path separator. Decoding that here
+    /// makes a tenant or stream named with a slash reachable at its own link.
+    /// </summary>
+    public static string FromRoute(string value) =>
+        value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
     public static bool TryParseJobKey(string? key, out JobId job)
     {
         var parts = key?.Split('/') ?? [];

@@ -47,7 +47,7 @@ internal sealed partial class SyncRun<T>
         foreach (var (record, outcome) in settled.DeadLetters ?? [])
         {
             _run.Evidence.DeadLetter(record.Key);
-            Log.RecordDeadLettered(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, settled.Attempts, outcome.Error ?? string.Empty);
+            Log.RecordDeadLettered(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, settled.Attempts, ErrorText.Clean(outcome.Error) ?? string.Empty);
         }
 
         if (advancedTo is not null)

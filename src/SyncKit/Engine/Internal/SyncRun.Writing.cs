@@ -103,6 +103,12 @@ internal sealed partial class SyncRun<T>
             throw new JobStoppedException(classification.Class, $"Writing {_run.Id} failed: {exception.Message}", exception);
         }
 
+        // A damaged, full or read-only database fails every record alike, and the dead-letter queue lives in it.
+        if (StoreFailureException.Find(exception) is { } store)
+        {
+            throw new JobStoppedException(ErrorClass.Permanent, $"Writing {_run.Id} failed: {store.Message}", exception);
+        }
+
         if (state.Pending.Count > 1)
         {
             for (var i = 0; i < state.Pending.Count; i++)

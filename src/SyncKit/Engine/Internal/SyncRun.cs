@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Polly;
+using Polly.CircuitBreaker;
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Resilience.Internal;
 
@@ -61,6 +62,7 @@ internal sealed partial class SyncRun<T>
     /// <summary>Runs until the source is exhausted, a failure ends the run, or <paramref name="stopToken"/> asks for a graceful stop.</summary>
     public async Task<(RunOutcome Outcome, string? Error)> ExecuteAsync(CancellationToken stopToken)
     {
+        SyncResilience.CallsFor(_run.Id);
         using var graceTimer = stopToken.Register(() => _abort.CancelAfter(_run.Options.ShutdownGracePeriod));
         using var readToken = CancellationTokenSource.CreateLinkedTokenSource(stopToken, _abort.Token);
         var request = _run.Request;
@@ -119,6 +121,8 @@ internal sealed partial class SyncRun<T>
     private (RunOutcome, string?) Outcome(CancellationToken stopToken) => _failure switch
     {
         JobStoppedException stopped => (RunOutcome.Stopped, stopped.Message),
+        BrokenCircuitException or { InnerException: BrokenCircuitException } =>
+            (RunOutcome.Failed, _run.Resilience.Explain(_failure as BrokenCircuitException ?? (BrokenCircuitException)_failure.InnerException!, _run.Options, _run.Id)),
         not null => (RunOutcome.Failed, _failure.Message),
         null when stopToken.IsCancellationRequested => (RunOutcome.Cancelled, null),
         null when _run.Evidence.DeadLettered > 0 => (RunOutcome.CompletedWithDeadLetters, null),
@@ -192,7 +196,7 @@ internal sealed partial class SyncRun<T>
 
         if (exception is JobStoppedException stopped)
         {
-            Log.JobStopped(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, stopped.ErrorClass, exception.Message);
+            Log.JobStopped(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, stopped.ErrorClass, ErrorText.Clean(exception.Message));
         }
         else if (exception is not RunTerminatedException)
         {
@@ -231,7 +235,7 @@ internal sealed partial class SyncRun<T>
     /// <summary>Ends the run at a record that failed for good under <see cref="PartialFailurePolicy.StopAtFirstFailure"/>.</summary>
     private RunHaltedException Halt(SourceRecord<T> record, RecordOutcome outcome)
     {
-        Log.StoppedAtRecord(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, outcome.Error ?? string.Empty);
+        Log.StoppedAtRecord(_run.Logger, _run.RunId, _run.Id.Tenant, _run.Id.Stream, record.Key, outcome.ErrorClass, ErrorText.Clean(outcome.Error) ?? string.Empty);
         return new RunHaltedException($"Record {record.Key} of {_run.Id} failed ({outcome.ErrorClass}): {outcome.Error}");
     }
 

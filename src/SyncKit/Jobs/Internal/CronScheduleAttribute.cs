@@ -1,13 +1,8 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace SyncKit.Jobs.Internal;
 
 /// <summary>Checks that <see cref="SyncJobOptions.Schedule"/>, when set, is a cron expression that occurs.</summary>
 [AttributeUsage(AttributeTargets.Property)]
-internal sealed class CronScheduleAttribute : ValidationAttribute
+internal sealed class CronScheduleAttribute : StringSettingAttribute
 {
-    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        value is string expression && CalendarExpression.Problem(expression) is { } problem
-            ? new ValidationResult($"{validationContext.MemberName}: {problem}.", [validationContext.MemberName!])
-            : ValidationResult.Success;
+    protected override string? Problem(string value) => CalendarExpression.Problem(value);
 }

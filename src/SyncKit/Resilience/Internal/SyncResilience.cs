@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
@@ -15,10 +16,14 @@ namespace SyncKit.Resilience.Internal;
 internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClassifier classifier, ILogger logger)
 {
     private static readonly ResiliencePropertyKey<int> AttemptsMade = new("SyncKit.AttemptsMade");
+    private static readonly AsyncLocal<JobId?> Caller = new();
+
     // One shared pipeline per name, built once: a breaker's state provider can be initialised by one pipeline only,
     // and a factory that ran twice for jobs starting together would fail the second run before it was recorded.
     private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline>> _shared = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _breakers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _openedBy = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<Exception, object> _failedCalls = [];
 
     public DefaultErrorClassifier Classifier => classifier;
 
@@ -46,6 +51,30 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
                 _ => BreakerState.Closed,
             }
             : BreakerState.Closed;
+
+    /// <summary>
+    /// Marks the calls the current asynchronous flow makes from here on as the job's, so a breaker they open can say
+    /// which job's failure opened it. Call it at the start of an async method: the mark stays within that run.
+    /// </summary>
+    public static void CallsFor(JobId job) => Caller.Value = job;
+
+    /// <summary>
+    /// A refused call's message with its first cause: the breaker of <paramref name="job"/> that is open, the job
+    /// whose failure opened it (it may be another stream sharing the breaker) and that failure, not only Polly's
+    /// "the circuit is now open".
+    /// </summary>
+    public string Explain(BrokenCircuitException refused, SyncJobOptions options, JobId job)
+    {
+        foreach (var name in new[] { SourceKey(options, job), DestinationKey(options, job) })
+        {
+            if (StateOf(name) != BreakerState.Closed && _openedBy.TryGetValue(name, out var cause))
+            {
+                return $"{refused.Message} Breaker {name} opened when {cause}";
+            }
+        }
+
+        return refused.Message;
+    }
 
     public ResiliencePipeline ForSource(SyncJobOptions options, JobId job, Action<RetryContext> onRetry)
     {
@@ -148,7 +177,7 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
         var settings = options.CircuitBreaker;
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken)),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsRetryable(ex, args.Context.CancellationToken) && Counted(ex)),
             FailureRatio = settings.FailureRatio,
             MinimumThroughput = settings.MinimumThroughput,
             SamplingDuration = settings.SamplingDuration,
@@ -156,6 +185,11 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
             StateProvider = stateProvider,
             OnOpened = args =>
             {
+                // Polly runs this callback off the call's flow: the job is the one Counted saw make the call.
+                var failure = ErrorText.Clean(args.Outcome.Exception?.Message) ?? "an unknown failure";
+                _openedBy[name] = args.Outcome.Exception is { } ex && _failedCalls.TryGetValue(ex, out var job)
+                    ? $"{job} failed: {failure}"
+                    : $"a call failed: {failure}";
                 Log.BreakerOpened(logger, args.Outcome.Exception, name, args.BreakDuration);
                 return ValueTask.CompletedTask;
             },
@@ -184,6 +218,17 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
         exception is not (RunTerminatedException or LeaseLostException)
         && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         && ClassOf(exception).IsRetryable();
+
+    /// <summary>Notes which job's call failed, for the breaker it opens; always counts the failure.</summary>
+    private bool Counted(Exception exception)
+    {
+        if (Caller.Value is { } job)
+        {
+            _failedCalls.AddOrUpdate(exception, job);
+        }
+
+        return true;
+    }
 
     private ErrorClass ClassOf(Exception exception) => classifier.ClassifyOrDefault(exception).Class;
 
