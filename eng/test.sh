@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh Debian machine with the .NET SDK (as root): installs what the
-# tests need, runs every test project, and ends with one line "N passed, N failed".
+# tests need, runs every test project and the consumer test (eng/consumer-test.sh), and ends with one line
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,13 @@ for project in tests/*/*.Tests.csproj; do
   dotnet test "$project" -c Release --no-build --logger trx --results-directory "$results" "$@" || status=1
 done
 
+# The consumer test: the packages packed, then built and run against by version, as another team would. It counts as
+# one test, and runs with the whole suite (not when arguments such as --filter narrow the run).
+consumer=skipped
+if [ $# -eq 0 ]; then
+  if bash eng/consumer-test.sh; then consumer=passed; else consumer=failed; status=1; fi
+fi
+
 passed=0; failed=0
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
@@ -40,5 +48,6 @@ done
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
   echo "no test ran"; status=1
 fi
+case $consumer in passed) passed=$((passed + 1)) ;; failed) failed=$((failed + 1)) ;; esac
 echo "$passed passed, $failed failed"
 exit $status

@@ -8,7 +8,10 @@ public sealed class SqliteStateStoreOptions
     /// <summary>
     /// The database: a file path (<c>state/synckit.db</c>) or a Microsoft.Data.Sqlite connection string
     /// (<c>Data Source=state/synckit.db</c>); a value containing <c>=</c> is read as a connection string.
-    /// The file is created when missing; its directory must exist.
+    /// The file and its directory are created when missing. A relative path is resolved against the host's content
+    /// root (<c>IHostEnvironment.ContentRootPath</c>) when the store is registered with <c>UseSqlite</c>, which services
+    /// (systemd, Windows services) set to the app's folder; against the current directory when the store is created
+    /// directly.
     /// </summary>
     /// <value>No default: it must be set.</value>
     [Required(AllowEmptyStrings = false)]

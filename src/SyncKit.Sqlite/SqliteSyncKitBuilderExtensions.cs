@@ -13,7 +13,9 @@ public static class SqliteSyncKitBuilderExtensions
 {
     /// <summary>
     /// Keeps SyncKit's state in one SQLite file (<see cref="SqliteSyncStateStore"/>). The options are validated,
-    /// and the file opened, checked and migrated, when the host starts.
+    /// and the file opened, checked and migrated, when the host starts. A relative path is resolved against the
+    /// host's content root (<see cref="IHostEnvironment.ContentRootPath"/>), not the current directory, and a missing
+    /// directory is created.
     /// </summary>
     /// <param name="builder">The SyncKit builder.</param>
     /// <param name="connectionString">A database file path or a SQLite connection string (see <see cref="SqliteStateStoreOptions.ConnectionString"/>).</param>
@@ -26,7 +28,9 @@ public static class SqliteSyncKitBuilderExtensions
 
     /// <summary>
     /// Keeps SyncKit's state in one SQLite file (<see cref="SqliteSyncStateStore"/>). The options are validated,
-    /// and the file opened, checked and migrated, when the host starts.
+    /// and the file opened, checked and migrated, when the host starts. A relative path is resolved against the
+    /// host's content root (<see cref="IHostEnvironment.ContentRootPath"/>), not the current directory, and a missing
+    /// directory is created.
     /// </summary>
     /// <param name="builder">The SyncKit builder.</param>
     /// <param name="configure">Sets the options.</param>
@@ -42,7 +46,8 @@ public static class SqliteSyncKitBuilderExtensions
         services.TryAddSingleton(provider => new SqliteSyncStateStore(
             provider.GetRequiredService<IOptions<SqliteStateStoreOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILoggerFactory>()));
+            provider.GetService<ILoggerFactory>(),
+            provider.GetService<IHostEnvironment>()?.ContentRootPath));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
         return builder.UseStore(provider => provider.GetRequiredService<SqliteSyncStateStore>());
     }

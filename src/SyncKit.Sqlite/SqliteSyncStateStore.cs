@@ -36,11 +36,17 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, IDisposable
     /// <param name="loggerFactory">Logging; defaults to none.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message names the setting.</exception>
     public SqliteSyncStateStore(SqliteStateStoreOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(options, timeProvider, loggerFactory, baseDirectory: null)
+    {
+    }
+
+    /// <summary>Creates the store with a relative file path resolved against <paramref name="baseDirectory"/> (the host's content root).</summary>
+    internal SqliteSyncStateStore(SqliteStateStoreOptions options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, string? baseDirectory)
     {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SyncKit.Sqlite");
-        _database = new SqliteDatabase(options, timeProvider ?? TimeProvider.System, logger);
+        _database = new SqliteDatabase(options, timeProvider ?? TimeProvider.System, logger, baseDirectory ?? Directory.GetCurrentDirectory());
         _jobLocks = new JobLocks(_database, logger);
         _autoCommit = new SqliteStateWriter(new AutoCommitSession(_database));
         Checkpoints = _autoCommit;

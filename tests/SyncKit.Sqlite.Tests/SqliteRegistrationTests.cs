@@ -26,6 +26,25 @@ public sealed class SqliteRegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task UseSqlite_RelativePath_ResolvesAgainstTheContentRootAndCreatesItsDirectory()
+    {
+        // A service manager starts the process elsewhere (systemd: /, Windows services: System32); the content root
+        // is the app's folder.
+        var contentRoot = Directory.CreateDirectory(Path.Combine(_database.Directory, "app")).FullName;
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = contentRoot });
+        builder.Services.AddSyncKit(b => b.UseSqlite("state/synckit.db"));
+        using var host = builder.Build();
+
+        await host.StartAsync();
+
+        var expected = Path.Combine(contentRoot, "state", "synckit.db");
+        host.Services.GetRequiredService<SqliteSyncStateStore>().DatabasePath.Should().Be(expected);
+        File.Exists(expected).Should().BeTrue("the missing state/ directory is created and the file migrated at start-up");
+        Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "state")).Should().BeFalse("nothing is created under the current directory");
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task UseSqlite_FileIsNotADatabase_StopsTheHostAtStart()
     {
         File.WriteAllText(_database.Path, new string('x', 4_096));

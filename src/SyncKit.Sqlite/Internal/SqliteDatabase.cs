@@ -23,13 +23,13 @@ internal sealed class SqliteDatabase : IDisposable
     private volatile bool _initialized;
     private volatile bool _disposed;
 
-    public SqliteDatabase(SqliteStateStoreOptions options, TimeProvider timeProvider, ILogger logger)
+    public SqliteDatabase(SqliteStateStoreOptions options, TimeProvider timeProvider, ILogger logger, string baseDirectory)
     {
         _options = options;
         _logger = logger;
         Time = timeProvider;
         var builder = ParseConnectionString(options.ConnectionString);
-        Path = System.IO.Path.GetFullPath(builder.DataSource);
+        Path = System.IO.Path.GetFullPath(builder.DataSource, baseDirectory);
         builder.DataSource = Path;
         builder.Pooling = false;
         builder.DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
@@ -200,6 +200,7 @@ internal sealed class SqliteDatabase : IDisposable
         StoreConnection? connection = null;
         try
         {
+            CreateDirectory();
             connection = Open();
 
             // Reads come first: a file that is not a database, or has a newer schema, fails here untouched.
@@ -246,6 +247,21 @@ internal sealed class SqliteDatabase : IDisposable
         {
             connection?.Dispose();
             throw;
+        }
+    }
+
+    // SQLite creates a missing file but not its directory: `state/synckit.db` works on a fresh machine.
+    private void CreateDirectory()
+    {
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException(
+                $"The SQLite state store '{Path}' cannot be opened or created for writing: its directory cannot be created ({ex.Message}). Check that the path's directories can be created and written.",
+                ex);
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class DeadLetterOperations
     /// <remarks>
     /// The entries asked for are re-driven whatever <see cref="DeadLetterSettings.RedriveBatchLimit"/> says; other entries
     /// already due are re-driven too, oldest first, up to that limit.
-    /// The retry has the job to itself in this engine (it waits for a run in progress, see <see cref="SyncEngine.RunAsync{T}"/>),
+    /// The retry has the job to itself in this engine (it waits for a run in progress, see <see cref="SyncEngine.RunAsync{T}(SyncJob{T}, CancellationToken)"/>),
     /// and resolves or reschedules only the entries at the positions it re-drove: a record that failed again at a
     /// newer position meanwhile keeps that newer entry. Hosts sharing jobs through leases retry through
     /// <see cref="SyncJobRunner.RetryDeadLettersAsync"/>, which holds the job's lease.

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace SyncKit;
 
 /// <summary>The names SyncKit's telemetry uses, for hosts that wire OpenTelemetry or filter logs.</summary>
@@ -5,6 +7,12 @@ public static class SyncKitDiagnostics
 {
     /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> and the <see cref="System.Diagnostics.ActivitySource"/>.</summary>
     public const string Name = "SyncKit";
+
+    /// <summary>
+    /// The version of the <see cref="System.Diagnostics.Metrics.Meter"/> and the <see cref="System.Diagnostics.ActivitySource"/>
+    /// (OpenTelemetry's instrumentation scope version): the package's version, without build metadata.
+    /// </summary>
+    public static string Version { get; } = ReadVersion();
 
     /// <summary>Instrument names.</summary>
     public static class Instruments
@@ -44,6 +52,16 @@ public static class SyncKitDiagnostics
 
         /// <summary>Dead letters per job (<c>{record}</c>).</summary>
         public const string DeadLetterSize = "synckit.dead_letter.size";
+    }
+
+    private static string ReadVersion()
+    {
+        var assembly = typeof(SyncKitDiagnostics).Assembly;
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString()
+            ?? "0.0.0";
+        var metadata = version.IndexOf('+', StringComparison.Ordinal);
+        return metadata < 0 ? version : version[..metadata];
     }
 
     /// <summary>Tag (attribute) keys.</summary>

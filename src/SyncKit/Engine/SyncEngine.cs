@@ -113,8 +113,6 @@ public sealed class SyncEngine
             await _services.Store.Runs.SaveRunAsync(record, CancellationToken.None).ConfigureAwait(false);
         }
 
-        Log.RunStarted(_services.Logger, runId, job.Id.Tenant, job.Id.Stream, null);
-
         var (outcome, error) = await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
 
         var counts = context.Evidence.Counts();

@@ -81,7 +81,7 @@ public sealed class SyncJobRunner
 
     /// <summary>Runs one job once, from its checkpoint.</summary>
     /// <param name="job">The job.</param>
-    /// <param name="cancellationToken">Asks for a graceful stop (see <see cref="SyncEngine.RunAsync{T}"/>).</param>
+    /// <param name="cancellationToken">Asks for a graceful stop (see <see cref="SyncEngine.RunAsync{T}(SyncJob{T}, CancellationToken)"/>).</param>
     /// <returns>The run's record.</returns>
     public Task<RunRecord> RunAsync(JobId job, CancellationToken cancellationToken = default) =>
         Require(job).RunAsync(_services, _engine, job.Tenant, OptionsFor(job), cancellationToken);

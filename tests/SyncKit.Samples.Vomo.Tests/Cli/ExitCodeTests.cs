@@ -32,7 +32,8 @@ public sealed class ExitCodeTests
     [InlineData(new[] { "sync", "--vomo-url", "http://127.0.0.1:9/v1", "--token", "acme" }, "'--token' must be NAME=TOKEN")]
     [InlineData(new[] { "status", "--store", "mysql:db" }, "'--store' must be sqlite:PATH or postgres:CONNECTION_STRING")]
     [InlineData(new[] { "reconcile", "--mode", "sideways" }, "'--mode' must be incremental or full, not 'sideways'")]
-    [InlineData(new[] { "status", "--store", "sqlite:/nonexistent-directory/vomo.db" }, "'--store' cannot be opened: The SQLite state store '/nonexistent-directory/vomo.db'")]
+    // The store creates a missing directory, so the path runs through a device where no directory can be made.
+    [InlineData(new[] { "status", "--store", "sqlite:/dev/null/vomo.db" }, "'--store' cannot be opened: The SQLite state store '/dev/null/vomo.db'")]
     public async Task Process_BadArguments_Exits2WithOneLineNamingTheProblemAndNoStackTrace(string[] args, string message)
     {
         using var process = Process.Start(new ProcessStartInfo("dotnet", [SampleProcess.Program, .. args])

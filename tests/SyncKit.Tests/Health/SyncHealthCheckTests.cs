@@ -47,6 +47,49 @@ public sealed class SyncHealthCheckTests : EngineTestBase
         result.Data.Keys.Should().Equal("tenant-a/invoices");
     }
 
+    [Fact]
+    public async Task AddHealthChecksAddSyncKit_WorkerServiceWithoutAMonitor_RegistersWhatTheCheckNeeds()
+    {
+        // A worker service: no ASP.NET Core, no dashboard, no SyncHealthMonitor registered by the host.
+        using var services = WorkerServices().BuildServiceProvider();
+        await services.GetRequiredService<SyncJobRunner>().RunAsync(new JobId("tenant-a", "invoices"));
+
+        var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        var entry = report.Entries["synckit"];
+        entry.Exception.Should().BeNull();
+        entry.Status.Should().Be(HealthStatus.Healthy);
+        entry.Data.Keys.Should().Equal("tenant-a/invoices");
+    }
+
+    [Fact]
+    public async Task AddHealthChecksAddSyncKit_MonitorRegisteredAfterwards_JudgesWithThatMonitor()
+    {
+        var services = WorkerServices();
+        var strict = new SyncHealthOptions { StalledAfterCadences = 1 };
+        services.AddSingleton(sp => new SyncHealthMonitor(sp.GetRequiredService<SyncEngine>(), strict));
+        using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<SyncJobRunner>().RunAsync(new JobId("tenant-a", "invoices"));
+        Time.Advance(TimeSpan.FromMinutes(90));
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        report.Entries["synckit"].Status.Should().Be(HealthStatus.Unhealthy, "the host's monitor stalls a job after one cadence without a success, the default after two");
+    }
+
+    private ServiceCollection WorkerServices()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Time).AddLogging();
+        services.AddSyncKit(kit => kit.AddJob<TestRecord>("invoices", job => job
+            .ForTenants("tenant-a")
+            .UseSource((_, _) => new ScriptedSource<TestRecord>([Record(1, -10)]))
+            .UseDestination((_, _) => NewDestination())
+            .Configure(o => o.Cadence = TimeSpan.FromHours(1))));
+        services.AddHealthChecks().AddSyncKit();
+        return services;
+    }
+
     private static HealthCheckContext Context(HealthStatus failureStatus) => new()
     {
         Registration = new HealthCheckRegistration("synckit", _ => null!, failureStatus, []),

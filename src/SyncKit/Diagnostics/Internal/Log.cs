@@ -5,8 +5,8 @@ namespace SyncKit.Diagnostics.Internal;
 /// <summary>SyncKit's log messages. Event ids: 1xxx runs, 2xxx records, 3xxx resilience, 4xxx scheduling, 5xxx reconciliation, 6xxx operator actions.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1001, LogLevel.Information, "Run {RunId} of {Tenant}/{Stream} started from {Cursor}")]
-    public static partial void RunStarted(ILogger logger, string runId, string tenant, string stream, Cursor? cursor);
+    [LoggerMessage(1001, LogLevel.Information, "Run {RunId} ({Kind}) of {Tenant}/{Stream} started from {Cursor}")]
+    public static partial void RunStarted(ILogger logger, string runId, RunKind kind, string tenant, string stream, string cursor);
 
     [LoggerMessage(1002, LogLevel.Information, "Run {RunId} of {Tenant}/{Stream} ended {Outcome}: read {Read}, written {Written}, skipped {Skipped}, dead-lettered {DeadLettered}; checkpoint {Cursor}")]
     public static partial void RunEnded(ILogger logger, string runId, string tenant, string stream, RunOutcome outcome, long read, long written, long skipped, long deadLettered, Cursor? cursor);
@@ -58,6 +58,12 @@ internal static partial class Log
 
     [LoggerMessage(4005, LogLevel.Information, "{Kind} of {Tenant}/{Stream} waits for the job's lease, which another instance holds")]
     public static partial void WaitingForLease(ILogger logger, RunKind kind, string tenant, string stream);
+
+    [LoggerMessage(4006, LogLevel.Information, "Job {Tenant}/{Stream} runs {Schedule}; next run due at {Due:O}")]
+    public static partial void FirstRunDue(ILogger logger, string tenant, string stream, string schedule, DateTimeOffset due);
+
+    [LoggerMessage(4007, LogLevel.Information, "Job {Tenant}/{Stream}: next run due at {Due:O}")]
+    public static partial void NextRunDue(ILogger logger, string tenant, string stream, DateTimeOffset due);
 
     [LoggerMessage(5001, LogLevel.Information, "Reconciliation {RunId} ({Kind}) of {Tenant}/{Stream} checked {Checked}: missing {Missing}, stale {Stale}, extra {Extra}, drifted {Drifted}; repaired {Repaired}, unrepaired {Unrepaired}, deleted {Deleted}")]
     public static partial void ReconciliationEnded(ILogger logger, string runId, RunKind kind, string tenant, string stream, long @checked, long missing, long stale, long extra, long drifted, long repaired, long unrepaired, long deleted);

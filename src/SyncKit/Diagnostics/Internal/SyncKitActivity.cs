@@ -5,7 +5,7 @@ namespace SyncKit.Diagnostics.Internal;
 /// <summary>The <c>SyncKit</c> activity source: a span per run (its trace id is the run id) and per batch.</summary>
 internal static class SyncKitActivity
 {
-    public static ActivitySource Source { get; } = new(SyncKitDiagnostics.Name);
+    public static ActivitySource Source { get; } = new(SyncKitDiagnostics.Name, SyncKitDiagnostics.Version);
 
     /// <summary>
     /// Starts the root span of a run of any kind and returns the run id: the span's trace id, or a fresh

@@ -16,7 +16,7 @@ internal sealed class SyncKitMetrics
     public SyncKitMetrics(IMeterFactory? meterFactory, TimeProvider timeProvider)
     {
         _timeProvider = timeProvider;
-        var meter = meterFactory?.Create(Name) ?? new Meter(Name);
+        var meter = meterFactory?.Create(new MeterOptions(Name) { Version = SyncKitDiagnostics.Version }) ?? new Meter(Name, SyncKitDiagnostics.Version);
         RecordsRead = meter.CreateCounter<long>(Instruments.RecordsRead, "{record}", "Records read from sources.");
         RecordsWritten = meter.CreateCounter<long>(Instruments.RecordsWritten, "{record}", "Records written to destinations.");
         RecordsSkipped = meter.CreateCounter<long>(Instruments.RecordsSkipped, "{record}", "Records skipped as stale.");

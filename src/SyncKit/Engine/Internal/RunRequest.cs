@@ -23,5 +23,10 @@ internal sealed record RunRequest<T>(RunKind Kind, ISource<T> Source, IDestinati
     /// <summary>Whether the run may write to the state store: run record, dead letters, audit, checkpoint.</summary>
     public bool WritesState => Kind != RunKind.Replay;
 
+    /// <summary>Where the run starts, for its start log: the checkpoint it resumes from, its window's start, or neither.</summary>
+    public string DescribeStart(Cursor? checkpoint) => MovesCheckpoint
+        ? checkpoint?.ToString() ?? "the beginning (no checkpoint yet)"
+        : Window is { } window ? window.From.ToString() : "no cursor (it leaves the checkpoint alone)";
+
     public static RunRequest<T> Sync(SyncJob<T> job) => new(RunKind.Sync, job.Source, job.Destination);
 }

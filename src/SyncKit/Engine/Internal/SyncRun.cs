@@ -72,6 +72,7 @@ internal sealed partial class SyncRun<T>
             StartedFrom = request.MovesCheckpoint ? await _run.Store.Checkpoints.GetAsync(_run.Id, _abort.Token).ConfigureAwait(false) : null;
             _committed = StartedFrom;
             _tracker = new WatermarkTracker(StartedFrom);
+            Log.RunStarted(_run.Logger, _run.RunId, request.Kind, _run.Id.Tenant, _run.Id.Stream, request.DescribeStart(StartedFrom));
 
             // Lag is known from the stored checkpoint, so a job that has not committed since the host started
             // (its source is down, say) still shows its lag growing.

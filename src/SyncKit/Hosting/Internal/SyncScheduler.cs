@@ -109,6 +109,10 @@ internal sealed class SyncScheduler(
         return last.Outcome is RunOutcome.Running or RunOutcome.Cancelled || next <= now ? now + stagger : next;
     }
 
+    /// <summary>The job's schedule in words, for the log: <c>every 00:10:00</c>, or <c>at "0 2 * * *" in Europe/Berlin</c>.</summary>
+    private static string Describe(SyncJobOptions options) =>
+        options.Schedule is { } calendar ? $"at \"{calendar}\" in {options.ScheduleTimeZone}" : $"every {options.Cadence}";
+
     /// <summary>Runs the job if this instance gets its lease and it is due by the shared run history.</summary>
     /// <returns>The run (null when none ran) and when to look again.</returns>
     private async Task<(RunRecord? Run, DateTimeOffset NextDue, DateTimeOffset Slot)> RunUnderLeaseAsync(JobId job, DateTimeOffset due, DateTimeOffset slot, JobSchedule schedule, IJobLeaseManager leases, CancellationToken stoppingToken)
@@ -193,6 +197,7 @@ internal sealed class SyncScheduler(
             return;
         }
 
+        Log.FirstRunDue(logger, job.Tenant, job.Stream, Describe(runner.OptionsFor(job)), due);
         var slot = due;
         var failures = 0;
         try
@@ -220,6 +225,11 @@ internal sealed class SyncScheduler(
                     {
                         Log.ScheduleDisabled(logger, job.Tenant, job.Stream, run.Error);
                         return;
+                    }
+
+                    if (run is not null)
+                    {
+                        Log.NextRunDue(logger, job.Tenant, job.Stream, due);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
