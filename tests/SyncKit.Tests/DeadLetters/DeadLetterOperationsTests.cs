@@ -3,7 +3,7 @@ using SyncKit.Testing;
 using SyncKit.Tests.Engine;
 using SyncKit.Tests.Engine.Support;
 
-namespace SyncKit.Tests.Operations;
+namespace SyncKit.Tests.DeadLetters;
 
 public sealed class DeadLetterOperationsTests : EngineTestBase
 {

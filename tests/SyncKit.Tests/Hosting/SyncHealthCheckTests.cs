@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SyncKit.Testing;
 using SyncKit.Tests.Engine;
 
-namespace SyncKit.Tests.Health;
+namespace SyncKit.Tests.Hosting;
 
 public sealed class SyncHealthCheckTests : EngineTestBase
 {

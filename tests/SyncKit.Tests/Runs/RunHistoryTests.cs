@@ -1,7 +1,7 @@
 using SyncKit.Testing;
 using SyncKit.Tests.Engine;
 
-namespace SyncKit.Tests.Operations;
+namespace SyncKit.Tests.Runs;
 
 public sealed class RunHistoryTests : EngineTestBase
 {

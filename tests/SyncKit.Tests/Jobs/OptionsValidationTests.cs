@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using SyncKit.Testing;
+using SyncKit.Tests.Engine;
 
-namespace SyncKit.Tests.Engine;
+namespace SyncKit.Tests.Jobs;
 
 /// <summary>
 /// Every entry that runs a job refuses invalid options before it does anything, naming the job and the setting,
