@@ -91,22 +91,33 @@ internal sealed class SyncScheduler(
     }
 
     /// <summary>
-    /// A job's first due time, from its last run in the store: the slot after it, so a restart does not run a job that
-    /// is not due; within the stagger when that slot has passed (or the last run never ended); and without history, within
-    /// the stagger on an interval or at the calendar's next occurrence.
+    /// A job's first due time, from its last sync in the store: the slot after it, so a restart does not run a job that
+    /// is not due; within the stagger when that slot has passed (or the last run never ended); and without history,
+    /// within the stagger on an interval or at the calendar's next occurrence.
     /// </summary>
     private async Task<DateTimeOffset> FirstDueAsync(JobId job, JobSchedule schedule, TimeSpan stagger, CancellationToken stoppingToken)
     {
-        var last = (await store.Runs.QueryRunsAsync(new RunQuery { Tenant = job.Tenant, Stream = job.Stream, Kind = RunKind.Sync, Limit = 1 }, stoppingToken).ConfigureAwait(false))
-            .FirstOrDefault();
+        var byHistory = await DueByHistoryAsync(job, RunKind.Sync, schedule, stoppingToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
-        if (last is null)
+        return byHistory switch
         {
-            return schedule.IsCalendar ? schedule.Following(now) : now + stagger;
-        }
+            null => schedule.IsCalendar ? schedule.Following(now) : now + stagger,
+            { } next when next <= now => now + stagger,
+            { } next => next,
+        };
+    }
 
-        var next = schedule.Following(last.StartedAt);
-        return last.Outcome is RunOutcome.Running or RunOutcome.Cancelled || next <= now ? now + stagger : next;
+    /// <summary>
+    /// When the run history says the job is next due: the slot after its last run (of <paramref name="kind"/>, or of any
+    /// kind), <see cref="DateTimeOffset.MinValue"/> when that run never ended (its host died) or was cancelled, so an
+    /// orphan is taken over at once, or <see langword="null"/> when the job has no run yet.
+    /// </summary>
+    private async Task<DateTimeOffset?> DueByHistoryAsync(JobId job, RunKind? kind, JobSchedule schedule, CancellationToken stoppingToken)
+    {
+        var runs = await store.Runs.QueryRunsAsync(new RunQuery { Tenant = job.Tenant, Stream = job.Stream, Kind = kind, Limit = 1 }, stoppingToken).ConfigureAwait(false);
+        return runs.Count == 0 ? null
+            : runs[0].Outcome is RunOutcome.Running or RunOutcome.Cancelled ? DateTimeOffset.MinValue
+            : schedule.Following(runs[0].StartedAt);
     }
 
     /// <summary>The job's schedule in words, for the log: <c>every 00:10:00</c>, or <c>at "0 2 * * *" in Europe/Berlin</c>.</summary>
@@ -126,10 +137,7 @@ internal sealed class SyncScheduler(
 
         await using (lease.ConfigureAwait(false))
         {
-            var last = (await store.Runs.QueryRunsAsync(new RunQuery { Tenant = job.Tenant, Stream = job.Stream, Limit = 1 }, stoppingToken).ConfigureAwait(false))
-                .FirstOrDefault();
-            var orphaned = last?.Outcome is RunOutcome.Running or RunOutcome.Cancelled;
-            if (last is not null && !orphaned && schedule.Following(last.StartedAt) is var following && following > timeProvider.GetUtcNow())
+            if (await DueByHistoryAsync(job, kind: null, schedule, stoppingToken).ConfigureAwait(false) is { } following && following > timeProvider.GetUtcNow())
             {
                 return (null, following, following);
             }
@@ -179,7 +187,8 @@ internal sealed class SyncScheduler(
 
     private async Task RunLoopAsync(JobId job, SemaphoreSlim concurrency, CancellationToken stoppingToken)
     {
-        var schedule = JobSchedule.For(runner.OptionsFor(job), timeProvider.GetUtcNow());
+        var jobOptions = runner.OptionsFor(job);
+        var schedule = JobSchedule.For(jobOptions, timeProvider.GetUtcNow());
         var stagger = FirstRunDelay(job, schedule.Cadence, options.Value.StartupStagger);
         DateTimeOffset due;
         try
@@ -197,7 +206,7 @@ internal sealed class SyncScheduler(
             return;
         }
 
-        Log.FirstRunDue(logger, job.Tenant, job.Stream, Describe(runner.OptionsFor(job)), due);
+        Log.FirstRunDue(logger, job.Tenant, job.Stream, Describe(jobOptions), due);
         var slot = due;
         var failures = 0;
         try
