@@ -10,13 +10,13 @@ internal abstract class JobSchedule
 {
     /// <summary>The schedule a job's options ask for.</summary>
     /// <param name="options">The job's options, valid.</param>
-    /// <param name="now">Now: a calendar schedule measures its <see cref="Cadence"/> from here.</param>
+    /// <param name="now">Now: a calendar schedule asked for the first time measures its <see cref="Cadence"/> from here.</param>
     public static JobSchedule For(SyncJobOptions options, DateTimeOffset now) =>
         options.Schedule is { } expression
-            ? new Calendar(CalendarExpression.Parse(expression), CalendarExpression.Zone(options.ScheduleTimeZone), now)
+            ? new Calendar(CalendarExpression.Parse(expression), CalendarExpression.Zone(options.ScheduleTimeZone), CalendarExpression.Cadence(expression, options.ScheduleTimeZone, now))
             : new Interval(options.Cadence);
 
-    /// <summary>How far apart runs are: the interval, or the longest gap between the calendar's next occurrences.</summary>
+    /// <summary>How far apart runs are: the interval, or the longest gap between the calendar's occurrences (<see cref="CalendarExpression.Cadence"/>).</summary>
     public abstract TimeSpan Cadence { get; }
 
     /// <summary>Whether the job runs at a calendar's occurrences rather than every <see cref="Cadence"/>.</summary>
@@ -41,34 +41,11 @@ internal abstract class JobSchedule
         }
     }
 
-    private sealed class Calendar : JobSchedule
+    private sealed class Calendar(CronExpression expression, TimeZoneInfo zone, TimeSpan cadence) : JobSchedule
     {
-        // The longest gap among this many coming occurrences is the cadence health measures lag against.
-        private const int OccurrencesMeasured = 16;
+        public override TimeSpan Cadence => cadence;
 
-        private readonly CronExpression _expression;
-        private readonly TimeZoneInfo _zone;
-
-        public Calendar(CronExpression expression, TimeZoneInfo zone, DateTimeOffset now)
-        {
-            _expression = expression;
-            _zone = zone;
-            var gap = TimeSpan.Zero;
-            var previous = Following(now);
-            for (var i = 0; i < OccurrencesMeasured && previous != DateTimeOffset.MaxValue; i++)
-            {
-                var next = Following(previous);
-                gap = next != DateTimeOffset.MaxValue && next - previous > gap ? next - previous : gap;
-                previous = next;
-            }
-
-            Cadence = gap > TimeSpan.Zero ? gap : TimeSpan.FromDays(365);
-        }
-
-        public override TimeSpan Cadence { get; }
-
-        public override DateTimeOffset Following(DateTimeOffset slot) =>
-            _expression.GetNextOccurrence(slot, _zone) ?? DateTimeOffset.MaxValue;
+        public override DateTimeOffset Following(DateTimeOffset slot) => CalendarExpression.Following(expression, zone, slot);
 
         public override DateTimeOffset NextAfter(DateTimeOffset slot, DateTimeOffset now) => Following(slot > now ? slot : now);
     }
