@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,7 @@ namespace SyncKit.Sqlite.Internal;
 /// <summary>
 /// Keeps one store per job on a database file. A store holds one exclusive lock for its whole life, on a small owner
 /// file beside the database (<c>{database}.locks/{owner}.lock</c>), and claims a job in <c>synckit_job_owners</c>
-/// within each write transaction of the job (a primary-key read once it holds it). A claim names its owner file;
+/// within each write transaction of the job (no statement at all once it holds it). A claim names its owner file;
 /// another store finds the owner alive while that file is locked, and is refused (already when it begins a transaction). The operating system drops the lock when its process dies, however it dies, so a
 /// restarted host takes its jobs over at once: nothing stale to expire. Open files stay one per store, whatever the
 /// number of jobs.
@@ -29,6 +30,10 @@ internal sealed class JobLocks(SqliteDatabase database, ILogger logger) : IDispo
 
     private readonly Lock _sync = new();
     private readonly string _owner = Guid.NewGuid().ToString("N");
+
+    // Jobs whose committed claim names this store: no other store takes them while it lives, so their transactions
+    // skip the owner read. A claim joins once a later transaction reads it back (the one that wrote it may roll back).
+    private readonly ConcurrentDictionary<JobId, bool> _held = new();
     private FileStream? _ownerFile;
     private bool _disposed;
 
@@ -38,11 +43,16 @@ internal sealed class JobLocks(SqliteDatabase database, ILogger logger) : IDispo
     /// <exception cref="InvalidOperationException">Another live store holds the job.</exception>
     public async ValueTask ThrowIfHeldElsewhereAsync(JobId job, CancellationToken cancellationToken)
     {
+        if (_held.ContainsKey(job))
+        {
+            return;
+        }
+
         EnsureOwnerFile();
         var connection = await database.RentAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ThrowIfHeldElsewhere(job, Owner(connection, job));
+            ThrowIfHeldElsewhere(job, OwnerRemembered(connection, job));
         }
         finally
         {
@@ -58,8 +68,13 @@ internal sealed class JobLocks(SqliteDatabase database, ILogger logger) : IDispo
     /// <exception cref="InvalidOperationException">Another live store holds the job.</exception>
     public void Claim(StoreConnection connection, JobId job)
     {
+        if (_held.ContainsKey(job))
+        {
+            return;
+        }
+
         EnsureOwnerFile();
-        var current = Owner(connection, job);
+        var current = OwnerRemembered(connection, job);
         if (current == _owner)
         {
             return;
@@ -75,6 +90,7 @@ internal sealed class JobLocks(SqliteDatabase database, ILogger logger) : IDispo
         lock (_sync)
         {
             _disposed = true;
+            _held.Clear();
             if (_ownerFile is { } file)
             {
                 file.Dispose();
@@ -83,8 +99,17 @@ internal sealed class JobLocks(SqliteDatabase database, ILogger logger) : IDispo
         }
     }
 
-    private static string? Owner(StoreConnection connection, JobId job) =>
-        connection.Command(OwnerSql).Bind("$tenant", job.Tenant).Bind("$stream", job.Stream).ExecuteScalar() as string;
+    /// <summary>The owner a job's committed claim names; a claim of this store's is remembered.</summary>
+    private string? OwnerRemembered(StoreConnection connection, JobId job)
+    {
+        var owner = connection.Command(OwnerSql).Bind("$tenant", job.Tenant).Bind("$stream", job.Stream).ExecuteScalar() as string;
+        if (owner == _owner)
+        {
+            _held[job] = true;
+        }
+
+        return owner;
+    }
 
     private void ThrowIfHeldElsewhere(JobId job, string? owner)
     {
