@@ -8,23 +8,15 @@ public sealed class SimulationTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    [Fact]
-    public async Task Simulation_CiSeedsOverInMemoryAndSqlite_HoldEveryInvariantAndConverge()
+    [Theory]
+    [InlineData("memory,sqlite", 80, 1, 1500)]
+    [InlineData("postgres", 6, 1001, 600)]
+    public async Task Simulation_CiSeeds_HoldEveryInvariantAndConverge(string stores, int seeds, int from, int steps)
     {
-        var run = await SimulationProcess.RunAsync(Timeout, "--seeds", "80", "--from", "1", "--steps", "1500", "--store", "memory,sqlite");
+        var run = await SimulationProcess.RunAsync(Timeout, "--seeds", $"{seeds}", "--from", $"{from}", "--steps", $"{steps}", "--store", stores);
 
         run.Failed.Should().Be(0, run.Output);
-        run.Passed.Should().Be(80, run.Output);
-        run.ExitCode.Should().Be(0, run.Output);
-    }
-
-    [Fact]
-    public async Task Simulation_CiSeedsOverPostgres_HoldEveryInvariantAndConverge()
-    {
-        var run = await SimulationProcess.RunAsync(Timeout, "--seeds", "6", "--from", "1001", "--steps", "600", "--store", "postgres");
-
-        run.Failed.Should().Be(0, run.Output);
-        run.Passed.Should().Be(6, run.Output);
+        run.Passed.Should().Be(seeds, run.Output);
         run.ExitCode.Should().Be(0, run.Output);
     }
 
