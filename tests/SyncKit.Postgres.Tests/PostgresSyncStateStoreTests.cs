@@ -150,8 +150,8 @@ public sealed class PostgresSyncStateStoreTests : PostgresTestBase
         (await Store.Dedup.GetCompletedAsync("s", ["a", "b", "c", "z"], default)).Should().BeEquivalentTo(["a"]);
         (await Store.Dedup.ReserveAsync("s", ["b"], TimeSpan.FromMinutes(1), default)).Single().Status.Should().Be(DedupStatus.Acquired);
         Time.Advance(TimeSpan.FromMinutes(2));
-        (await Store.Dedup.PurgeAsync(T0, default)).Should().Be(2, "the expired holds of b and c go, a completed at T0 is kept");
-        (await Store.Dedup.PurgeAsync(Time.GetUtcNow(), default)).Should().Be(1);
+        (await Store.Dedup.PurgeAsync(T0, 100, default)).Should().Be(2, "the expired holds of b and c go, a completed at T0 is kept");
+        (await Store.Dedup.PurgeAsync(Time.GetUtcNow(), 100, default)).Should().Be(1);
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class PostgresSyncStateStoreTests : PostgresTestBase
             .Select(r => r.RunId).Should().Equal("run-1");
         (await Store.Runs.GetAuditAsync(Job, "1", default)).Select(a => a.Action).Should().Equal(AuditActions.Written, AuditActions.Skipped);
 
-        (await Store.Runs.PurgeAsync(T0.AddMinutes(1), default)).Should().Be(1, "only the run that ended before the limit goes; a running one stays");
+        (await Store.Runs.PurgeAsync(T0.AddMinutes(1), 100, default)).Should().Be(1, "only the run that ended before the limit goes; a running one stays");
         (await Store.Runs.GetAuditAsync(Job, "1", default)).Select(a => a.RunId).Should().Equal("run-2");
     }
 

@@ -87,9 +87,13 @@ internal sealed class PostgresSql(string schema)
     public string GetCompletedDedup { get; } = $"SELECT key FROM {schema}.dedup WHERE scope = $1 AND key = ANY($2::text[]) AND completed_at IS NOT NULL";
 
     // $1 completed before, $2 now.
+    // $1 completed before, $2 now, $3 limit. One batch; keys a reservation holds locked are left for the next pass.
     public string PurgeDedup { get; } = $"""
-        DELETE FROM {schema}.dedup
-        WHERE (completed_at IS NOT NULL AND completed_at < $1) OR (completed_at IS NULL AND held_until <= $2)
+        DELETE FROM {schema}.dedup d USING (
+            SELECT scope, key FROM {schema}.dedup
+            WHERE (completed_at IS NOT NULL AND completed_at < $1) OR (completed_at IS NULL AND held_until <= $2)
+            LIMIT $3 FOR UPDATE SKIP LOCKED) old
+        WHERE d.scope = old.scope AND d.key = old.key
         """;
 
     // Dead letters. Writes lock the rows they decide on (LockDeadLetters), decide in C# (positions order as
@@ -237,11 +241,19 @@ internal sealed class PostgresSql(string schema)
         WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT $3
         """;
 
-    // $1 ended before.
+    // $1 ended before, $2 limit. One batch, the longest-ended first by runs_ended; rows another host is purging are skipped.
     public string PurgeRuns { get; } = $"""
-        WITH old AS (DELETE FROM {schema}.runs WHERE ended_at < $1 RETURNING run_id),
+        WITH old AS (
+                DELETE FROM {schema}.runs WHERE run_id IN (
+                    SELECT run_id FROM {schema}.runs WHERE ended_at < $1 ORDER BY ended_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+                RETURNING run_id),
              gone AS (DELETE FROM {schema}.audit WHERE run_id IN (SELECT run_id FROM old))
         SELECT count(*) FROM old
+        """;
+
+    // $1 recorded before, $2 limit. The oldest entries by id (the primary key): no index on `at` for every entry to pay for.
+    public string PurgeAudit { get; } = $"""
+        DELETE FROM {schema}.audit WHERE id IN (SELECT id FROM {schema}.audit ORDER BY id LIMIT $2) AND at < $1
         """;
 
     // Leases. $1 tenants, $2 streams (the candidates).

@@ -134,8 +134,12 @@ internal sealed partial class PostgresStateWriter(PostgresDatabase database, Com
         return completed;
     }
 
-    public async ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken) =>
-        await ExecuteCountAsync(_sql.PurgeDedup, c => c.With(completedBefore.Utc()).With(database.Time.GetUtcNow().Utc()), cancellationToken).ConfigureAwait(false);
+    public async ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return await ExecuteCountAsync(
+            _sql.PurgeDedup, c => c.With(completedBefore.Utc()).With(database.Time.GetUtcNow().Utc()).With(limit), cancellationToken).ConfigureAwait(false);
+    }
 
     public ValueTask SaveRunAsync(RunRecord run, CancellationToken cancellationToken)
     {
@@ -256,8 +260,17 @@ internal sealed partial class PostgresStateWriter(PostgresDatabase database, Com
             : new RunAuditPage(entries, null);
     }
 
-    async ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
-        (int)await ScalarAsync<long>(_sql.PurgeRuns, c => c.With(endedBefore.Utc()), cancellationToken).ConfigureAwait(false);
+    async ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return (int)await ScalarAsync<long>(_sql.PurgeRuns, c => c.With(endedBefore.Utc()).With(limit), cancellationToken).ConfigureAwait(false);
+    }
+
+    async ValueTask<int> IRunHistoryStore.PurgeAuditAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return await ExecuteCountAsync(_sql.PurgeAudit, c => c.With(recordedBefore.Utc()).With(limit), cancellationToken).ConfigureAwait(false);
+    }
 
     // $1..$6 of QueryRuns and SumRunCountsByKind.
     private static NpgsqlCommand WithRunFilter(NpgsqlCommand command, RunQuery query) =>

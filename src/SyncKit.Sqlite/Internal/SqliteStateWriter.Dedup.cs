@@ -104,13 +104,46 @@ internal sealed partial class SqliteStateWriter
             return (IReadOnlySet<string>)completed;
         }, cancellationToken);
 
-    public ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken) =>
-        session.WriteAsync((Before: completedBefore, Time: session.Time), static (connection, s) =>
-            connection.Command("""
-                    DELETE FROM synckit_dedup
-                    WHERE (completed_at IS NOT NULL AND completed_at < $before) OR (completed_at IS NULL AND held_until <= $now)
-                    """)
-                .Bind("$before", SqliteValues.Ticks(s.Before))
-                .Bind("$now", SqliteValues.Ticks(s.Time.GetUtcNow()))
-                .ExecuteNonQuery(), cancellationToken);
+    // The expired keys are found by a read, which takes no write lock however many live keys it passes (no index orders
+    // keys by expiry: every reservation would pay for one), and deleted by one short write that checks each again.
+    public async ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var expiry = (Before: SqliteValues.Ticks(completedBefore), Now: SqliteValues.Ticks(session.Time.GetUtcNow()), Limit: limit);
+        var expired = await session.ReadAsync(expiry, static (connection, s) =>
+        {
+            using var reader = connection.Command($"SELECT scope, dedup_key FROM synckit_dedup WHERE {Expired} LIMIT $limit")
+                .Bind("$before", s.Before)
+                .Bind("$now", s.Now)
+                .Bind("$limit", s.Limit)
+                .ExecuteReader();
+            var keys = new List<(string Scope, string Key)>();
+            while (reader.Read())
+            {
+                keys.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            return keys;
+        }, cancellationToken).ConfigureAwait(false);
+        if (expired.Count == 0)
+        {
+            return 0;
+        }
+
+        return await session.WriteAsync((expiry.Before, expiry.Now, Keys: expired), static (connection, s) =>
+        {
+            var delete = connection.Command($"DELETE FROM synckit_dedup WHERE scope = $scope AND dedup_key = $key AND ({Expired})")
+                .Bind("$before", s.Before)
+                .Bind("$now", s.Now);
+            var deleted = 0;
+            foreach (var (scope, key) in s.Keys)
+            {
+                deleted += delete.Bind("$scope", scope).Bind("$key", key).ExecuteNonQuery();
+            }
+
+            return deleted;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private const string Expired = "(completed_at IS NOT NULL AND completed_at < $before) OR (completed_at IS NULL AND held_until <= $now)";
 }

@@ -117,15 +117,30 @@ internal sealed partial class SqliteStateWriter
         }, cancellationToken);
     }
 
-    ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
-        session.WriteAsync(endedBefore, static (connection, endedBefore) =>
+    // One batch is one short write: the oldest-ended runs by synckit_runs_ended, their audit entries by synckit_audit_run.
+    // The two statements pick the same runs, for nothing writes between them.
+    ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return session.WriteAsync((Before: SqliteValues.Ticks(endedBefore), Limit: limit), static (connection, s) =>
         {
-            var before = SqliteValues.Ticks(endedBefore);
-            connection.Command("DELETE FROM synckit_audit WHERE run_id IN (SELECT run_id FROM synckit_runs WHERE ended_at < $before)")
-                .Bind("$before", before)
-                .ExecuteNonQuery();
-            return connection.Command("DELETE FROM synckit_runs WHERE ended_at < $before").Bind("$before", before).ExecuteNonQuery();
+            const string Batch = "SELECT run_id FROM synckit_runs WHERE ended_at < $before ORDER BY ended_at LIMIT $limit";
+            connection.Command($"DELETE FROM synckit_audit WHERE run_id IN ({Batch})").Bind("$before", s.Before).Bind("$limit", s.Limit).ExecuteNonQuery();
+            return connection.Command($"DELETE FROM synckit_runs WHERE run_id IN ({Batch})").Bind("$before", s.Before).Bind("$limit", s.Limit).ExecuteNonQuery();
         }, cancellationToken);
+    }
+
+    // The oldest entries by seq (the rowid, so no index is read): the trail is purged from its start without an index on
+    // `at` that every appended entry would pay for.
+    ValueTask<int> IRunHistoryStore.PurgeAuditAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return session.WriteAsync((Before: SqliteValues.Ticks(recordedBefore), Limit: limit), static (connection, s) =>
+            connection.Command("DELETE FROM synckit_audit WHERE seq IN (SELECT seq FROM synckit_audit ORDER BY seq LIMIT $limit) AND at < $before")
+                .Bind("$before", s.Before)
+                .Bind("$limit", s.Limit)
+                .ExecuteNonQuery(), cancellationToken);
+    }
 
     /// <summary>An audit entry from <see cref="AuditColumns"/> starting at column <paramref name="first"/>.</summary>
     private static AuditEntry ReadAudit(SqliteDataReader reader, int first) => new(

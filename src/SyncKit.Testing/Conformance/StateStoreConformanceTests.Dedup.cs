@@ -195,7 +195,7 @@ public abstract partial class StateStoreConformanceTests
         await Store.Dedup.CompleteAsync(Scope, ["recent"], CancellationToken.None);
         await Store.Dedup.ReserveAsync(Scope, ["held"], TimeSpan.FromHours(1), CancellationToken.None);
 
-        var purged = await Store.Dedup.PurgeAsync(T0.AddHours(1), CancellationToken.None);
+        var purged = await Store.Dedup.PurgeAsync(T0.AddHours(1), 100, CancellationToken.None);
 
         Assert.Equal(2, purged);
         var reservations = await Store.Dedup.ReserveAsync(Scope, ["old", "expired", "recent", "held"], Hold, CancellationToken.None);

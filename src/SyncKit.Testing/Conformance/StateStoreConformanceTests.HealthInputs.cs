@@ -144,7 +144,7 @@ public abstract partial class StateStoreConformanceTests
         }
 
         var all = (await Store.ReadHealthInputsAsync([JobA], window, CancellationToken.None)).Single();
-        await Store.Runs.PurgeAsync(T0.AddMinutes(125), CancellationToken.None);
+        await Store.Runs.PurgeAsync(T0.AddMinutes(125), 1_000, CancellationToken.None);
         var afterPurge = (await Store.ReadHealthInputsAsync([JobA], window, CancellationToken.None)).Single();
 
         AssertCounts(new() { [RunKind.Sync] = new RunCounts(90 + 119 + 120 + 200, 90 + 119 + 120 + 200, 4, 4, 4, 4) }, all.WindowCounts);

@@ -285,7 +285,7 @@ public abstract partial class StateStoreConformanceTests
             await Store.Runs.AppendAuditAsync([new AuditEntry(run.RunId, JobA, "42", At(1), AuditActions.Written, run.StartedAt)], CancellationToken.None);
         }
 
-        var purged = await Store.Runs.PurgeAsync(T0.AddMinutes(30), CancellationToken.None);
+        var purged = await Store.Runs.PurgeAsync(T0.AddMinutes(30), 100, CancellationToken.None);
 
         Assert.Equal(1, purged);
         Assert.Null(await Store.Runs.GetRunAsync("old", CancellationToken.None));

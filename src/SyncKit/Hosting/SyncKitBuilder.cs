@@ -68,4 +68,14 @@ public sealed class SyncKitBuilder
         Services.Configure(configure);
         return this;
     }
+
+    /// <summary>Configures how long history is kept (see <see cref="RetentionOptions"/>).</summary>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>This builder.</returns>
+    public SyncKitBuilder ConfigureRetention(Action<RetentionOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SyncKit.Hosting.Internal;
 using SyncKit.Jobs.Internal;
+using SyncKit.Retention.Internal;
 using SyncKit;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,8 +13,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SyncKitServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the SyncKit engine, the job runner and the hosted scheduler, with an in-memory store unless a
-    /// store package's <c>UseXxx</c> is called. Options are validated when the host starts.
+    /// Adds the SyncKit engine, the job runner, the hosted scheduler and the hosted retention of old history
+    /// (<see cref="SyncRetention"/>), with an in-memory store unless a store package's <c>UseXxx</c> is called.
+    /// Options are validated when the host starts.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configure">Registers jobs and chooses the store.</param>
@@ -43,6 +45,16 @@ public static class SyncKitServiceCollectionExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncSchedulerOptions>, SyncSchedulerOptionsValidator>());
             services.AddOptions<SyncSchedulerOptions>().ValidateOnStart();
             services.AddHostedService<SyncScheduler>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
+            services.AddOptions<RetentionOptions>()
+                .Validate(RetentionOptionsValidator.AuditWithinRuns, RetentionOptionsValidator.AuditOutlivesRuns)
+                .ValidateOnStart();
+            services.TryAddSingleton(sp => new SyncRetention(
+                sp.GetRequiredService<ISyncStateStore>(),
+                sp.GetRequiredService<IOptions<RetentionOptions>>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILoggerFactory>()));
+            services.AddHostedService<RetentionScheduler>();
         }
 
         configure?.Invoke(builder);

@@ -40,9 +40,13 @@ public interface IDedupStore
     /// <returns>The completed keys among <paramref name="keys"/>.</returns>
     ValueTask<IReadOnlySet<string>> GetCompletedAsync(string scope, IReadOnlyList<string> keys, CancellationToken cancellationToken);
 
-    /// <summary>Deletes completed keys older than the retention limit, and expired reservations.</summary>
+    /// <summary>
+    /// Deletes one batch of completed keys older than the retention limit, and of expired reservations, in one short
+    /// write: call it again until it returns less than <paramref name="limit"/>.
+    /// </summary>
     /// <param name="completedBefore">Completed keys whose completion is older than this are deleted.</param>
+    /// <param name="limit">At most this many keys, at least 1.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many keys were deleted.</returns>
-    ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken);
+    ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken);
 }

@@ -62,9 +62,24 @@ public interface IRunHistoryStore
     /// <returns>The page, with where the next one starts.</returns>
     ValueTask<RunAuditPage> GetRunAuditAsync(RunAuditQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Deletes runs that ended before an instant, with their audit entries.</summary>
-    /// <param name="endedBefore">The retention limit.</param>
+    /// <summary>
+    /// Deletes one batch of the runs that ended before an instant, the longest-ended first, with their audit entries, in
+    /// one short write: call it again until it returns less than <paramref name="limit"/>.
+    /// </summary>
+    /// <param name="endedBefore">The retention limit; runs still running are never deleted.</param>
+    /// <param name="limit">At most this many runs, at least 1.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>How many runs were deleted.</returns>
-    ValueTask<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken);
+    ValueTask<int> PurgeAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes one batch of audit entries recorded before an instant, the oldest appended first, in one short write,
+    /// while their runs stay: call it again until it returns 0. Entries go in the order they were appended, so an entry
+    /// appended after a younger one (a clock stepped back) waits for it.
+    /// </summary>
+    /// <param name="recordedBefore">The retention limit, compared with <see cref="AuditEntry.At"/>.</param>
+    /// <param name="limit">At most this many entries are looked at, at least 1.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>How many entries were deleted.</returns>
+    ValueTask<int> PurgeAuditAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken);
 }

@@ -134,8 +134,8 @@ internal sealed class SimWriter(Calls calls, ICheckpointStore checkpoints, IDedu
     public ValueTask<IReadOnlySet<string>> GetCompletedAsync(string scope, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
         calls.Run($"completed? {keys.Count}", () => dedup.GetCompletedAsync(scope, keys, cancellationToken));
 
-    public ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken) =>
-        calls.Run("purge dedup", () => dedup.PurgeAsync(completedBefore, cancellationToken));
+    public ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken) =>
+        calls.Run("purge dedup", () => dedup.PurgeAsync(completedBefore, limit, cancellationToken));
 
     public ValueTask AddAsync(IReadOnlyList<DeadLetter> entries, CancellationToken cancellationToken) =>
         calls.Run($"add {entries.Count} dead letters", () => deadLetters.AddAsync(entries, cancellationToken));
@@ -173,6 +173,9 @@ internal sealed class SimWriter(Calls calls, ICheckpointStore checkpoints, IDedu
     public ValueTask<RunAuditPage> GetRunAuditAsync(RunAuditQuery query, CancellationToken cancellationToken) =>
         calls.Run("get run audit", () => runs.GetRunAuditAsync(query, cancellationToken));
 
-    ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
-        calls.Run("purge runs", () => runs.PurgeAsync(endedBefore, cancellationToken));
+    ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken) =>
+        calls.Run("purge runs", () => runs.PurgeAsync(endedBefore, limit, cancellationToken));
+
+    ValueTask<int> IRunHistoryStore.PurgeAuditAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken) =>
+        calls.Run("purge audit", () => runs.PurgeAuditAsync(recordedBefore, limit, cancellationToken));
 }

@@ -15,7 +15,7 @@ public sealed partial class LayeringTests
         ["Sources", "Destinations", "State"],
         ["Diagnostics", "Leases", "Jobs"],
         ["Resilience", "Engine"],
-        ["Operations", "DeadLetters", "Runs", "Reconciliation", "Health"],
+        ["Operations", "DeadLetters", "Runs", "Retention", "Reconciliation", "Health"],
         ["Hosting"],
     ];
 

@@ -91,4 +91,10 @@ internal static partial class Log
 
     [LoggerMessage(6004, LogLevel.Warning, "{Actor} force-repairs {Count} record(s) of {Tenant}/{Stream}, overwriting whatever version the destination holds: {Reason}")]
     public static partial void ForceRepairing(ILogger logger, string actor, int count, string tenant, string stream, string? reason);
+
+    [LoggerMessage(7001, LogLevel.Information, "Retention deleted {Runs} run(s), {AuditEntries} audit entries and {DedupKeys} dedup key(s) in {Elapsed}")]
+    public static partial void RetentionPassed(ILogger logger, long runs, long auditEntries, long dedupKeys, TimeSpan elapsed);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Retention stopped after deleting {Runs} run(s), {AuditEntries} audit entries and {DedupKeys} dedup key(s); the next pass continues")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception, long runs, long auditEntries, long dedupKeys);
 }

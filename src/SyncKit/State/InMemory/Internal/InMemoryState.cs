@@ -17,7 +17,10 @@ internal sealed class InMemoryState
 
     internal Dictionary<string, RunRecord> Runs { get; } = [];
 
-    internal List<AuditEntry> Audit { get; } = [];
+    /// <summary>The audit trail in append order, each entry numbered so a page of a run's trail survives purges.</summary>
+    internal List<(long Seq, AuditEntry Entry)> Audit { get; } = [];
+
+    internal long LastAuditSeq { get; set; }
 
     internal sealed record DedupEntry(DateTimeOffset? CompletedAt, DateTimeOffset HeldUntil);
 }

@@ -83,14 +83,16 @@ internal sealed class InMemoryWriter(InMemoryState state, Action<IReadOnlyList<A
         ValueTask.FromResult<IReadOnlySet<string>>(Read(s =>
             keys.Where(k => s.Dedup.TryGetValue((scope, k), out var e) && e.CompletedAt is not null).ToHashSet(StringComparer.Ordinal)));
 
-    public ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, CancellationToken cancellationToken)
+    public ValueTask<int> PurgeAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         lock (state.Sync)
         {
             var now = state.TimeProvider.GetUtcNow();
             var expired = state.Dedup
                 .Where(p => p.Value.CompletedAt is { } at ? at < completedBefore : p.Value.HeldUntil <= now)
                 .Select(p => p.Key)
+                .Take(limit)
                 .ToList();
             expired.ForEach(k => state.Dedup.Remove(k));
             return ValueTask.FromResult(expired.Count);
@@ -186,40 +188,55 @@ internal sealed class InMemoryWriter(InMemoryState state, Action<IReadOnlyList<A
     public ValueTask AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
         var added = entries.ToArray();
-        return Write(s => s.Audit.AddRange(added));
+        return Write(s => s.Audit.AddRange(added.Select(entry => (++s.LastAuditSeq, entry))));
     }
 
     public ValueTask<IReadOnlyList<AuditEntry>> GetAuditAsync(JobId job, string recordKey, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IReadOnlyList<AuditEntry>>(Read(s => s.Audit.Where(a => a.Job == job && a.RecordKey == recordKey).ToList()));
+        ValueTask.FromResult<IReadOnlyList<AuditEntry>>(Read(s => s.Audit.Select(a => a.Entry).Where(a => a.Job == job && a.RecordKey == recordKey).ToList()));
 
     public ValueTask<RunAuditPage> GetRunAuditAsync(RunAuditQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
 
-        // A run's entries are only ever appended, and purged with the run, so how many were read marks the next page.
-        var read = (int)Math.Min(query.After ?? 0, int.MaxValue);
-        var entries = Read(s => s.Audit.Where(a => a.RunId == query.RunId).Skip(read).Take(query.Limit + 1).ToList());
+        var after = query.After ?? 0;
+        var entries = Read(s => s.Audit.Where(a => a.Seq > after && a.Entry.RunId == query.RunId).Take(query.Limit + 1).ToList());
         return ValueTask.FromResult(entries.Count > query.Limit
-            ? new RunAuditPage(entries[..query.Limit], read + query.Limit)
-            : new RunAuditPage(entries, null));
+            ? new RunAuditPage(entries[..query.Limit].ConvertAll(a => a.Entry), entries[query.Limit - 1].Seq)
+            : new RunAuditPage(entries.ConvertAll(a => a.Entry), null));
     }
 
-    ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken)
+    ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         lock (state.Sync)
         {
-            var old = state.Runs.Values.Where(r => r.EndedAt < endedBefore).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+            var old = state.Runs.Values
+                .Where(r => r.EndedAt < endedBefore)
+                .OrderBy(r => r.EndedAt)
+                .Take(limit)
+                .Select(r => r.RunId)
+                .ToHashSet(StringComparer.Ordinal);
             foreach (var runId in old)
             {
                 state.Runs.Remove(runId);
             }
 
-            state.Audit.RemoveAll(a => old.Contains(a.RunId));
+            state.Audit.RemoveAll(a => old.Contains(a.Entry.RunId));
             return ValueTask.FromResult(old.Count);
         }
     }
 
-    /// <summary>The health inputs of many jobs, read under the lock in one pass over the runs and dead letters.</summary>
+    ValueTask<int> IRunHistoryStore.PurgeAuditAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        lock (state.Sync)
+        {
+            var old = state.Audit.Take(limit).Where(a => a.Entry.At < recordedBefore).Select(a => a.Seq).ToHashSet();
+            state.Audit.RemoveAll(a => old.Contains(a.Seq));
+            return ValueTask.FromResult(old.Count);
+        }
+    }
+
     public IReadOnlyList<JobHealthInputs> ReadHealthInputs(IReadOnlyList<JobId> jobs, DateTimeOffset windowStart) => Read(s =>
     {
         var wanted = jobs.ToHashSet();

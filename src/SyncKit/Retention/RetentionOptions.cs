@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SyncKit;
+
+/// <summary>
+/// How long SyncKit keeps its own history in the state store: run history, audit entries and completed dedup keys.
+/// The hosted <see cref="SyncRetention"/> deletes what is older, in small batches between syncs.
+/// </summary>
+/// <remarks>
+/// A limit of <see langword="null"/> keeps that history for ever. Dead letters, checkpoints and anything a destination
+/// keeps are never purged here: a dead letter leaves the store when an operator retries or discards it.
+/// </remarks>
+public sealed class RetentionOptions
+{
+    /// <summary>Whether the host purges at all. Turn off to purge only through <see cref="SyncRetention.PurgeAsync"/>.</summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Runs that ended longer ago than this are deleted, with their audit entries and their place in the hourly counts
+    /// the error budget reads. Runs still running are kept, however old.
+    /// </summary>
+    /// <value>Default 90 days.</value>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan? Runs { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// Audit entries recorded longer ago than this are deleted while their runs stay. It cannot be longer than
+    /// <see cref="Runs"/>: a run's entries go with the run.
+    /// </summary>
+    /// <value>Default 30 days.</value>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan? Audit { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Dedup keys completed longer ago than this are deleted, and so are reservations that expired without completing.
+    /// A record replayed or backfilled from further back than this repeats its side effect, so keep it at least as long
+    /// as the oldest replay you would run.
+    /// </summary>
+    /// <value>Default 90 days.</value>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan? Dedup { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often the host purges; its first pass comes one <see cref="FirstPassDelay"/> after start.</summary>
+    /// <value>Default 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long after start the host's first pass waits, so purging never competes with a host's first wave of syncs.</summary>
+    /// <value>Default 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan FirstPassDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The most rows one batch deletes, each batch its own short write. After each batch the purge waits as long as the
+    /// batch took, so it never holds the store's writer more than half the time and a sync's commit waits for at most
+    /// one batch.
+    /// </summary>
+    /// <value>Default 200.</value>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 200;
+}

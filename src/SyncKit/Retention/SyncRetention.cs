@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SyncKit.Diagnostics.Internal;
+
+namespace SyncKit;
+
+/// <summary>
+/// Deletes the history older than <see cref="RetentionOptions"/> allows from the state store: audit entries, then runs,
+/// then dedup keys, each in batches of <see cref="RetentionOptions.BatchSize"/> rows. The host runs a pass every
+/// <see cref="RetentionOptions.Interval"/>; call <see cref="PurgeAsync"/> to run one now.
+/// </summary>
+/// <remarks>
+/// Each batch is one short write of its own, and after each the pass waits as long as the batch took, so syncs keep
+/// committing while years of history are deleted: a sync's commit waits for one batch at most. Passes never overlap
+/// within a process; on PostgreSQL, passes of several hosts skip the rows another is deleting.
+/// </remarks>
+public sealed class SyncRetention
+{
+    private readonly ISyncStateStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private RetentionPass? _lastPass;
+
+    internal SyncRetention(ISyncStateStore store, IOptions<RetentionOptions> options, TimeProvider time, ILoggerFactory? loggerFactory = null)
+    {
+        _store = store;
+        _time = time;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SyncRetention>();
+        Options = options.Value;
+    }
+
+    /// <summary>The limits in force.</summary>
+    public RetentionOptions Options { get; }
+
+    /// <summary>The latest pass of this process, or <see langword="null"/> before the first.</summary>
+    public RetentionPass? LastPass => Volatile.Read(ref _lastPass);
+
+    /// <summary>Runs one retention pass now, after any pass already running in this process.</summary>
+    /// <param name="cancellationToken">Stops the pass between batches; what was deleted stays deleted.</param>
+    /// <returns>What the pass deleted.</returns>
+    /// <exception cref="Exception">The store failed; the pass is recorded in <see cref="LastPass"/> with the error, and what it deleted before stays deleted.</exception>
+    public async Task<RetentionPass> PurgeAsync(CancellationToken cancellationToken = default)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await PurgeOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<RetentionPass> PurgeOnceAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetUtcNow();
+        long runs = 0, audit = 0, dedup = 0;
+        try
+        {
+            // Audit first: runs past their own limit then carry no entries, so a batch of runs stays a small write.
+            if (Options.Audit is { } auditLimit)
+            {
+                audit = await DrainAsync(limit => _store.Runs.PurgeAuditAsync(started - auditLimit, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (Options.Runs is { } runLimit)
+            {
+                runs = await DrainAsync(limit => _store.Runs.PurgeAsync(started - runLimit, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (Options.Dedup is { } dedupLimit)
+            {
+                dedup = await DrainAsync(limit => _store.Dedup.PurgeAsync(started - dedupLimit, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Record(new RetentionPass(started, _time.GetUtcNow(), runs, audit, dedup, ErrorText.Clean(exception.Message)));
+            Log.RetentionFailed(_logger, exception, runs, audit, dedup);
+            throw;
+        }
+
+        var pass = Record(new RetentionPass(started, _time.GetUtcNow(), runs, audit, dedup, null));
+        if (runs + audit + dedup > 0)
+        {
+            Log.RetentionPassed(_logger, runs, audit, dedup, pass.EndedAt - pass.StartedAt);
+        }
+
+        return pass;
+    }
+
+    // Batch after batch until one deletes nothing, resting after each as long as it took (half the writer at most).
+    private async Task<long> DrainAsync(Func<int, ValueTask<int>> purgeBatch, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        while (true)
+        {
+            var started = _time.GetTimestamp();
+            var deleted = await purgeBatch(Options.BatchSize).ConfigureAwait(false);
+            if (deleted == 0)
+            {
+                return total;
+            }
+
+            total += deleted;
+            var took = _time.GetElapsedTime(started);
+            if (took > TimeSpan.Zero)
+            {
+                await Task.Delay(took, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private RetentionPass Record(RetentionPass pass)
+    {
+        Volatile.Write(ref _lastPass, pass);
+        return pass;
+    }
+}
