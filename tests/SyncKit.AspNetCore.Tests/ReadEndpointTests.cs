@@ -294,6 +294,19 @@ public sealed class ReadEndpointTests(DashboardFixture fixture) : IClassFixture<
     private static IEnumerable<string> Keys(int first, int last) =>
         Enumerable.Range(first, last - first + 1).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    [Fact]
+    public async Task Retention_AfterAPurge_TheOverviewAndTheApiShowTheLimitsAndWhatItDeleted()
+    {
+        var pass = await Host.Services.GetRequiredService<SyncRetention>().PurgeAsync();
+
+        var retention = await GetJsonAsync("/synckit/api/retention");
+        retention.GetProperty("runs").GetString().Should().Be("90.00:00:00");
+        retention.GetProperty("audit").GetString().Should().Be("30.00:00:00");
+        retention.GetProperty("lastPass").GetProperty("startedAt").GetDateTimeOffset().Should().BeOnOrAfter(pass.StartedAt);
+        var page = await GetHtmlAsync("/synckit/");
+        page.Should().Contain("History kept: runs 90d 0h, audit entries 30d 0h, dedup keys 90d 0h.").And.Contain("The latest purge, at");
+    }
+
     private async Task<JsonElement> GetJsonAsync(string path)
     {
         using var client = Host.CreateClient();

@@ -32,6 +32,7 @@ internal static class ApiEndpoints
             var job = new JobId(Links.FromRoute(tenant), Links.FromRoute(stream));
             return queries.IsRegistered(job) ? Json(await queries.CheckpointAsync(job, ct).ConfigureAwait(false)) : NoJob(job);
         });
+        api.MapGet("/retention", ([FromServices] DashboardQueries queries) => Json(queries.Retention()));
         api.MapGet("/antiforgery", (HttpContext context, [FromServices] IAntiforgery antiforgery) =>
         {
             var tokens = antiforgery.GetAndStoreTokens(context);

@@ -46,3 +46,10 @@ internal sealed record ReconciliationEntry(string RunId, JobId Job, Reconciliati
 /// with where the next page starts (<see langword="null"/> on the last).
 /// </summary>
 internal sealed record RunDetail(RunRecord Run, OperatorAction? Action, ReconciliationReport? Report, IReadOnlyList<AuditEntry> Audit, long? AuditNext);
+
+/// <summary>How long history is kept, and what this process's latest retention pass deleted.</summary>
+internal sealed record RetentionView(TimeSpan? Runs, TimeSpan? Audit, TimeSpan? Dedup, bool Enabled, TimeSpan Interval, RetentionPass? LastPass)
+{
+    public static RetentionView Of(SyncRetention retention) => new(
+        retention.Options.Runs, retention.Options.Audit, retention.Options.Dedup, retention.Options.Enabled, retention.Options.Interval, retention.LastPass);
+}

@@ -7,6 +7,7 @@ internal sealed class DashboardQueries(
     SyncEngine engine,
     SyncJobRunner runner,
     SyncHealthMonitor monitor,
+    SyncRetention retention,
     IOptions<SyncKitDashboardOptions> options)
 {
     private static readonly RunKind[] ReconciliationKinds = [RunKind.IncrementalReconciliation, RunKind.FullReconciliation];
@@ -21,6 +22,9 @@ internal sealed class DashboardQueries(
     /// <summary>The registered jobs, grouped by tenant in name order.</summary>
     public IReadOnlyList<IGrouping<string, JobId>> Tenants() =>
         [.. runner.Jobs.GroupBy(j => j.Tenant, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)];
+
+    /// <summary>How long history is kept, and the latest purge.</summary>
+    public RetentionView Retention() => RetentionView.Of(retention);
 
     /// <summary>Whether a job is registered.</summary>
     public bool IsRegistered(JobId job) => runner.Jobs.Contains(job);

@@ -13,7 +13,7 @@ internal static class PageEndpoints
     public static void Map(RouteGroupBuilder group, string prefix)
     {
         group.MapGet("/", async (HttpContext context, [FromServices] DashboardQueries queries, CancellationToken ct) =>
-            Page(Pages.Overview(queries.Options.Title, LinksFor(context, prefix), await queries.OverviewAsync(ct).ConfigureAwait(false))));
+            Page(Pages.Overview(queries.Options.Title, LinksFor(context, prefix), await queries.OverviewAsync(ct).ConfigureAwait(false), queries.Retention())));
 
         group.MapGet("/tenants/{tenant}", async (string tenant, HttpContext context, [FromServices] DashboardQueries queries, [FromServices] IAntiforgery antiforgery, CancellationToken ct) =>
         {

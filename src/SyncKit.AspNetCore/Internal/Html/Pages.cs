@@ -7,12 +7,13 @@ internal static class Pages
 {
     private const int PayloadPreview = 300;
 
-    public static string Overview(string title, Links links, IReadOnlyList<TenantSummary> tenants) =>
+    public static string Overview(string title, Links links, IReadOnlyList<TenantSummary> tenants, RetentionView retention) =>
         Layout.Page(title, "Tenants", links, html =>
         {
             if (tenants.Count == 0)
             {
                 html.Write($"<p>No job is registered.</p>");
+                RetentionHtml.Write(html, retention);
                 return;
             }
 
@@ -23,6 +24,7 @@ internal static class Pages
             }
 
             html.Write($"</tbody></table>");
+            RetentionHtml.Write(html, retention);
         });
 
     public static string Tenant(string title, Links links, TenantDetail tenant, AntiforgeryTokenSet tokens) =>
