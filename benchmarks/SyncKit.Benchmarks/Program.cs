@@ -11,5 +11,13 @@ if (args is ["--reconcile-memory", var side])
     return await SyncKit.Benchmarks.Reconciliation.ReconcileMemoryMeasurement.RunAsync(side);
 }
 
+if (args is ["--retention-stall", ..])
+{
+    var runs = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000_000;
+    var commits = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2_000;
+    int? batchSize = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : null;
+    return await SyncKit.Benchmarks.Retention.RetentionStallMeasurement.RunAsync(runs, commits, batchSize);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BacklogMemoryMeasurement).Assembly).Run(args);
 return 0;

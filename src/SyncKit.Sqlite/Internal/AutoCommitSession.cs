@@ -5,6 +5,8 @@ internal sealed class AutoCommitSession(SqliteDatabase database) : ISqliteSessio
 {
     public TimeProvider Time => database.Time;
 
+    public bool WritersWaiting => database.WritersWaiting;
+
     public async ValueTask<TResult> ReadAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> read, CancellationToken cancellationToken)
     {
         var connection = await database.RentAsync(cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,9 @@ internal interface ISqliteSession
 {
     TimeProvider Time { get; }
 
+    /// <summary>Whether another writer of this process waits for the write gate: a long write (a purge) ends early for it.</summary>
+    bool WritersWaiting { get; }
+
     /// <summary>Runs a read; it sees committed state (and, in a transaction, the transaction's own writes).</summary>
     ValueTask<TResult> ReadAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> read, CancellationToken cancellationToken);
 

@@ -19,6 +19,7 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentBag<StoreConnection> _idle = [];
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private int _waitingWriters;
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
     private volatile bool _initialized;
     private volatile bool _disposed;
@@ -85,21 +86,50 @@ internal sealed class SqliteDatabase : IDisposable
         _idle.Add(connection);
     }
 
+    /// <summary>Whether a writer of this process waits for the write gate.</summary>
+    public bool WritersWaiting => Volatile.Read(ref _waitingWriters) > 0;
+
     /// <summary>Waits for this process's write gate, at most the busy timeout.</summary>
     public async ValueTask EnterWriteAsync(CancellationToken cancellationToken)
     {
-        if (!await _writeGate.WaitAsync(_options.BusyTimeout, cancellationToken).ConfigureAwait(false))
+        if (_writeGate.Wait(0))
         {
-            throw WriteGateTimeout();
+            return;
+        }
+
+        Interlocked.Increment(ref _waitingWriters);
+        try
+        {
+            if (!await _writeGate.WaitAsync(_options.BusyTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                throw WriteGateTimeout();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingWriters);
         }
     }
 
     /// <inheritdoc cref="EnterWriteAsync"/>
     public void EnterWrite()
     {
-        if (!_writeGate.Wait(_options.BusyTimeout))
+        if (_writeGate.Wait(0))
         {
-            throw WriteGateTimeout();
+            return;
+        }
+
+        Interlocked.Increment(ref _waitingWriters);
+        try
+        {
+            if (!_writeGate.Wait(_options.BusyTimeout))
+            {
+                throw WriteGateTimeout();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingWriters);
         }
     }
 

@@ -73,6 +73,8 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
 
     public TimeProvider Time => _database.Time;
 
+    public bool WritersWaiting => _database.WritersWaiting;
+
     public async ValueTask PrepareDbTransactionAsync(CancellationToken cancellationToken)
     {
         ThrowIfCompleted();

@@ -130,18 +130,23 @@ internal sealed partial class SqliteStateWriter
             return 0;
         }
 
-        return await session.WriteAsync((expiry.Before, expiry.Now, Keys: expired), static (connection, s) =>
+        return await session.WriteAsync((Session: session, expiry.Before, expiry.Now, Keys: expired), static (connection, s) =>
         {
             var delete = connection.Command($"DELETE FROM synckit_dedup WHERE scope = $scope AND dedup_key = $key AND ({Expired})")
                 .Bind("$before", s.Before)
                 .Bind("$now", s.Now);
-            var deleted = 0;
-            foreach (var (scope, key) in s.Keys)
+            var next = 0;
+            return PurgeInSteps(s.Session, s.Keys.Count, step =>
             {
-                deleted += delete.Bind("$scope", scope).Bind("$key", key).ExecuteNonQuery();
-            }
+                // A key that changed since the read is not deleted; the step then ends the batch early, which is harmless.
+                var deleted = 0;
+                for (var end = next + step; next < end; next++)
+                {
+                    deleted += delete.Bind("$scope", s.Keys[next].Scope).Bind("$key", s.Keys[next].Key).ExecuteNonQuery();
+                }
 
-            return deleted;
+                return deleted;
+            });
         }, cancellationToken).ConfigureAwait(false);
     }
 

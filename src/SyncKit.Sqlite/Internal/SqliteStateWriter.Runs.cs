@@ -117,17 +117,19 @@ internal sealed partial class SqliteStateWriter
         }, cancellationToken);
     }
 
-    // One batch is one short write: the oldest-ended runs by synckit_runs_ended, their audit entries by synckit_audit_run.
-    // The two statements pick the same runs, for nothing writes between them.
+    // One batch is one short write: the oldest-ended runs by synckit_runs_ended, their audit entries by synckit_audit_run,
+    // a few runs at a time, ending early when a sync waits for the writer so its commit waits for a few rows, not a batch.
     ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return session.WriteAsync((Before: SqliteValues.Ticks(endedBefore), Limit: limit), static (connection, s) =>
-        {
-            const string Batch = "SELECT run_id FROM synckit_runs WHERE ended_at < $before ORDER BY ended_at LIMIT $limit";
-            connection.Command($"DELETE FROM synckit_audit WHERE run_id IN ({Batch})").Bind("$before", s.Before).Bind("$limit", s.Limit).ExecuteNonQuery();
-            return connection.Command($"DELETE FROM synckit_runs WHERE run_id IN ({Batch})").Bind("$before", s.Before).Bind("$limit", s.Limit).ExecuteNonQuery();
-        }, cancellationToken);
+        return session.WriteAsync((Session: session, Before: SqliteValues.Ticks(endedBefore), Limit: limit), static (connection, s) =>
+            PurgeInSteps(s.Session, s.Limit, step =>
+            {
+                // The two statements pick the same runs, for nothing writes between them.
+                const string Step = "SELECT run_id FROM synckit_runs WHERE ended_at < $before ORDER BY ended_at LIMIT $step";
+                connection.Command($"DELETE FROM synckit_audit WHERE run_id IN ({Step})").Bind("$before", s.Before).Bind("$step", step).ExecuteNonQuery();
+                return connection.Command($"DELETE FROM synckit_runs WHERE run_id IN ({Step})").Bind("$before", s.Before).Bind("$step", step).ExecuteNonQuery();
+            }), cancellationToken);
     }
 
     // The oldest entries by seq (the rowid, so no index is read): the trail is purged from its start without an index on
@@ -135,11 +137,39 @@ internal sealed partial class SqliteStateWriter
     ValueTask<int> IRunHistoryStore.PurgeAuditAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return session.WriteAsync((Before: SqliteValues.Ticks(recordedBefore), Limit: limit), static (connection, s) =>
-            connection.Command("DELETE FROM synckit_audit WHERE seq IN (SELECT seq FROM synckit_audit ORDER BY seq LIMIT $limit) AND at < $before")
-                .Bind("$before", s.Before)
-                .Bind("$limit", s.Limit)
-                .ExecuteNonQuery(), cancellationToken);
+        return session.WriteAsync((Session: session, Before: SqliteValues.Ticks(recordedBefore), Limit: limit), static (connection, s) =>
+        {
+            // The entries looked at are the oldest `limit` ones, whatever each step deletes, as the contract says.
+            var first = connection.Command("SELECT coalesce(min(seq), 0) FROM synckit_audit").ExecuteScalar() is long seq ? seq : 0;
+            return PurgeInSteps(s.Session, s.Limit, step =>
+                connection.Command("DELETE FROM synckit_audit WHERE seq IN (SELECT seq FROM synckit_audit WHERE seq < $end AND at < $before ORDER BY seq LIMIT $step)")
+                    .Bind("$end", first + s.Limit)
+                    .Bind("$before", s.Before)
+                    .Bind("$step", step)
+                    .ExecuteNonQuery());
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> rows in steps of a few rows, and stops early when a step deletes less than
+    /// it asked or another writer of the process waits.
+    /// </summary>
+    private static int PurgeInSteps(ISqliteSession session, int limit, Func<int, int> deleteStep)
+    {
+        const int StepRows = 16;
+        var deleted = 0;
+        while (deleted < limit)
+        {
+            var step = Math.Min(StepRows, limit - deleted);
+            var done = deleteStep(step);
+            deleted += done;
+            if (done < step || session.WritersWaiting)
+            {
+                break;
+            }
+        }
+
+        return deleted;
     }
 
     /// <summary>An audit entry from <see cref="AuditColumns"/> starting at column <paramref name="first"/>.</summary>
