@@ -304,7 +304,7 @@ public sealed class ReadEndpointTests(DashboardFixture fixture) : IClassFixture<
         retention.GetProperty("audit").GetString().Should().Be("30.00:00:00");
         retention.GetProperty("lastPass").GetProperty("startedAt").GetDateTimeOffset().Should().BeOnOrAfter(pass.StartedAt);
         var page = await GetHtmlAsync("/synckit/");
-        page.Should().Contain("History kept: runs 90d 0h, audit entries 30d 0h, dedup keys 90d 0h.").And.Contain("The latest purge, at");
+        page.Should().Contain("History kept: runs 90d 0h, audit entries 30d 0h, dedup keys for ever.").And.Contain("The latest purge, at");
     }
 
     private async Task<JsonElement> GetJsonAsync(string path)

@@ -3,7 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace SyncKit;
 
 /// <summary>
-/// How long SyncKit keeps its own history in the state store: run history, audit entries and completed dedup keys.
+/// How long SyncKit keeps its own history in the state store: run history, audit entries and, when asked, completed
+/// dedup keys.
 /// The hosted <see cref="SyncRetention"/> deletes what is older, in small batches between syncs.
 /// </summary>
 /// <remarks>
@@ -34,12 +35,13 @@ public sealed class RetentionOptions
 
     /// <summary>
     /// Dedup keys completed longer ago than this are deleted, and so are reservations that expired without completing.
-    /// A record replayed or backfilled from further back than this repeats its side effect, so keep it at least as long
-    /// as the oldest replay you would run.
+    /// Kept for ever by default: a key that names an entity rather than an event (one welcome per user, say) guards its
+    /// side effect for as long as the entity can be read again, and once deleted the effect repeats. Set it when every
+    /// key names an event that cannot come back after a while, and keep it longer than the oldest replay you would run.
     /// </summary>
-    /// <value>Default 90 days.</value>
+    /// <value>Default <see langword="null"/>: kept for ever.</value>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
-    public TimeSpan? Dedup { get; set; } = TimeSpan.FromDays(90);
+    public TimeSpan? Dedup { get; set; }
 
     /// <summary>How often the host purges; its first pass comes one <see cref="FirstPassDelay"/> after start.</summary>
     /// <value>Default 1 hour.</value>

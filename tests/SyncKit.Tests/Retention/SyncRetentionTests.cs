@@ -20,7 +20,7 @@ public sealed class SyncRetentionTests
     public SyncRetentionTests() => _store = new InMemorySyncStateStore(_time);
 
     [Fact]
-    public async Task PurgeAsync_Defaults_KeepNinetyDaysOfRunsThirtyOfAuditAndNinetyOfDedupKeys()
+    public async Task PurgeAsync_Defaults_KeepNinetyDaysOfRunsThirtyOfAuditAndDedupKeysForEver()
     {
         await SaveRunAsync("ended-100-days-ago", daysAgo: 100);
         await SaveRunAsync("ended-50-days-ago", daysAgo: 50);
@@ -28,16 +28,28 @@ public sealed class SyncRetentionTests
         await _store.Runs.AppendAuditAsync(
             [Audit("ended-100-days-ago", "a", daysAgo: 100), Audit("ended-50-days-ago", "b", daysAgo: 50), Audit("ended-yesterday", "c", daysAgo: 1)],
             CancellationToken.None);
-        await CompleteDedupAsync("welcome-old", daysAgo: 91);
-        await CompleteDedupAsync("welcome-recent", daysAgo: 89);
+        await CompleteDedupAsync("welcome-years-ago", daysAgo: 3_000);
         _time.SetUtcNow(Now);
 
         var pass = await Retention(new RetentionOptions()).PurgeAsync();
 
-        pass.Should().BeEquivalentTo(new { Runs = 1L, AuditEntries = 2L, DedupKeys = 1L, Error = (string?)null }, "audit goes after 30 days, before its run");
+        pass.Should().BeEquivalentTo(new { Runs = 1L, AuditEntries = 2L, DedupKeys = 0L, Error = (string?)null }, "audit goes after 30 days, before its run");
         (await RunIdsAsync()).Should().Equal("ended-50-days-ago", "ended-yesterday");
         (await _store.Runs.GetAuditAsync(Job, "b", CancellationToken.None)).Should().BeEmpty("audit is kept 30 days, while its run is kept 90");
         (await _store.Runs.GetAuditAsync(Job, "c", CancellationToken.None)).Should().ContainSingle();
+        (await _store.Dedup.GetCompletedAsync("acme", ["welcome-years-ago"], CancellationToken.None)).Should().Equal(["welcome-years-ago"], "a key may name an entity, whose side effect would repeat");
+    }
+
+    [Fact]
+    public async Task PurgeAsync_DedupLimitSet_DeletesKeysCompletedBeforeIt()
+    {
+        await CompleteDedupAsync("welcome-old", daysAgo: 31);
+        await CompleteDedupAsync("welcome-recent", daysAgo: 29);
+        _time.SetUtcNow(Now);
+
+        var pass = await Retention(new RetentionOptions { Dedup = TimeSpan.FromDays(30) }).PurgeAsync();
+
+        pass.DedupKeys.Should().Be(1);
         (await _store.Dedup.GetCompletedAsync("acme", ["welcome-old", "welcome-recent"], CancellationToken.None)).Should().Equal("welcome-recent");
     }
 
