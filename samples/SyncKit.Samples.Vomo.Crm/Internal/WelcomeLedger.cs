@@ -14,6 +14,7 @@ namespace SyncKit.Samples.Vomo.Crm.Internal;
 internal sealed class WelcomeLedger(CrmDialect dialect, TimeProvider time)
 {
     private const string Due = "sent_at IS NULL AND rejected_at IS NULL";
+    private const string EmptyBody = "{}";
 
     /// <summary>Makes each welcome due, unless the ledger already holds it (due, sent or rejected).</summary>
     public async Task RecordDueAsync(DbTransaction transaction, IEnumerable<WelcomeNotification> welcomes, CancellationToken cancellationToken)
@@ -73,6 +74,23 @@ internal sealed class WelcomeLedger(CrmDialect dialect, TimeProvider time)
     /// </summary>
     public Task FailedAsync(DbTransaction transaction, string key, string error, bool rejected, CancellationToken cancellationToken) =>
         UpdateAsync(transaction, key, rejected ? "last_error = @error, rejected_at = @now" : "last_error = @error", ErrorText.Clean(Redact.Urls(error)), cancellationToken);
+
+    /// <summary>
+    /// Empties the body of up to <paramref name="limit"/> welcomes sent before <paramref name="before"/>. The row stays:
+    /// it is what keeps a user read again from being welcomed again, for as long as the user exists. Only the body,
+    /// which nothing reads once the welcome went out, is let go.
+    /// </summary>
+    /// <returns>How many were emptied; fewer than <paramref name="limit"/> when none is left.</returns>
+    public async Task<int> EmptySentAsync(DbConnection connection, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        await using var update = connection.CreateCommand();
+        update.CommandText = $"""
+            UPDATE vomo_welcomes SET payload = '{EmptyBody}'{dialect.JsonCast}
+            WHERE idempotency_key IN (SELECT idempotency_key FROM vomo_welcomes WHERE sent_at < @before AND payload <> '{EmptyBody}'{dialect.JsonCast} LIMIT {limit})
+            """;
+        dialect.AddTime(update, "@before", before);
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Makes the rejected welcomes of a tenant (or of every tenant) due again.</summary>
     /// <returns>How many.</returns>

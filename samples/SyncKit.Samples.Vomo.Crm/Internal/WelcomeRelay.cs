@@ -26,6 +26,10 @@ internal sealed class WelcomeRelay : IAsyncDisposable
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMinutes(1);
 
+    // A sent welcome's body is kept as long as the core keeps a run's audit trail by default, then emptied once an hour.
+    private static readonly TimeSpan SentBodiesKept = TimeSpan.FromDays(30);
+    private static readonly TimeSpan EmptyingInterval = TimeSpan.FromHours(1);
+
     // One send window per process, whatever the databases and tenants: tenants posting side by side would each hold
     // a window open, and one kill could then repeat a welcome per tenant.
     private static readonly SemaphoreSlim SendWindow = new(1, 1);
@@ -42,6 +46,7 @@ internal sealed class WelcomeRelay : IAsyncDisposable
     private Task? _loop;
     private int _failures;
     private DateTimeOffset _pausedUntil;
+    private DateTimeOffset _nextEmptying;
 
     public WelcomeRelay(ISyncStateStore store, WelcomeLedger ledger, Func<CancellationToken, Task<DbConnection>> open, WebhookWelcomeSender webhook, TimeProvider time)
     {
@@ -98,6 +103,7 @@ internal sealed class WelcomeRelay : IAsyncDisposable
         while (!stop.IsCancellationRequested)
         {
             await DrainAsync(stop).ConfigureAwait(false);
+            await EmptySentBodiesAsync(stop).ConfigureAwait(false);
             var now = _time.GetUtcNow();
             using var poll = new CancellationTokenSource(now < _pausedUntil ? _pausedUntil - now : Poll, _time);
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stop, poll.Token);
@@ -151,6 +157,32 @@ internal sealed class WelcomeRelay : IAsyncDisposable
         {
             // The database, or the job's lock held by another process: the welcomes stay due, so try again later.
             Pause();
+        }
+    }
+
+    /// <summary>Once an hour, empties the bodies of welcomes sent more than <see cref="SentBodiesKept"/> ago, a page at a time.</summary>
+    private async Task EmptySentBodiesAsync(CancellationToken stop)
+    {
+        var now = _time.GetUtcNow();
+        if (now < _nextEmptying)
+        {
+            return;
+        }
+
+        _nextEmptying = now + EmptyingInterval;
+        try
+        {
+            var connection = await _open(stop).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                while (!stop.IsCancellationRequested && await _ledger.EmptySentAsync(connection, now - SentBodiesKept, Page, stop).ConfigureAwait(false) == Page)
+                {
+                }
+            }
+        }
+        catch (Exception ex) when (ex is DbException or OperationCanceledException)
+        {
+            // The bodies wait for the next hour; nothing depends on them.
         }
     }
 
