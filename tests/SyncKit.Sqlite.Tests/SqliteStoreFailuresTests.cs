@@ -49,3 +49,52 @@ public sealed class SqliteStoreFailuresTests
         SqliteStoreFailures.From(thrown.Which)!.Kind.Should().Be(StoreFailureKind.ReadOnly);
     }
 }
+
+/// <summary>The store's own tables fail as a store failure too, so the engine stops the job rather than retry the damage.</summary>
+public sealed class SqliteStoreOwnTableFailureTests
+{
+    private static readonly JobId Job = new("acme", "users");
+
+    [Fact]
+    public async Task SaveAsync_CheckpointTableWithADamagedPage_ThrowsACorruptStoreFailure()
+    {
+        using var temp = new TempDatabase();
+        using (var store = temp.OpenStore())
+        {
+            await store.InitializeAsync();
+            await store.Checkpoints.SaveAsync(Job, Cursor.At(DateTimeOffset.UnixEpoch, "1"), CancellationToken.None);
+        }
+
+        DamageRootPage(temp.Path, "synckit_checkpoints");
+        using var reopened = temp.OpenStore();
+        await reopened.InitializeAsync();
+
+        var thrown = await FluentActions.Awaiting(async () => await reopened.Checkpoints.SaveAsync(Job, Cursor.At(DateTimeOffset.UnixEpoch, "2"), CancellationToken.None))
+            .Should().ThrowAsync<StoreFailureException>();
+
+        thrown.Which.Kind.Should().Be(StoreFailureKind.Corrupt);
+        thrown.Which.ErrorClass.Should().Be(ErrorClass.Permanent);
+    }
+
+    /// <summary>Overwrites a table's root page with garbage, as a failing disk would, once every write has reached the file.</summary>
+    private static void DamageRootPage(string path, string table)
+    {
+        long root, pageSize;
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            command.ExecuteNonQuery();
+            command.CommandText = $"SELECT rootpage FROM sqlite_master WHERE name = '{table}'";
+            root = (long)command.ExecuteScalar()!;
+            command.CommandText = "PRAGMA page_size";
+            pageSize = (long)command.ExecuteScalar()!;
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var file = File.OpenWrite(path);
+        file.Seek((root - 1) * pageSize, SeekOrigin.Begin);
+        file.Write(Enumerable.Repeat((byte)0xA5, (int)pageSize).ToArray());
+    }
+}

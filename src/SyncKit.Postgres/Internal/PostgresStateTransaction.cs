@@ -78,6 +78,11 @@ internal sealed class PostgresStateTransaction : IStateTransaction
                 Log.LeaseLost(_database.Logger, _job.Tenant, _job.Stream, _fence.Owner, _fence.Token);
                 throw new LeaseLostException(_job, _fence.Token, ex.MessageText, ex);
             }
+            catch (PostgresException ex) when (PostgresStoreFailures.From(ex) is { } failure)
+            {
+                // A damaged relation, a full disk or a read-only server: no retry of this commit can succeed.
+                throw failure;
+            }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InFailedSqlTransaction)
             {
                 throw new InvalidOperationException(

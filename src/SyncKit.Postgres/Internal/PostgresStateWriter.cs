@@ -328,23 +328,30 @@ internal sealed partial class PostgresStateWriter(PostgresDatabase database, Com
     private async ValueTask ExecuteAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken) =>
         await ExecuteCountAsync(sql, bind, cancellationToken).ConfigureAwait(false);
 
-    private async ValueTask<int> ExecuteCountAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
-    {
-        var command = await commands.CommandAsync(sql, cancellationToken).ConfigureAwait(false);
-        await using (command.ConfigureAwait(false))
-        {
-            bind(command);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private ValueTask<int> ExecuteCountAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken) =>
+        RunAsync(sql, bind, static (command, cancellationToken) => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
 
-    private async ValueTask<TResult> ScalarAsync<TResult>(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    private async ValueTask<TResult> ScalarAsync<TResult>(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken) =>
+        (TResult)(await RunAsync(sql, bind, static (command, cancellationToken) => command.ExecuteScalarAsync(cancellationToken), cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// Runs one statement. An error no retry can mend (a damaged relation, a full disk, a read-only server) leaves as a
+    /// <see cref="StoreFailureException"/>, so the engine stops the job instead of retrying writes to the store's tables.
+    /// </summary>
+    private async ValueTask<TResult> RunAsync<TResult>(string sql, Action<NpgsqlCommand> bind, Func<NpgsqlCommand, CancellationToken, Task<TResult>> execute, CancellationToken cancellationToken)
     {
         var command = await commands.CommandAsync(sql, cancellationToken).ConfigureAwait(false);
         await using (command.ConfigureAwait(false))
         {
             bind(command);
-            return (TResult)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            try
+            {
+                return await execute(command, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException error) when (PostgresStoreFailures.From(error) is { } failure)
+            {
+                throw failure;
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ internal sealed class AutoCommitSession(SqliteDatabase database) : ISqliteSessio
         var connection = await database.RentAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return read(connection, state);
+            return StoreFailures.Run(connection, state, read);
         }
         finally
         {

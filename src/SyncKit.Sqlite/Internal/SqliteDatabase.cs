@@ -153,11 +153,11 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>As <see cref="CommitNowAsync"/>, for a caller that already holds the write gate.</summary>
     public static TResult CommitNowHoldingGate<TState, TResult>(StoreConnection connection, TState state, Func<StoreConnection, TState, TResult> write)
     {
-        connection.Begin();
+        StoreFailures.Run(connection, 0, static (connection, _) => connection.Begin());
         try
         {
-            var result = write(connection, state);
-            connection.Commit();
+            var result = StoreFailures.Run(connection, state, write);
+            StoreFailures.Commit(connection);
             return result;
         }
         catch

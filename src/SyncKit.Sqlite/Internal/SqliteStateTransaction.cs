@@ -85,7 +85,7 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
     {
         ThrowIfCompleted();
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(read(_connection, state));
+        return ValueTask.FromResult(StoreFailures.Run(_connection, state, read));
     }
 
     public async ValueTask<TResult> WriteAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> write, CancellationToken cancellationToken)
@@ -95,10 +95,14 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
         if (!_writing)
         {
             await EnterGateAsync(cancellationToken).ConfigureAwait(false);
-            Begin();
+            StoreFailures.Run(_connection, this, static (_, transaction) =>
+            {
+                transaction.Begin();
+                return 0;
+            });
         }
 
-        return write(_connection, state);
+        return StoreFailures.Run(_connection, state, write);
     }
 
     public ValueTask<TResult> HoldAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> write, CancellationToken cancellationToken)
@@ -119,7 +123,7 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
             if (_writing)
             {
                 _writing = false;
-                _connection.Commit();
+                StoreFailures.Commit(_connection);
             }
         }
         finally
