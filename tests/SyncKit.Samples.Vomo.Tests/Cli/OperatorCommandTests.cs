@@ -4,7 +4,7 @@ using SyncKit.Samples.Vomo.Tests.Support;
 
 namespace SyncKit.Samples.Vomo.Tests.Cli;
 
-/// <summary>The operator commands of SAMPLE.md (reconcile, replay, backfill, checkpoint, runs, status) against the simulator.</summary>
+/// <summary>The operator commands of the sample README (reconcile, replay, backfill, checkpoint, runs, status) against the simulator.</summary>
 public sealed class OperatorCommandTests
 {
     [Theory]

@@ -9,7 +9,7 @@ using SyncKit.TestPostgres;
 
 namespace SyncKit.Samples.Vomo.Tests.Crm;
 
-/// <summary>The CRM tables of SAMPLE.md on PostgreSQL, written in the PostgreSQL store's transaction.</summary>
+/// <summary>The CRM tables of the sample README ("Destination schema") on PostgreSQL, written in the PostgreSQL store's transaction.</summary>
 public sealed class PostgresCrmDestinationTests
 {
     [Fact]
