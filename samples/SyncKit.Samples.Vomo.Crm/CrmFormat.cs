@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
-/// <summary>How VOMO values are written in the CRM (SAMPLE.md).</summary>
+/// <summary>How VOMO values are written in the CRM (samples/SyncKit.Samples.Vomo/README.md, "Destination schema").</summary>
 public static class CrmFormat
 {
     private const string Prefix = "vomo-";

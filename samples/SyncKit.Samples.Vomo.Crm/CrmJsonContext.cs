@@ -7,7 +7,7 @@ namespace SyncKit.Samples.Vomo.Crm;
 [JsonSerializable(typeof(WelcomeNotification))]
 internal sealed partial class CrmJsonContext : JsonSerializerContext;
 
-/// <summary>A welcome notification (SAMPLE.md): the webhook body, or the outbox row's payload.</summary>
+/// <summary>A welcome notification (samples/SyncKit.Samples.Vomo/README.md, <c>--webhook</c>): the webhook body, or the outbox row's payload.</summary>
 /// <param name="Tenant">The tenant.</param>
 /// <param name="UserId">VOMO's user id in decimal.</param>
 /// <param name="Email">The user's e-mail.</param>

@@ -4,7 +4,7 @@ using SyncKit.Samples.Vomo.Crm.Internal;
 namespace SyncKit.Samples.Vomo.Crm;
 
 /// <summary>
-/// The customer's CRM tables (SAMPLE.md), created beside SyncKit's state in the same SQLite file, the groups
+/// The customer's CRM tables (samples/SyncKit.Samples.Vomo/README.md, "Destination schema"), created beside SyncKit's state in the same SQLite file, the groups
 /// push's own <c>vomo_group_push</c>, and <c>vomo_welcomes</c>, the ledger of welcomes delivered to a webhook after
 /// their batch commits.
 /// </summary>

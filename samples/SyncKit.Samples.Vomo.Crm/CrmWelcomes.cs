@@ -5,7 +5,7 @@ using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Crm;
 
-/// <summary>Welcome notifications (SAMPLE.md, pattern B), the same on every CRM database.</summary>
+/// <summary>Welcome notifications (samples/SyncKit.Samples.Vomo/README.md, "What it syncs"; pattern B), the same on every CRM database.</summary>
 internal static class CrmWelcomes
 {
     /// <summary>How long a reserved welcome is held before another attempt may take it.</summary>

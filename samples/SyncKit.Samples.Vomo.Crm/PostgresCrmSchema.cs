@@ -4,7 +4,7 @@ using SyncKit.Samples.Vomo.Crm.Internal;
 namespace SyncKit.Samples.Vomo.Crm;
 
 /// <summary>
-/// The customer's CRM tables (SAMPLE.md) on PostgreSQL, beside SyncKit's state in the same database, with native
+/// The customer's CRM tables (samples/SyncKit.Samples.Vomo/README.md, "Destination schema") on PostgreSQL, beside SyncKit's state in the same database, with native
 /// types: <c>timestamptz</c> times, <c>boolean</c> flags, <c>jsonb</c> member lists and payloads; the groups
 /// push's own <c>vomo_group_push</c>; and <c>vomo_welcomes</c>, the ledger of welcomes delivered to a webhook after
 /// their batch commits. They are created in the connection's default schema (its <c>search_path</c>).

@@ -2,28 +2,15 @@ using System.Runtime.InteropServices;
 using SyncKit.Samples.Vomo.Cli;
 
 // The VOMO sample's entry point: `dotnet run --project samples/SyncKit.Samples.Vomo -- <command> [options]`.
-// Exit codes are SAMPLE.md's; user errors print one line naming the problem, never a stack trace.
+// The commands, options and exit codes are the contract in this folder's README.md ("Command line"); a usage error
+// prints what is wrong on standard error, never a stack trace, and exits 2.
 using var stop = new CancellationTokenSource();
 
 // Ctrl+C and SIGTERM ask for a graceful stop; a second signal is not needed (and SIGKILL loses nothing).
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-try
-{
-    var line = CommandLine.Parse(args);
-    if (line.Command.Run is not { } run)
-    {
-        throw new UsageException($"'{line.Command.Name}' is not available in this build of the sample yet.");
-    }
-
-    return await run(line, stop.Token);
-}
-catch (UsageException ex)
-{
-    Console.Error.WriteLine($"error: {ex.Message}");
-    return ExitCodes.BadArguments;
-}
+return await new VomoCli(CommandEnvironment.Default()).RunAsync(args, Console.Error, stop.Token);
 
 void Stop(PosixSignalContext context)
 {

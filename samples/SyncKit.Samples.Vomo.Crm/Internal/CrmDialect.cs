@@ -27,7 +27,7 @@ internal sealed class CrmDialect
 
     public static CrmDialect Postgres { get; } = new(t => t.ToUniversalTime(), "::jsonb", " FOR UPDATE SKIP LOCKED", new("text", "timestamptz", "boolean", "jsonb", "integer", "bigint"));
 
-    /// <summary>The CRM's tables (SAMPLE.md), the groups push's and the welcome ledger, in this database's types; each created only if missing.</summary>
+    /// <summary>The CRM's tables (samples/SyncKit.Samples.Vomo/README.md, "Destination schema"), the groups push's and the welcome ledger, in this database's types; each created only if missing.</summary>
     public string CreateTables { get; }
 
     /// <summary>What follows a parameter that holds JSON text written to a JSON column.</summary>

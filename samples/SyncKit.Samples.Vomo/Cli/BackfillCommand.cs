@@ -6,16 +6,13 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// </summary>
 internal static class BackfillCommand
 {
-    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
-        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
-
-    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        var (from, to) = Arguments.Window(line);
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
+        var (from, to) = input.Window();
+        await using var context = await CommandContext.OpenAsync(input, environment, talksToVomo: true, cancellationToken);
         var run = await context.RequiredJob().BackfillAsync(new WindowOperations(context.Engine), from, to, cancellationToken);
         await context.Output.WriteLineAsync(RunText.Summary(run));
-        await context.Output.WriteLineAsync($"Backfilled {Arguments.Text(from)} .. {Arguments.Text(to)} (run {run.RunId}); the checkpoint was not moved.");
+        await context.Output.WriteLineAsync($"Backfilled {RunText.Time(from)} .. {RunText.Time(to)} (run {run.RunId}); the checkpoint was not moved.");
         return ExitCodes.Of([run]);
     }
 }

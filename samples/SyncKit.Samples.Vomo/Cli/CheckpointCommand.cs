@@ -8,24 +8,14 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// </summary>
 internal static class CheckpointCommand
 {
-    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
-        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
-
-    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        var show = line.Subcommand == "show";
-        if (show && line.Value("to") is not null)
-        {
-            throw new UsageException("'--to' moves a checkpoint: use it with 'checkpoint reset'.");
-        }
-
         // Every argument is checked before the store is opened: a mistake creates no file and writes nothing.
-        var to = Arguments.Timestamp(line, "to");
-        var tenant = SampleSettings.Resolve(line, environment.Configuration, tenantNeedsToken: false).KnownTenant(line);
-        var job = Arguments.Stream(line).Id(tenant);
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
+        var tenant = SampleSettings.Resolve(input, environment.Configuration, tenantNeedsToken: false).KnownTenant(input);
+        var job = input.RequiredResource.Id(tenant);
+        await using var context = await CommandContext.OpenAsync(input, environment, talksToVomo: false, cancellationToken);
         var operations = new CheckpointOperations(context.Engine);
-        if (show)
+        if (input.Subcommand == "show")
         {
             var checkpoint = await operations.ShowAsync(job, cancellationToken);
             await context.Output.WriteLineAsync(checkpoint.Position is { } position
@@ -34,7 +24,7 @@ internal static class CheckpointCommand
             return ExitCodes.Done;
         }
 
-        var run = await operations.ResetAsync(job, to is { } at ? Cursor.At(at, string.Empty) : null, Environment.UserName, "checkpoint reset from the command line", cancellationToken);
+        var run = await operations.ResetAsync(job, input.To is { } at ? Cursor.At(at, string.Empty) : null, Environment.UserName, "checkpoint reset from the command line", cancellationToken);
         await context.Output.WriteLineAsync($"{job}: checkpoint moved from {run.CursorFrom?.ToString() ?? "(none)"} to {run.CursorTo?.ToString() ?? "(none: the next sync reads everything)"} (recorded as run {run.RunId})");
         return ExitCodes.Done;
     }

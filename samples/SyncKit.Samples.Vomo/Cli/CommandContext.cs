@@ -7,7 +7,14 @@ namespace SyncKit.Samples.Vomo.Cli;
 internal sealed record CommandEnvironment(IConfiguration Configuration, TimeProvider Time, TextWriter Output, Action<SyncJobOptions>? Configure = null)
 {
     /// <summary>The real environment: <c>appsettings.json</c> and environment variables, the system clock, the console.</summary>
-    public static CommandEnvironment Default() => new(SyncCommand.Configuration(), TimeProvider.System, Console.Out);
+    public static CommandEnvironment Default() => new(Settings(), TimeProvider.System, Console.Out);
+
+    /// <summary>The settings files and environment variables the Generic Host would read.</summary>
+    private static IConfiguration Settings() =>
+        new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
 }
 
 /// <summary>
@@ -16,9 +23,9 @@ internal sealed record CommandEnvironment(IConfiguration Configuration, TimeProv
 /// </summary>
 internal sealed class CommandContext : IAsyncDisposable
 {
-    private CommandContext(CommandLine line, CommandEnvironment environment, SampleSettings settings, ConnectionTuning tuning, VomoWiring wiring)
+    private CommandContext(CommandInput input, CommandEnvironment environment, SampleSettings settings, ConnectionTuning tuning, VomoWiring wiring)
     {
-        Line = line;
+        Input = input;
         Environment = environment;
         Settings = settings;
         Tuning = tuning;
@@ -26,7 +33,7 @@ internal sealed class CommandContext : IAsyncDisposable
         Engine = new SyncEngine(wiring.Crm.Store, environment.Time);
     }
 
-    public CommandLine Line { get; }
+    public CommandInput Input { get; }
 
     public CommandEnvironment Environment { get; }
 
@@ -48,35 +55,35 @@ internal sealed class CommandContext : IAsyncDisposable
     public TimeProvider Time => Environment.Time;
 
     /// <summary>Whether the command prints JSON (<c>--json</c>).</summary>
-    public bool Json => Line.Flag("json");
+    public bool Json => Input.Json;
 
     /// <summary>
     /// Resolves the settings and opens the wiring. A command that talks to VOMO needs its URL and a token per tenant.
     /// A <paramref name="dryRun"/> posts no welcome, not even those earlier runs left due.
     /// </summary>
-    public static async Task<CommandContext> OpenAsync(CommandLine line, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken, bool dryRun = false)
+    public static async Task<CommandContext> OpenAsync(CommandInput input, CommandEnvironment environment, bool talksToVomo, CancellationToken cancellationToken, bool dryRun = false)
     {
-        var settings = SampleSettings.Resolve(line, environment.Configuration, tenantNeedsToken: talksToVomo);
+        var settings = SampleSettings.Resolve(input, environment.Configuration, tenantNeedsToken: talksToVomo);
         if (talksToVomo && (settings.VomoUrl is null || settings.Tenants.Count == 0))
         {
-            throw new UsageException($"'{line.Command.Name}' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
+            throw new UsageException($"'{input.Command}' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
         }
 
         var tuning = ConnectionTuning.From(environment.Configuration);
-        return new CommandContext(line, environment, settings, tuning, await VomoWiring.OpenAsync(settings, tuning, environment.Time, environment.Configure, dryRun, cancellationToken));
+        return new CommandContext(input, environment, settings, tuning, await VomoWiring.OpenAsync(settings, tuning, environment.Time, environment.Configure, dryRun, cancellationToken));
     }
 
     /// <summary>Every tenant's jobs the command acts on (all configured, or the one <c>--tenant</c> names).</summary>
     public IReadOnlyList<TenantJobs> Tenants() => Wiring.Jobs();
 
     /// <summary>The one tenant a command acts on: <c>--tenant</c>, required.</summary>
-    public string RequiredTenant() => Settings.RequiredTenant(Line.Command.Name);
+    public string RequiredTenant() => Settings.RequiredTenant(Input.Command);
 
     /// <summary>The job <c>--tenant</c> and <c>--resource</c> name.</summary>
     public TenantJob RequiredJob()
     {
         var tenant = RequiredTenant();
-        var stream = Arguments.Stream(Line);
+        var stream = Input.RequiredResource;
         return Tenants().Single(t => t.Tenant == tenant).Jobs.Single(j => j.Id == stream.Id(tenant));
     }
 

@@ -12,13 +12,10 @@ internal static class DeadLetterCommand
 {
     private const int ListLimit = 10_000;
 
-    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
-        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
-
-    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        var retry = line.Subcommand == "retry";
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: retry, cancellationToken);
+        var retry = input.Subcommand == "retry";
+        await using var context = await CommandContext.OpenAsync(input, environment, talksToVomo: retry, cancellationToken);
         var operations = new DeadLetterOperations(context.Engine);
         return retry ? await RetryAsync(context, operations, cancellationToken) : await ListAsync(context, operations, cancellationToken);
     }
@@ -34,7 +31,7 @@ internal static class DeadLetterCommand
 
         foreach (var entry in entries)
         {
-            await context.Output.WriteLineAsync($"{entry.Job,-22} {entry.RecordKey,-10} {entry.Status,-8} {entry.ErrorClass,-12} attempts {entry.Attempts,3}  next {Arguments.Text(entry.NextAttemptAt)}  {entry.LastError}");
+            await context.Output.WriteLineAsync($"{entry.Job,-22} {entry.RecordKey,-10} {entry.Status,-8} {entry.ErrorClass,-12} attempts {entry.Attempts,3}  next {RunText.Time(entry.NextAttemptAt)}  {entry.LastError}");
         }
 
         await context.Output.WriteLineAsync($"{entries.Count} dead letter(s).");
@@ -42,7 +39,7 @@ internal static class DeadLetterCommand
         var rejected = await context.Crm.Welcomes.RejectedAsync(connection, context.Settings.Tenant, cancellationToken);
         foreach (var welcome in rejected)
         {
-            await context.Output.WriteLineAsync($"{welcome.IdempotencyKey,-33} rejected attempts {welcome.Attempts,3}  at {Arguments.Text(welcome.RejectedAt)}  {welcome.LastError}");
+            await context.Output.WriteLineAsync($"{welcome.IdempotencyKey,-33} rejected attempts {welcome.Attempts,3}  at {RunText.Time(welcome.RejectedAt)}  {welcome.LastError}");
         }
 
         if (rejected.Count > 0)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using SyncKit.Samples.Vomo.Simulator;
 
 namespace SyncKit.Samples.Vomo.Cli;
@@ -39,13 +38,11 @@ internal static class DemoCommand
         RetryBaseDelay = TimeSpan.FromMilliseconds(100),
     };
 
-    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
-        RunAsync(line, SyncCommand.Configuration(), TimeProvider.System, Console.Out, cancellationToken);
-
-    public static async Task<int> RunAsync(CommandLine line, IConfiguration configuration, TimeProvider time, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        var settings = SampleSettings.Resolve(line, configuration);
-        var dashboard = line.Value("dashboard") is { } value ? DashboardHost.Parse(value) : null;
+        var (configuration, time, output) = (environment.Configuration, environment.Time, environment.Output);
+        var settings = SampleSettings.Resolve(input, configuration);
+        var dashboard = input.Dashboard is { } value ? DashboardHost.Parse(value) : null;
         await using var simulator = settings.VomoUrl is null ? await VomoSimulator.StartAsync(SimulatorOptions, cancellationToken: cancellationToken) : null;
         var tuning = simulator is null ? ConnectionTuning.From(configuration) : Tuning;
         if (simulator is not null)
@@ -56,7 +53,7 @@ internal static class DemoCommand
         }
 
         await output.WriteLineAsync($"Syncing into {settings.SqlitePath ?? "PostgreSQL"} (Ctrl+C stops; run again to resume from the checkpoints).");
-        await using var session = await SyncSession.OpenAsync(settings, tuning, new CommandEnvironment(configuration, time, output), cancellationToken, dashboard);
+        await using var session = await SyncSession.OpenAsync(settings, tuning, environment, cancellationToken, dashboard);
         if (session.Dashboard is { } served)
         {
             await served.StartAsync(cancellationToken);

@@ -1,6 +1,6 @@
 namespace SyncKit.Samples.Vomo.Cli;
 
-/// <summary>The process exit codes SAMPLE.md documents. With several tenants the highest one that occurred wins.</summary>
+/// <summary>The process exit codes of the sample README (its contract's 0, 2, 3, 4, and 5 beyond it). With several tenants the highest one that occurred wins.</summary>
 internal static class ExitCodes
 {
     /// <summary>Done; dead-lettered records are reported, not fatal.</summary>

@@ -13,13 +13,10 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// </summary>
 internal static class PushGroupsCommand
 {
-    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
-        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
-
-    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        var groups = await ReadFileAsync(line.Value("file") ?? throw new UsageException("'push-groups' needs --file groups.json."), cancellationToken);
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
+        var groups = await ReadFileAsync(input.File ?? throw new UsageException("'push-groups' needs --file groups.json."), cancellationToken);
+        await using var context = await CommandContext.OpenAsync(input, environment, talksToVomo: true, cancellationToken);
         var tenant = context.RequiredTenant();
         var pusher = new GroupPusher(context.Wiring.Client(tenant), new GroupPushLog(context.Crm), context.Time, context.Tuning.ReplicaLag, context.Output);
         try

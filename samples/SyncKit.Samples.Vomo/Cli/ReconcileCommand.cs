@@ -10,21 +10,12 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// </summary>
 internal static class ReconcileCommand
 {
-    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
-        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
-
-    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        var full = (line.Value("mode") ?? "incremental") switch
-        {
-            "incremental" => false,
-            "full" => true,
-            var other => throw new UsageException($"'--mode' must be incremental or full, not '{other}'."),
-        };
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(input, environment, talksToVomo: true, cancellationToken);
         var reconciler = new SyncReconciler(context.Engine);
         var results = await Task.WhenAll(context.Tenants().Select(tenant =>
-            tenant.EachAsync(job => job.ReconcileAsync(reconciler, full, CorrectionMode.Always, cancellationToken), cancellationToken)));
+            tenant.EachAsync(job => job.ReconcileAsync(reconciler, input.Full, CorrectionMode.Always, cancellationToken), cancellationToken)));
 
         foreach (var run in results.SelectMany(r => r))
         {
@@ -46,7 +37,7 @@ internal static class ReconcileCommand
         text.Write($"{run.Job,-22} {(report.Kind == RunKind.FullReconciliation ? "full" : "incremental")}: checked {report.Checked}, missing {report.Missing}, stale {report.Stale}{(report.StaleEstimate == report.Stale ? string.Empty : $" (about {report.StaleEstimate} over every key, from {report.StaleSampleSize} compared)")}, extra {report.Extra} (gone at source {report.GoneAtSource}, still at source {report.StillAtSource}), drifted {report.Drifted} of {report.DriftChecked}; repaired {report.Repaired}, unrepaired {report.Unrepaired}, soft-deleted {report.Deleted}; gap rate {report.GapRate:P2}");
         if (report.WindowFrom is { } from)
         {
-            text.Write($"; window {Arguments.Text(from)} .. {Arguments.Text(report.WindowTo)}");
+            text.Write($"; window {RunText.Time(from)} .. {RunText.Time(report.WindowTo)}");
         }
 
         if (report.GapRate > report.GapThreshold)

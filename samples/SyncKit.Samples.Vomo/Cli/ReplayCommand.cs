@@ -8,14 +8,11 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// </summary>
 internal static class ReplayCommand
 {
-    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
-        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
-
-    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        var (from, to) = Arguments.Window(line);
+        var (from, to) = input.Window();
         // A dry run has no effect anywhere: it does not even post the welcomes earlier runs left due.
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: true, cancellationToken, dryRun: true);
+        await using var context = await CommandContext.OpenAsync(input, environment, talksToVomo: true, cancellationToken, dryRun: true);
         var job = context.RequiredJob();
         var (run, operations) = await job.ReplayAsync(new WindowOperations(context.Engine), from, to, cancellationToken);
         if (context.Json)
@@ -26,11 +23,11 @@ internal static class ReplayCommand
         {
             foreach (var operation in operations)
             {
-                await context.Output.WriteLineAsync($"{operation.Action,-9} {operation.Job} {operation.Key,-10} {Arguments.Text(operation.UpdatedAt)}  {operation.Record.GetRawText()}");
+                await context.Output.WriteLineAsync($"{operation.Action,-9} {operation.Job} {operation.Key,-10} {RunText.Time(operation.UpdatedAt)}  {operation.Record.GetRawText()}");
             }
 
             var writes = operations.Count(o => o.Action == nameof(ReplayAction.Write));
-            await context.Output.WriteLineAsync($"{operations.Count} operation(s) over {Arguments.Text(from)} .. {Arguments.Text(to)}: {writes} write(s), {operations.Count - writes} unchanged. Dry run: nothing was written.");
+            await context.Output.WriteLineAsync($"{operations.Count} operation(s) over {RunText.Time(from)} .. {RunText.Time(to)}: {writes} write(s), {operations.Count - writes} unchanged. Dry run: nothing was written.");
             if (run.Error is not null)
             {
                 await context.Output.WriteLineAsync($"{run.Job} {run.Outcome}: {run.Error}");

@@ -45,33 +45,27 @@ internal sealed class SampleSettings
     public string? PostgresConnectionString { get; }
 
     /// <summary>Resolves the settings; <paramref name="tenantNeedsToken"/> is false for commands that only read the store.</summary>
-    public static SampleSettings Resolve(CommandLine line, IConfiguration configuration, bool tenantNeedsToken = true)
+    public static SampleSettings Resolve(CommandInput input, IConfiguration configuration, bool tenantNeedsToken = true)
     {
         var section = configuration.GetSection("Vomo");
-        var vomoUrl = HttpUrl("vomo-url", line.Value("vomo-url") ?? section["Url"], "https://api.vomo.org/v1");
-        var webhook = HttpUrl("webhook", line.Value("webhook") ?? section["Webhook"], "https://crm.example.org/hooks/welcome");
+        var vomoUrl = HttpUrl("vomo-url", input.VomoUrl ?? section["Url"], "https://api.vomo.org/v1");
+        var webhook = HttpUrl("webhook", input.Webhook ?? section["Webhook"], "https://crm.example.org/hooks/welcome");
 
         var tokens = section.GetSection("Tokens").GetChildren()
             .Where(t => !string.IsNullOrEmpty(t.Value))
             .ToDictionary(t => t.Key, t => t.Value!, StringComparer.Ordinal);
-        foreach (var token in line.Values("token"))
+        foreach (var (name, token) in input.Tokens)
         {
-            var equals = token.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || equals == token.Length - 1)
-            {
-                throw new UsageException("'--token' must be NAME=TOKEN: a tenant name, '=', then the tenant's VOMO API token.");
-            }
-
-            tokens[token[..equals]] = token[(equals + 1)..];
+            tokens[name] = token;
         }
 
-        var tenant = line.Value("tenant");
+        var tenant = input.Tenant;
         if (tenant is not null && tenantNeedsToken && !tokens.ContainsKey(tenant))
         {
             throw new UsageException($"'--tenant {tenant}' has no token: give it with --token {tenant}=TOKEN.");
         }
 
-        return new SampleSettings(vomoUrl, tokens, tenant, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], StoreOf(line.Value("store") ?? section["Store"] ?? DefaultStore), webhook);
+        return new SampleSettings(vomoUrl, tokens, tenant, tenant is null ? [.. tokens.Keys.Order(StringComparer.Ordinal)] : [tenant], StoreOf(input.Store ?? section["Store"] ?? DefaultStore), webhook);
     }
 
     /// <summary>These settings against another VOMO (the demo's simulator), with its tenants and their tokens.</summary>
@@ -86,9 +80,9 @@ internal sealed class SampleSettings
     /// The tenant <c>--tenant</c> names, which must be a configured one (with a token on the command line or in the
     /// settings): a mistyped name is refused, listing the known ones, before anything is opened or written.
     /// </summary>
-    public string KnownTenant(CommandLine line)
+    public string KnownTenant(CommandInput input)
     {
-        var tenant = line.Value("tenant") ?? throw new UsageException($"'{line.Command.Name}' needs --tenant NAME.");
+        var tenant = input.Tenant ?? throw new UsageException($"'{input.Command}' needs --tenant NAME.");
         if (Tokens.ContainsKey(tenant))
         {
             return tenant;

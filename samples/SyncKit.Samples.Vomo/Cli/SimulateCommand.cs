@@ -5,24 +5,24 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// <summary><c>simulate --port P [--seed S]</c>: runs the VOMO simulator alone and prints its base URL and the tenants' tokens.</summary>
 internal static class SimulateCommand
 {
-    public static async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, CommandEnvironment environment, CancellationToken cancellationToken)
     {
         var options = new SimulatorOptions
         {
-            Port = Arguments.Number(line, "port", 0, 65_535, 0),
-            Seed = Arguments.Number(line, "seed", int.MinValue, int.MaxValue, 1),
+            Port = input.Port,
+            Seed = input.Seed,
             Faults = FaultOptions.Hostile,
         };
         await using var simulator = await VomoSimulator.StartAsync(options, cancellationToken: cancellationToken);
-        Console.WriteLine($"VOMO simulator at {simulator.BaseUrl}  (seed {options.Seed}; Ctrl+C stops it)");
+        await environment.Output.WriteLineAsync($"VOMO simulator at {simulator.BaseUrl}  (seed {options.Seed}; Ctrl+C stops it)");
         foreach (var tenant in simulator.Tenants)
         {
-            Console.WriteLine($"  --token {tenant.Name}={tenant.Token}");
+            await environment.Output.WriteLineAsync($"  --token {tenant.Name}={tenant.Token}");
         }
 
         try
         {
-            await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, cancellationToken);
+            await Task.Delay(Timeout.InfiniteTimeSpan, environment.Time, cancellationToken);
         }
         catch (OperationCanceledException)
         {

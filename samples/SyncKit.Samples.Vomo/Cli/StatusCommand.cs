@@ -12,12 +12,9 @@ namespace SyncKit.Samples.Vomo.Cli;
 /// </summary>
 internal static class StatusCommand
 {
-    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
-        RunAsync(line, CommandEnvironment.Default(), cancellationToken);
-
-    public static async Task<int> RunAsync(CommandLine line, CommandEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandInput input, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        await using var context = await CommandContext.OpenAsync(line, environment, talksToVomo: false, cancellationToken);
+        await using var context = await CommandContext.OpenAsync(input, environment, talksToVomo: false, cancellationToken);
         var tenants = context.Settings.Tenants.Count > 0
             ? context.Settings.Tenants
             : (await new RunHistory(context.Engine).QueryAsync(new RunQuery { Limit = 10_000 }, cancellationToken)).Select(r => r.Job.Tenant).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -46,7 +43,7 @@ internal static class StatusCommand
         foreach (var job in health)
         {
             await context.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{job.Job,-22} {job.Status,-9} {Lag(job.LagSeconds),-12} {Arguments.Text(job.LastSuccessAt),-21} {job.DeadLetters,5} {job.SourceBreaker,-9} {job.ErrorBudgetBurn,6:0.##}"));
+                $"{job.Job,-22} {job.Status,-9} {Lag(job.LagSeconds),-12} {RunText.Time(job.LastSuccessAt),-21} {job.DeadLetters,5} {job.SourceBreaker,-9} {job.ErrorBudgetBurn,6:0.##}"));
             foreach (var reason in job.Reasons)
             {
                 await context.Output.WriteLineAsync($"    {reason}");

@@ -1,25 +1,20 @@
-using Microsoft.Extensions.Configuration;
-
 namespace SyncKit.Samples.Vomo.Cli;
 
 /// <summary><c>sync</c>: one poll cycle per tenant and resource into the CRM (SQLite or PostgreSQL); tenants run side by side.</summary>
 internal static class SyncCommand
 {
-    public static Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken) =>
-        RunAsync(line, Configuration(), TimeProvider.System, Console.Out, cancellationToken);
-
-    public static async Task<int> RunAsync(CommandLine line, IConfiguration configuration, TimeProvider time, TextWriter output, CancellationToken cancellationToken, Action<SyncJobOptions>? configure = null)
+    public static async Task<int> RunAsync(CommandInput input, CommandEnvironment environment, CancellationToken cancellationToken)
     {
-        var environment = new CommandEnvironment(configuration, time, output, configure);
-        var settings = SampleSettings.Resolve(line, configuration);
-        var tuning = ConnectionTuning.From(configuration);
+        var (time, output) = (environment.Time, environment.Output);
+        var settings = SampleSettings.Resolve(input, environment.Configuration);
+        var tuning = ConnectionTuning.From(environment.Configuration);
         if (settings.VomoUrl is null || settings.Tenants.Count == 0)
         {
             throw new UsageException("'sync' needs --vomo-url URL and at least one --token NAME=TOKEN (or Vomo:Url and Vomo:Tokens in appsettings.json).");
         }
 
-        var dashboard = line.Value("dashboard") is { } url ? DashboardHost.Parse(url) : null;
-        if (line.Flag("watch"))
+        var dashboard = input.Dashboard is { } url ? DashboardHost.Parse(url) : null;
+        if (input.Watch)
         {
             return await WatchCommand.RunAsync(settings, tuning, environment, dashboard, cancellationToken);
         }
@@ -39,11 +34,4 @@ internal static class SyncCommand
         await RunReport.WriteRunsAsync(output, runs);
         return ExitCodes.Of(runs);
     }
-
-    /// <summary>The settings files and environment variables the Generic Host would read.</summary>
-    public static IConfiguration Configuration() =>
-        new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
 }

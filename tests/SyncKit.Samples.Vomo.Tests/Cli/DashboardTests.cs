@@ -24,8 +24,8 @@ public sealed class DashboardTests : IDisposable
             ["Vomo:ReplicaLag"] = "00:00:01",
         }).Build();
         var dashboard = new Uri($"http://127.0.0.1:{FreePort()}/synckit");
-        var line = CommandLine.Parse(["sync", "--watch", "--dashboard", dashboard.ToString(), "--vomo-url", sim.Simulator.BaseUrl.ToString(), "--store", $"sqlite:{_path}",
-            "--token", $"acme={sim.Simulator.Tenant("acme").Token}", "--token", $"globex={sim.Simulator.Tenant("globex").Token}"]);
+        string[] args = ["sync", "--watch", "--dashboard", dashboard.ToString(), "--vomo-url", sim.Simulator.BaseUrl.ToString(), "--store", $"sqlite:{_path}",
+            "--token", $"acme={sim.Simulator.Tenant("acme").Token}", "--token", $"globex={sim.Simulator.Tenant("globex").Token}"];
         using var stop = new CancellationTokenSource();
         using var http = new HttpClient();
         var output = new StringWriter();
@@ -33,7 +33,7 @@ public sealed class DashboardTests : IDisposable
         string overview, api, metrics;
         await using (new ClockPump(sim.Time, TimeSpan.FromMilliseconds(20)))
         {
-            var watch = SyncCommand.RunAsync(line, configuration, sim.Time, TextWriter.Synchronized(output), stop.Token);
+            var watch = CommandLines.RunAsync(new CommandEnvironment(configuration, sim.Time, TextWriter.Synchronized(output)), args, stop.Token);
 
             // The first finished run is the first to count synckit.runs; until then the server may not be listening yet.
             metrics = string.Empty;
@@ -65,8 +65,8 @@ public sealed class DashboardTests : IDisposable
         await using var sim = await SimulatorHarness.StartAsync(tenants: tenants);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Vomo:ReplicaLag"] = "00:00:01" }).Build();
         var dashboard = new Uri($"http://127.0.0.1:{FreePort()}/synckit");
-        var line = CommandLine.Parse(["demo", "--dashboard", dashboard.ToString(), "--vomo-url", sim.Simulator.BaseUrl.ToString(), "--store", $"sqlite:{_path}",
-            "--token", $"acme={sim.Simulator.Tenant("acme").Token}", "--token", $"globex={sim.Simulator.Tenant("globex").Token}"]);
+        string[] args = ["demo", "--dashboard", dashboard.ToString(), "--vomo-url", sim.Simulator.BaseUrl.ToString(), "--store", $"sqlite:{_path}",
+            "--token", $"acme={sim.Simulator.Tenant("acme").Token}", "--token", $"globex={sim.Simulator.Tenant("globex").Token}"];
         using var stop = new CancellationTokenSource();
         using var http = new HttpClient();
         var output = new StringWriter();
@@ -83,7 +83,7 @@ public sealed class DashboardTests : IDisposable
         string overview, api, metrics, afterStop;
         await using (new ClockPump(sim.Time, TimeSpan.FromMilliseconds(20)))
         {
-            var demo = DemoCommand.RunAsync(line, configuration, sim.Time, writer, stop.Token);
+            var demo = CommandLines.RunAsync(new CommandEnvironment(configuration, sim.Time, writer), args, stop.Token);
 
             // The demo's cycle ends with the summary; the dashboard then stays up for a person to look.
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

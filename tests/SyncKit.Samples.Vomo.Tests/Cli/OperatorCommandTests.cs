@@ -4,7 +4,7 @@ using SyncKit.Samples.Vomo.Tests.Support;
 
 namespace SyncKit.Samples.Vomo.Tests.Cli;
 
-/// <summary>The operator commands of SAMPLE.md (reconcile, replay, backfill, checkpoint, runs, status) against the simulator.</summary>
+/// <summary>The operator commands of the sample README (reconcile, replay, backfill, checkpoint, runs, status) against the simulator.</summary>
 public sealed class OperatorCommandTests
 {
     [Theory]
@@ -72,7 +72,7 @@ public sealed class OperatorCommandTests
         cli.Sim.Time.Advance(TimeSpan.FromMinutes(1));
         var changed = cli.Sim.Tenant.UpdateUser(cli.Sim.Tenant.Users()[0].Id, u => u with { LastName = "Replayed" })!;
         var before = Snapshot(cli);
-        var window = new[] { "--tenant", "acme", "--resource", "users", "--from", "2000-01-01T00:00:00Z", "--to", Arguments.Text(cli.Sim.Time.GetUtcNow().AddMinutes(1)) };
+        var window = new[] { "--tenant", "acme", "--resource", "users", "--from", "2000-01-01T00:00:00Z", "--to", RunText.Time(cli.Sim.Time.GetUtcNow().AddMinutes(1)) };
 
         var (exitCode, output) = await cli.RunAsync(["replay", .. window]);
         var (jsonExitCode, json) = await cli.RunAsync(["replay", .. window, "--json"]);

@@ -75,14 +75,15 @@ public sealed class PushGroupsCommandTests(ITestOutputHelper log) : IDisposable
     [InlineData("[{\"description\": \"no name\"}]", "group 1 has no name")]
     [InlineData("{\"name\": \"not an array\"}", "is not a JSON array")]
     [InlineData("[{\"name\": \"a\"}, {\"name\": \"a\"}]", "lists the group 'a' more than once")]
-    public async Task PushGroups_BadFile_ThrowsUsageNamingTheProblem(string json, string message)
+    public async Task PushGroups_BadFile_Exits2NamingTheProblem(string json, string message)
     {
         await File.WriteAllTextAsync(_file, json);
+        var output = new StringWriter();
 
-        var thrown = await FluentActions.Awaiting(() => PushGroupsCommand.RunAsync(CommandLine.Parse(["push-groups", "--tenant", "acme", "--file", _file]), default))
-            .Should().ThrowAsync<UsageException>();
+        var exitCode = await CommandLines.RunAsync(CommandLines.Environment(output), ["push-groups", "--tenant", "acme", "--file", _file]);
 
-        thrown.Which.Message.Should().Contain(message).And.Contain(_file);
+        exitCode.Should().Be(ExitCodes.BadArguments);
+        output.ToString().Should().StartWith("error: ").And.Contain(message).And.Contain(_file);
     }
 
     public void Dispose() => File.Delete(_file);

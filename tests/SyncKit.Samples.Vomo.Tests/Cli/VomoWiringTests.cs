@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SyncKit.Samples.Vomo.Cli;
+using SyncKit.Samples.Vomo.Tests.Support;
 
 namespace SyncKit.Samples.Vomo.Tests.Cli;
 
@@ -15,7 +16,7 @@ public sealed class VomoWiringTests : IDisposable
     public async Task Register_HostedJobs_RunWithTheOptionsOfTheTypedJobs()
     {
         var configuration = new ConfigurationBuilder().Build();
-        var settings = SampleSettings.Resolve(CommandLine.Parse(["sync", "--vomo-url", "http://127.0.0.1:9/v1", "--token", "acme=a", "--token", "globex=g", "--store", $"sqlite:{_path}"]), configuration);
+        var settings = SampleSettings.Resolve(CommandLines.Read("sync", "--vomo-url", "http://127.0.0.1:9/v1", "--token", "acme=a", "--token", "globex=g", "--store", $"sqlite:{_path}"), configuration);
         await using var wiring = await VomoWiring.OpenAsync(settings, new ConnectionTuning(), TimeProvider.System, configure: null, dryRun: false, default);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager(), DisableDefaults = true });
         new HostedTenants(wiring, configuration).Configure(builder, scheduler => scheduler.Enabled = false);

@@ -45,7 +45,7 @@ public sealed class WelcomeAndDeadLetterCommandTests
             ["Vomo:Cadence"] = "00:00:20",
             ["Vomo:ReplicaLag"] = "00:00:01",
         }).Build();
-        var line = CommandLine.Parse(["sync", "--watch", "--webhook", webhook.Url.ToString(), .. cli.CommonArguments()]);
+        string[] args = ["sync", "--watch", "--webhook", webhook.Url.ToString(), .. cli.CommonArguments()];
         var output = new StringWriter();
         using var stop = new CancellationTokenSource();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -53,7 +53,7 @@ public sealed class WelcomeAndDeadLetterCommandTests
         int exitCode;
         await using (new ClockPump(cli.Sim.Time, TimeSpan.FromMilliseconds(20)))
         {
-            var watch = SyncCommand.RunAsync(line, configuration, cli.Sim.Time, TextWriter.Synchronized(output), stop.Token);
+            var watch = CommandLines.RunAsync(new CommandEnvironment(configuration, cli.Sim.Time, TextWriter.Synchronized(output)), args, stop.Token);
             await WelcomedAsync(acceptedAtStart);
 
             // A user accepted while the watch runs is welcomed by a later poll, through the webhook as well.

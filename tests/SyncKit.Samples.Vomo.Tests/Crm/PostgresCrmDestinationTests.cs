@@ -9,7 +9,7 @@ using SyncKit.TestPostgres;
 
 namespace SyncKit.Samples.Vomo.Tests.Crm;
 
-/// <summary>The CRM tables of SAMPLE.md on PostgreSQL, written in the PostgreSQL store's transaction.</summary>
+/// <summary>The CRM tables of the sample README ("Destination schema") on PostgreSQL, written in the PostgreSQL store's transaction.</summary>
 public sealed class PostgresCrmDestinationTests
 {
     [Fact]
@@ -22,11 +22,12 @@ public sealed class PostgresCrmDestinationTests
         var connectionString = new NpgsqlConnectionStringBuilder(server.ConnectionStringWith(database, maxPoolSize: 10)) { Database = database }.ConnectionString;
         try
         {
-            var line = CommandLine.Parse(["sync", "--vomo-url", sim.Simulator.BaseUrl.ToString(), "--store", $"postgres:{connectionString}", "--token", $"acme={sim.Tenant.Token}"]);
+            string[] args = ["sync", "--vomo-url", sim.Simulator.BaseUrl.ToString(), "--store", $"postgres:{connectionString}", "--token", $"acme={sim.Tenant.Token}"];
+            var environment = new CommandEnvironment(new ConfigurationBuilder().Build(), sim.Time, TextWriter.Null);
 
-            var exitCode = await SyncCommand.RunAsync(line, new ConfigurationBuilder().Build(), sim.Time, TextWriter.Null, default);
+            var exitCode = await CommandLines.RunAsync(environment, args);
             sim.Time.Advance(TimeSpan.FromMinutes(5));
-            var again = await SyncCommand.RunAsync(line, new ConfigurationBuilder().Build(), sim.Time, TextWriter.Null, default);
+            var again = await CommandLines.RunAsync(environment, args);
 
             exitCode.Should().Be(ExitCodes.Done);
             again.Should().Be(ExitCodes.Done);

@@ -8,7 +8,7 @@ using SyncKit.Sqlite;
 
 namespace SyncKit.Samples.Vomo.Tests.Crm;
 
-/// <summary>The CRM tables of SAMPLE.md on SQLite, written in the state store's transaction.</summary>
+/// <summary>The CRM tables of the sample README ("Destination schema") on SQLite, written in the state store's transaction.</summary>
 public sealed class SqliteCrmDestinationTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"vomo-crm-{Guid.NewGuid():N}.db");

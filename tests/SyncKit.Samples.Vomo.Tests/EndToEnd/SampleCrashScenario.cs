@@ -283,7 +283,7 @@ public abstract class SampleCrashScenario(ITestOutputHelper output) : IAsyncLife
 
     private static string Members(IEnumerable<long> ids) => string.Join(",", ids.Select(CrmFormat.ExternalId).Order(StringComparer.Ordinal));
 
-    /// <summary>A value as the comparison spells it, whatever the database's type: flags 1/0, times as SAMPLE.md writes them, member lists joined.</summary>
+    /// <summary>A value as the comparison spells it, whatever the database's type: flags 1/0, times as the sample README's destination schema writes them, member lists joined.</summary>
     private static string? Cell(object? value) => value switch
     {
         null or DBNull => null,

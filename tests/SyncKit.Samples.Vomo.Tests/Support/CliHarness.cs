@@ -36,27 +36,15 @@ public sealed class CliHarness : IAsyncDisposable
     public string[] CommonArguments() =>
         ["--vomo-url", Sim.Simulator.BaseUrl.ToString(), "--store", Store, .. Sim.Simulator.Tenants.SelectMany(t => new[] { "--token", $"{t.Name}={t.Token}" })];
 
-    /// <summary>Runs a command with exactly <paramref name="args"/>, on the simulator's clock, with short retries.</summary>
+    /// <summary>
+    /// Runs a command line of exactly <paramref name="args"/> as the program does, on the simulator's clock unless
+    /// given another; the output holds what the command printed and, after it, any usage error.
+    /// </summary>
     public async Task<(int ExitCode, string Output)> RunRawAsync(string[] args, TimeProvider? time = null, Action<SyncJobOptions>? configure = null, IDictionary<string, string?>? settings = null)
     {
-        var line = CommandLine.Parse(args);
         var output = new StringWriter();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
-        var environment = new CommandEnvironment(configuration, time ?? Sim.Time, output, configure);
-        Func<CommandLine, CommandEnvironment, CancellationToken, Task<int>> run = line.Command.Name switch
-        {
-            "sync" => (l, e, token) => SyncCommand.RunAsync(l, e.Configuration, e.Time, e.Output, token, e.Configure),
-            "reconcile" => ReconcileCommand.RunAsync,
-            "replay" => ReplayCommand.RunAsync,
-            "backfill" => BackfillCommand.RunAsync,
-            "checkpoint" => CheckpointCommand.RunAsync,
-            "dlq" => DeadLetterCommand.RunAsync,
-            "runs" => RunsCommand.RunAsync,
-            "status" => StatusCommand.RunAsync,
-            "push-groups" => PushGroupsCommand.RunAsync,
-            var other => throw new ArgumentException($"No in-process runner for '{other}'."),
-        };
-        var exitCode = await run(line, environment, default);
+        var exitCode = await CommandLines.RunAsync(new CommandEnvironment(configuration, time ?? Sim.Time, output, configure), args);
         return (exitCode, output.ToString());
     }
 

@@ -8,7 +8,7 @@ namespace SyncKit.Samples.Vomo.Tests.Support;
 public static class SampleProcess
 {
     /// <summary>The sample's program: the console host's assembly, which <c>dotnet</c> runs.</summary>
-    public static string Program => typeof(CommandLine).Assembly.Location;
+    public static string Program => typeof(VomoCli).Assembly.Location;
 
     /// <summary>Starts the sample with <paramref name="arguments"/>; kills it (SIGKILL) once it printed <paramref name="killAfterLines"/> lines.</summary>
     public static async Task<(bool Killed, int ExitCode, string Output)> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, int killAfterLines, TimeSpan timeout)
