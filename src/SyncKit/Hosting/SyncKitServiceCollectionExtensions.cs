@@ -51,7 +51,7 @@ public static class SyncKitServiceCollectionExtensions
                 .ValidateOnStart();
             services.TryAddSingleton(sp => new SyncRetention(
                 sp.GetRequiredService<ISyncStateStore>(),
-                sp.GetRequiredService<IOptions<RetentionOptions>>(),
+                sp.GetRequiredService<IOptions<RetentionOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()));
             services.AddHostedService<RetentionScheduler>();

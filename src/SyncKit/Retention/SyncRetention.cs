@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using SyncKit.Diagnostics.Internal;
+using SyncKit.Retention.Internal;
 
 namespace SyncKit;
 
@@ -23,12 +23,25 @@ public sealed class SyncRetention
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private RetentionPass? _lastPass;
 
-    internal SyncRetention(ISyncStateStore store, IOptions<RetentionOptions> options, TimeProvider time, ILoggerFactory? loggerFactory = null)
+    /// <summary>Creates the retention of a store, for a program that runs passes itself; a host gets one from <c>AddSyncKit</c>.</summary>
+    /// <param name="store">The state store whose history is purged.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="timeProvider">The clock; default the system's.</param>
+    /// <param name="loggerFactory">Where passes are logged; default nowhere.</param>
+    /// <exception cref="ArgumentException"><see cref="RetentionOptions.Audit"/> is longer than <see cref="RetentionOptions.Runs"/>.</exception>
+    public SyncRetention(ISyncStateStore store, RetentionOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!RetentionOptionsValidator.AuditWithinRuns(options))
+        {
+            throw new ArgumentException(RetentionOptionsValidator.AuditOutlivesRuns, nameof(options));
+        }
+
         _store = store;
-        _time = time;
+        _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SyncRetention>();
-        Options = options.Value;
+        Options = options;
     }
 
     /// <summary>The limits in force.</summary>

@@ -90,7 +90,7 @@ public sealed class SyncRetentionTests
     {
         _time.SetUtcNow(Now);
         var watched = new TimerWatchingTimeProvider(_time);
-        var retention = new SyncRetention(_store, Options.Create(new RetentionOptions { FirstPassDelay = TimeSpan.FromMinutes(5) }), watched);
+        var retention = new SyncRetention(_store, new RetentionOptions { FirstPassDelay = TimeSpan.FromMinutes(5) }, watched);
         using var scheduler = new RetentionScheduler(retention, watched);
         using var stopping = new CancellationTokenSource();
         var firstWait = watched.WhenTimerCreated(TimeSpan.FromMinutes(5));
@@ -130,6 +130,11 @@ public sealed class SyncRetentionTests
     }
 
     [Fact]
+    public void Constructor_AuditKeptLongerThanRuns_IsRefusedNamingBoth() =>
+        FluentActions.Invoking(() => new SyncRetention(_store, new RetentionOptions { Runs = TimeSpan.FromDays(7) }))
+            .Should().Throw<ArgumentException>().WithMessage("*RetentionOptions.Audit*RetentionOptions.Runs*");
+
+    [Fact]
     public async Task AddSyncKit_RetentionIsHostedAndResolvable()
     {
         var services = new ServiceCollection();
@@ -141,7 +146,7 @@ public sealed class SyncRetentionTests
         provider.GetServices<IHostedService>().Should().ContainSingle(s => s is RetentionScheduler);
     }
 
-    private SyncRetention Retention(RetentionOptions options) => new(_store, Options.Create(options), _time);
+    private SyncRetention Retention(RetentionOptions options) => new(_store, options, _time);
 
     private async Task SaveRunAsync(string runId, int daysAgo)
     {
