@@ -10,8 +10,8 @@ namespace SyncKit.TestDocs;
 public abstract class PackageReadmeTests
 {
     // The frameworks a complete file may be a test of, each compiled by a test project of that framework: xunit (2) here,
-    // NUnit by tests/SyncKit.Testing.NUnit.Tests.
-    private static readonly string[] KnownTestFrameworks = ["", "xunit", "nunit"];
+    // NUnit by tests/SyncKit.Testing.NUnit.Tests, MSTest and xunit v3 by eng/consumer-test.sh against the packed packages.
+    private static readonly string[] KnownTestFrameworks = ["", "xunit", "nunit", "mstest", "xunitv3"];
 
     /// <summary>The README's path from the repository root.</summary>
     protected abstract string Readme { get; }
