@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The consumer test: packs the five packages into a temporary folder feed, checks what each ships, then builds and runs
+# The consumer test: packs the six packages into a temporary folder feed, checks what each ships, then builds and runs
 # apps that reference them by version, as another team would:
 #   - eng/consumer/Program.cs: the dashboard in a web app over a SQLite store, with health checks;
-#   - the README's quick start pasted as Program.cs into a console app pinned to Microsoft.Extensions 10.0.0.
+#   - the README's quick start pasted as Program.cs into a console app pinned to Microsoft.Extensions 10.0.0;
+#   - SyncKit.Testing's MSTest and xunit v3 files (its README) as test projects of those frameworks, which run the
+#     store conformance kit, one test per case, with no xunit 2 in them.
 # Restore uses the machine's package feed plus the temporary one, into a temporary package folder, so no earlier
 # package of the same version is picked up. Ends with "consumer test passed" or exits non-zero saying what failed.
 set -euo pipefail
@@ -22,7 +24,7 @@ done
 version=$(basename "$feed"/SyncKit.Sqlite.*.nupkg .nupkg); version=${version#SyncKit.Sqlite.}
 echo "Packed version $version into $feed"
 
-for id in SyncKit SyncKit.Sqlite SyncKit.Postgres SyncKit.AspNetCore SyncKit.Testing; do
+for id in SyncKit SyncKit.Sqlite SyncKit.Postgres SyncKit.AspNetCore SyncKit.Testing SyncKit.Testing.Xunit; do
   package="$feed/$id.$version.nupkg"
   [ -f "$package" ] || fail "$id.$version.nupkg was not packed"
   [ -f "$feed/$id.$version.snupkg" ] || fail "$id has no symbol package"
@@ -46,13 +48,17 @@ fallback="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
   echo '</configuration>'
 } >"$work/NuGet.config"
 
+# The first complete file a README shows under the fence line $2, exactly as a reader copies it.
+complete_file() {
+  awk -v fence="$2" '$0 == fence { found = 1; next }
+       found && /^```$/ { exit }
+       found { print }' "$1"
+}
+
 mkdir -p "$work/consumer" "$work/quickstart"
 cp eng/consumer/Consumer.csproj eng/consumer/Program.cs "$work/consumer/"
 cp eng/consumer/QuickStart.csproj "$work/quickstart/"
-# The README's quick start: the first complete file the README shows, exactly as a reader copies it.
-awk '/^```csharp complete Microsoft.NET.Sdk$/ { found = 1; next }
-     found && /^```$/ { exit }
-     found { print }' README.md >"$work/quickstart/Program.cs"
+complete_file README.md '```csharp complete Microsoft.NET.Sdk' >"$work/quickstart/Program.cs"
 [ -s "$work/quickstart/Program.cs" ] || fail "no quick start found in README.md"
 
 dotnet build "$work/consumer/Consumer.csproj" -c Release -p:SyncKitVersion="$version" -nologo -v quiet || fail "the web app does not build against the packages"
@@ -69,5 +75,22 @@ done
 kill -TERM "$quickstart_PID" 2>/dev/null || true
 wait "$quickstart_PID" 2>/dev/null || true
 [ "$ran" -eq 1 ] || fail "the README quick start did not print 'Succeeded: read 1, written 1'"
+
+# The conformance kits under other test frameworks: each README file in a test project of its framework, every case
+# a test that passes (a kit whose cases collapsed into one test, or ran none, fails here).
+for framework in mstest:KitsMSTest xunitv3:KitsXunitV3; do
+  name=${framework%%:*}; project=${framework#*:}
+  mkdir -p "$work/$name"
+  cp "eng/consumer/$project.csproj" "$work/$name/"
+  complete_file src/SyncKit.Testing/README.md "\`\`\`csharp complete Microsoft.NET.Sdk $name" >"$work/$name/ConformanceTests.cs"
+  [ -s "$work/$name/ConformanceTests.cs" ] || fail "no $name file found in src/SyncKit.Testing/README.md"
+  dotnet test "$work/$name/$project.csproj" -c Release -p:SyncKitVersion="$version" -nologo -v quiet \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$work/results" >"$work/$name.log" 2>&1 \
+    || { cat "$work/$name.log" >&2; fail "SyncKit.Testing's $name file does not build or pass against the packages"; }
+  counters=$(grep -o '<Counters [^>]*>' "$work/results/$name.trx" | head -1)
+  passed=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  [ "${passed:-0}" -gt 50 ] || fail "SyncKit.Testing's $name file ran ${passed:-no} tests, not one per case of the store kit"
+  echo "SyncKit.Testing under $name: $passed cases passed"
+done
 
 echo "consumer test passed"

@@ -9,7 +9,9 @@ namespace SyncKit.TestDocs;
 
 /// <summary>
 /// The complete files a README shows: each C# block whose fence reads <c>```csharp complete SDK</c> is a file a reader
-/// pastes into a new app of that SDK (renderers show the block as C# and ignore the words after the language). <see cref="Compile"/> compiles one as that app would: in the
+/// pastes into a new app of that SDK (renderers show the block as C# and ignore the words after the language); a last
+/// word names the test framework the file is a test of (<c>```csharp complete Microsoft.NET.Sdk nunit</c>), and the
+/// test project of that framework compiles it. <see cref="Compile"/> compiles one as that app would: in the
 /// global namespace, with only that SDK's implicit usings, against the packages' public API (the compiled assembly's
 /// name is not one the packages show their internals to), warnings as errors.
 /// </summary>
@@ -25,11 +27,14 @@ internal static partial class ReadmeSnippets
     private static readonly string[] WebUsings =
         [.. WorkerUsings, "System.Net.Http.Json", "Microsoft.AspNetCore.Builder", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Http", "Microsoft.AspNetCore.Routing"];
 
-    /// <summary>A complete file a README shows, with the SDK of the app it belongs in.</summary>
-    public sealed record Snippet(string Readme, string Sdk, string Code)
+    /// <summary>
+    /// A complete file a README shows, with the SDK of the app it belongs in and the test framework it is a test of
+    /// (empty when it needs none but the xunit that the repository's test projects run on).
+    /// </summary>
+    public sealed record Snippet(string Readme, string Sdk, string Code, string TestFramework = "")
     {
         /// <inheritdoc />
-        public override string ToString() => $"{Readme} ({Sdk})";
+        public override string ToString() => TestFramework.Length == 0 ? $"{Readme} ({Sdk})" : $"{Readme} ({Sdk}, {TestFramework})";
     }
 
     /// <summary>The repository's root: the folder above the test assembly that holds SyncKit.sln.</summary>
@@ -48,7 +53,7 @@ internal static partial class ReadmeSnippets
     public static IReadOnlyList<Snippet> CompleteFiles(string readme)
     {
         var text = File.ReadAllText(Path.Combine(RepositoryRoot(), readme)).ReplaceLineEndings("\n");
-        return [.. CompleteFilePattern().Matches(text).Select(m => new Snippet(readme, m.Groups["sdk"].Value, m.Groups["code"].Value))];
+        return [.. CompleteFilePattern().Matches(text).Select(m => new Snippet(readme, m.Groups["sdk"].Value, m.Groups["code"].Value, m.Groups["framework"].Value))];
     }
 
     /// <summary>Compiles a snippet as the only file of an app of its SDK, and loads it.</summary>
@@ -105,6 +110,6 @@ internal static partial class ReadmeSnippets
         return reader.HasMetadata;
     }
 
-    [GeneratedRegex(@"^```csharp complete (?<sdk>[\w.]+)\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
+    [GeneratedRegex(@"^```csharp complete (?<sdk>[\w.]+)(?: (?<framework>\w+))?\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex CompleteFilePattern();
 }

@@ -1,23 +1,26 @@
 using Microsoft.Extensions.Time.Testing;
-using SyncKit.Testing;
+using SyncKit.Testing.Xunit;
 
 namespace SyncKit.Sqlite.Tests;
 
-/// <summary>The SQLite store passes the conformance kit, each test on its own file.</summary>
+/// <summary>The SQLite store passes the conformance kit, each case on its own file.</summary>
 public sealed class SqliteStateStoreConformanceTests : StateStoreConformanceTests
 {
-    private readonly TempDatabase _database = new();
+    private TempDatabase? _database;
+
+    protected override bool HasDbTransaction => true;
 
     protected override async ValueTask<ISyncStateStore> CreateStoreAsync(FakeTimeProvider timeProvider)
     {
+        _database = new TempDatabase();
         var store = _database.OpenStore(timeProvider);
         await store.InitializeAsync();
         return store;
     }
 
-    public override async Task DisposeAsync()
+    protected override async ValueTask DisposeStoreAsync(ISyncStateStore store)
     {
-        await base.DisposeAsync();
-        _database.Dispose();
+        await base.DisposeStoreAsync(store);
+        _database?.Dispose();
     }
 }

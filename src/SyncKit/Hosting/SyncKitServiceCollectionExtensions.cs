@@ -44,7 +44,6 @@ public static class SyncKitServiceCollectionExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncJobOptions>, SyncJobOptionsValidator>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncSchedulerOptions>, SyncSchedulerOptionsValidator>());
             services.AddOptions<SyncSchedulerOptions>().ValidateOnStart();
-            services.AddHostedService<SyncScheduler>();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
             services.AddOptions<RetentionOptions>()
                 .Validate(RetentionOptionsValidator.AuditWithinRuns, RetentionOptionsValidator.AuditOutlivesRuns)
@@ -54,7 +53,9 @@ public static class SyncKitServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<RetentionOptions>>().Value,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()));
+            // Retention before the scheduler: a host stops its services in reverse order, so syncs stop first.
             services.AddHostedService<RetentionScheduler>();
+            services.AddHostedService<SyncScheduler>();
         }
 
         configure?.Invoke(builder);

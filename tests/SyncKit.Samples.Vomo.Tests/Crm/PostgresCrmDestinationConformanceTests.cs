@@ -3,6 +3,7 @@ using SyncKit.Postgres;
 using SyncKit.Samples.Vomo.Connector;
 using SyncKit.Samples.Vomo.Crm;
 using SyncKit.Testing;
+using SyncKit.Testing.Xunit;
 
 namespace SyncKit.Samples.Vomo.Tests.Crm;
 

@@ -1,4 +1,5 @@
 using SyncKit.Testing;
+using SyncKit.Testing.Xunit;
 
 namespace SyncKit.Tests.Conformance;
 

@@ -11,3 +11,8 @@ public sealed class TestingReadmeTests : PackageReadmeTests
 {
     protected override string Readme => "src/SyncKit.Testing/README.md";
 }
+
+public sealed class TestingXunitReadmeTests : PackageReadmeTests
+{
+    protected override string Readme => "src/SyncKit.Testing.Xunit/README.md";
+}

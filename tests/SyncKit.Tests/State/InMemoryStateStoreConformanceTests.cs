@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using SyncKit.Testing;
+using SyncKit.Testing.Xunit;
 
 namespace SyncKit.Tests.State;
 
