@@ -55,8 +55,16 @@ internal static class StatusCommand
             await context.Output.WriteLineAsync("No tenants: configure tokens or run 'sync' first.");
         }
 
+        await context.Output.WriteLineAsync(RetentionText(new RetentionOptions()));
+
         return ExitCodes.Done;
     }
+
+    /// <summary>How long the store keeps history, as <c>sync</c> and <c>sync --watch</c> purge it.</summary>
+    internal static string RetentionText(RetentionOptions retention) =>
+        $"History kept: runs {Days(retention.Runs)}, audit entries {Days(retention.Audit)}, dedup keys {Days(retention.Dedup)}; sent welcomes lose their bodies after 30 days.";
+
+    private static string Days(TimeSpan? limit) => limit is { } span ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalDays:0.##} days") : "for ever";
 
     private static string Lag(double? seconds) => seconds is { } lag ? TimeSpan.FromSeconds(lag).ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture) : "-";
 }

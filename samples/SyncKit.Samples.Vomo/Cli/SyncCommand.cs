@@ -32,6 +32,7 @@ internal static class SyncCommand
         }
 
         await RunReport.WriteRunsAsync(output, runs);
+        await session.PurgeHistoryAsync(cancellationToken);
         return ExitCodes.Of(runs);
     }
 }

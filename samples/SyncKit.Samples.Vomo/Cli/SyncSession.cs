@@ -7,10 +7,12 @@ namespace SyncKit.Samples.Vomo.Cli;
 internal sealed class SyncSession : IAsyncDisposable
 {
     private readonly VomoWiring _wiring;
+    private readonly TimeProvider _time;
 
-    private SyncSession(VomoWiring wiring, SyncEngine engine, ServedDashboard? dashboard)
+    private SyncSession(VomoWiring wiring, SyncEngine engine, ServedDashboard? dashboard, TimeProvider time)
     {
         _wiring = wiring;
+        _time = time;
         Engine = engine;
         Dashboard = dashboard;
     }
@@ -31,7 +33,7 @@ internal sealed class SyncSession : IAsyncDisposable
     {
         var wiring = await VomoWiring.OpenAsync(settings, tuning, environment.Time, environment.Configure, dryRun: false, cancellationToken);
         var served = dashboard is null ? null : new ServedDashboard(dashboard, new HostedTenants(wiring, environment.Configuration));
-        return new SyncSession(wiring, served?.Engine ?? new SyncEngine(wiring.Crm.Store, environment.Time), served);
+        return new SyncSession(wiring, served?.Engine ?? new SyncEngine(wiring.Crm.Store, environment.Time), served, environment.Time);
     }
 
     /// <summary>Runs one poll cycle per tenant and resource, tenants side by side.</summary>
@@ -41,6 +43,13 @@ internal sealed class SyncSession : IAsyncDisposable
         var results = await Task.WhenAll(Tenants.Select(t => t.EachAsync(job => job.RunAsync(Engine, cancellationToken), cancellationToken)));
         return [.. results.SelectMany(r => r)];
     }
+
+    /// <summary>
+    /// Deletes the history older than the core's default retention, as a host does every hour: a <c>sync</c> run
+    /// from cron has no host, and its history would otherwise grow for ever.
+    /// </summary>
+    public Task<RetentionPass> PurgeHistoryAsync(CancellationToken cancellationToken) =>
+        new SyncRetention(_wiring.Crm.Store, new RetentionOptions(), _time).PurgeAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
