@@ -19,5 +19,12 @@ if (args is ["--retention-stall", ..])
     return await SyncKit.Benchmarks.Retention.RetentionStallMeasurement.RunAsync(runs, commits, batchSize);
 }
 
+if (args is ["--scheduler-scale", var tenants, var cadence, var duration, ..])
+{
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    return await SyncKit.Benchmarks.Scheduler.SchedulerScaleMeasurement.RunAsync(
+        int.Parse(tenants, inv), TimeSpan.Parse(cadence, inv), TimeSpan.Parse(duration, inv), args.Length > 4 ? TimeSpan.FromMilliseconds(int.Parse(args[4], inv)) : TimeSpan.Zero);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BacklogMemoryMeasurement).Assembly).Run(args);
 return 0;
