@@ -11,6 +11,16 @@ if (args is ["--reconcile-memory", var side])
     return await SyncKit.Benchmarks.Reconciliation.ReconcileMemoryMeasurement.RunAsync(side);
 }
 
+if (args is ["--vomo-window-memory", ..])
+{
+    return await SyncKit.Benchmarks.Vomo.VomoWindowMemoryMeasurement.RunAsync(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+}
+
+if (args is ["--vomo-key-listing-memory", ..])
+{
+    return await SyncKit.Benchmarks.Vomo.VomoKeyListingMemoryMeasurement.RunAsync(args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+}
+
 if (args is ["--retention-stall", ..])
 {
     var runs = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000_000;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -76,9 +77,9 @@ public sealed class VomoGroupSource : IWindowedSource<VomoGroupRecord>, IKeyList
     /// <inheritdoc />
     public async IAsyncEnumerable<string> ListKeysAsync(JobId job, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var group in await FullListing.ReadAsync(_client, VomoResources.Groups, VomoListQuery.All, cancellationToken).ConfigureAwait(false))
+        foreach (var id in await FullListing.ReadIdsAsync(_client, VomoResources.Groups, VomoListQuery.All, cancellationToken).ConfigureAwait(false))
         {
-            yield return VomoResources.Groups.KeyOf(group);
+            yield return id.ToString(CultureInfo.InvariantCulture);
         }
     }
 

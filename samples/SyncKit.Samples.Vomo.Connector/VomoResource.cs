@@ -9,9 +9,10 @@ namespace SyncKit.Samples.Vomo.Connector;
 public sealed class VomoResource<T>
     where T : class
 {
-    internal VomoResource(string path, JsonTypeInfo<VomoPage<T>> page, JsonTypeInfo<VomoItem<T>> item, Func<T, long> id, Func<T, DateTimeOffset> updatedAt)
+    internal VomoResource(string path, JsonTypeInfo<T> json, JsonTypeInfo<VomoPage<T>> page, JsonTypeInfo<VomoItem<T>> item, Func<T, long> id, Func<T, DateTimeOffset> updatedAt)
     {
         Path = path;
+        Json = json;
         PageInfo = page;
         ItemInfo = item;
         IdOf = id;
@@ -26,6 +27,9 @@ public sealed class VomoResource<T>
 
     /// <summary>Reads an item's <c>updated_at</c>.</summary>
     public Func<T, DateTimeOffset> UpdatedAtOf { get; }
+
+    /// <summary>An item's own JSON, which its fingerprint hashes (<see cref="Internal.ItemFingerprint"/>).</summary>
+    internal JsonTypeInfo<T> Json { get; }
 
     internal JsonTypeInfo<VomoPage<T>> PageInfo { get; }
 
@@ -45,15 +49,15 @@ public static class VomoResources
 {
     /// <summary><c>/users</c>.</summary>
     public static VomoResource<VomoUser> Users { get; } =
-        new("users", VomoJsonContext.Default.VomoPageVomoUser, VomoJsonContext.Default.VomoItemVomoUser, u => u.Id, u => u.UpdatedAt);
+        new("users", VomoJsonContext.Default.VomoUser, VomoJsonContext.Default.VomoPageVomoUser, VomoJsonContext.Default.VomoItemVomoUser, u => u.Id, u => u.UpdatedAt);
 
     /// <summary><c>/projects</c>.</summary>
     public static VomoResource<VomoProject> Projects { get; } =
-        new("projects", VomoJsonContext.Default.VomoPageVomoProject, VomoJsonContext.Default.VomoItemVomoProject, p => p.Id, p => p.UpdatedAt);
+        new("projects", VomoJsonContext.Default.VomoProject, VomoJsonContext.Default.VomoPageVomoProject, VomoJsonContext.Default.VomoItemVomoProject, p => p.Id, p => p.UpdatedAt);
 
     /// <summary><c>/groups</c>.</summary>
     public static VomoResource<VomoGroup> Groups { get; } =
-        new("groups", VomoJsonContext.Default.VomoPageVomoGroup, VomoJsonContext.Default.VomoItemVomoGroup, g => g.Id, g => g.UpdatedAt);
+        new("groups", VomoJsonContext.Default.VomoGroup, VomoJsonContext.Default.VomoPageVomoGroup, VomoJsonContext.Default.VomoItemVomoGroup, g => g.Id, g => g.UpdatedAt);
 
     /// <summary>Reads a record key (<see cref="VomoResource{T}.KeyOf"/>) back as a VOMO id.</summary>
     /// <param name="key">The key.</param>

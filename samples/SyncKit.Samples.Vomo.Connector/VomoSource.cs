@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -54,9 +55,9 @@ public sealed class VomoSource<T> : IWindowedSource<T>, IKeyListingSource, IKeyL
     /// <inheritdoc />
     public async IAsyncEnumerable<string> ListKeysAsync(JobId job, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var item in await FullListing.ReadAsync(_client, _resource, VomoListQuery.All, cancellationToken).ConfigureAwait(false))
+        foreach (var id in await FullListing.ReadIdsAsync(_client, _resource, VomoListQuery.All, cancellationToken).ConfigureAwait(false))
         {
-            yield return _resource.KeyOf(item);
+            yield return id.ToString(CultureInfo.InvariantCulture);
         }
     }
 

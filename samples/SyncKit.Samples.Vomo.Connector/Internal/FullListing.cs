@@ -7,7 +7,8 @@ namespace SyncKit.Samples.Vomo.Connector.Internal;
 /// a time (each request still keeps to the token's budget in the client), as far as <see cref="PageBounds"/> allows. These reads are
 /// one stream to the engine, so a failed page would end the whole pass: a transient failure of one page is retried
 /// here (after VOMO's <c>Retry-After</c> when it sent one) instead of starting over. Items are keyed by id, the
-/// newest version winning, because live offsets can show one item twice. An item a shifting offset skips shows up as
+/// newest version winning, because live offsets can show one item twice; a key listing keeps only ids, since it
+/// covers the whole tenant. An item a shifting offset skips shows up as
 /// a key the destination has and the listing lacks, which reconciliation confirms by id before it deletes anything.
 /// </summary>
 internal static class FullListing
@@ -27,7 +28,7 @@ internal static class FullListing
     public static async Task<IReadOnlyList<T>> ReadAsync<T>(VomoClient client, VomoResource<T> resource, VomoListQuery query, CancellationToken cancellationToken)
         where T : class
     {
-        var items = await ReadPagesAsync(client, (page, token) => client.ListAsync(resource, query, page, token), cancellationToken).ConfigureAwait(false);
+        var items = await ReadPagesAsync(client, (page, token) => client.ListAsync(resource, query, page, token), item => item, cancellationToken).ConfigureAwait(false);
         var latest = new Dictionary<long, T>();
         foreach (var item in items)
         {
@@ -41,13 +42,22 @@ internal static class FullListing
         return [.. latest.Values.OrderBy(resource.IdOf)];
     }
 
+    /// <summary>
+    /// Reads the ids of every item of a list, ascending and each once, for a key listing: only the ids are kept as the
+    /// pages arrive, 8 bytes an item where <see cref="ReadAsync"/> keeps the items, since a key listing covers the
+    /// whole tenant.
+    /// </summary>
+    public static async Task<IReadOnlyList<long>> ReadIdsAsync<T>(VomoClient client, VomoResource<T> resource, VomoListQuery query, CancellationToken cancellationToken)
+        where T : class =>
+        AscendingOnce(await ReadPagesAsync(client, (page, token) => client.ListAsync(resource, query, page, token), resource.IdOf, cancellationToken).ConfigureAwait(false));
+
     /// <summary>Reads a group's members' ids, ascending; <see langword="null"/> when the group is gone.</summary>
     public static async Task<IReadOnlyList<long>?> ReadMembersAsync(VomoClient client, long groupId, CancellationToken cancellationToken)
     {
         try
         {
-            var members = await ReadPagesAsync(client, (page, token) => client.ListGroupMembersAsync(groupId, page, token), cancellationToken).ConfigureAwait(false);
-            return [.. members.Select(u => u.Id).Distinct().Order()];
+            // Only ids are kept as the pages arrive: a group may hold most of the tenant.
+            return AscendingOnce(await ReadPagesAsync(client, (page, token) => client.ListGroupMembersAsync(groupId, page, token), u => u.Id, cancellationToken).ConfigureAwait(false));
         }
         catch (VomoApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -68,14 +78,15 @@ internal static class FullListing
         return results;
     }
 
-    private static async Task<List<T>> ReadPagesAsync<T>(VomoClient client, Func<int, CancellationToken, Task<VomoPage<T>>> read, CancellationToken cancellationToken)
+    /// <summary>Reads every page, keeping <paramref name="keep"/> of each item as its page arrives (and not the page).</summary>
+    private static async Task<List<TKept>> ReadPagesAsync<T, TKept>(VomoClient client, Func<int, CancellationToken, Task<VomoPage<T>>> read, Func<T, TKept> keep, CancellationToken cancellationToken)
     {
         Task<VomoPage<T>> ReadPageAsync(int page, CancellationToken token) => RetryAsync(client.Time, t => read(page, t), token);
 
         // A few pages at a time, never past what the newest page's total allows (the list may grow or shrink while it
         // is read), and never past the first empty page: the server's numbers bound nothing on their own.
         var last = await ReadPageAsync(1, cancellationToken).ConfigureAwait(false);
-        var items = new List<T>(last.Data);
+        var items = new List<TKept>(last.Data.Select(keep));
         for (var number = 1; !PageBounds.IsLast(last, number);)
         {
             var round = (int)Math.Min(ConcurrentRequests, PageBounds.PageCount(last.Meta) - number);
@@ -83,7 +94,7 @@ internal static class FullListing
             {
                 number++;
                 last = page;
-                items.AddRange(page.Data);
+                items.AddRange(page.Data.Select(keep));
                 if (PageBounds.IsLast(page, number))
                 {
                     break;
@@ -92,6 +103,23 @@ internal static class FullListing
         }
 
         return items;
+    }
+
+    /// <summary>Sorts the ids and drops repeats (live offsets can show an item twice) in place, without a set beside them.</summary>
+    private static List<long> AscendingOnce(List<long> ids)
+    {
+        ids.Sort();
+        var kept = 0;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (kept == 0 || ids[kept - 1] != ids[i])
+            {
+                ids[kept++] = ids[i];
+            }
+        }
+
+        ids.RemoveRange(kept, ids.Count - kept);
+        return ids;
     }
 
     private static async Task<TResult> RetryAsync<TResult>(TimeProvider time, Func<CancellationToken, Task<TResult>> call, CancellationToken cancellationToken)

@@ -136,8 +136,12 @@ internal sealed class WindowSession<T>
 
     public int CompletePasses { get; private set; }
 
-    /// <summary>The version handed on for each id in this window, to hand on only what changed.</summary>
-    public Dictionary<long, T> Seen { get; } = [];
+    /// <summary>
+    /// The fingerprint of the version handed on for each id in this window, to hand on only what changed. A fingerprint,
+    /// not the item: the first window covers the whole tenant, so this holds an entry per record of it (about 40 bytes
+    /// each with the dictionary's own, where an item is hundreds).
+    /// </summary>
+    public Dictionary<long, UInt128> Seen { get; } = [];
 
     /// <summary>The cursor the next read must continue from for this session to apply.</summary>
     public Cursor? Expected { get; set; }
@@ -201,12 +205,13 @@ internal sealed class WindowSession<T>
                 Newest = updatedAt;
             }
 
-            if (Seen.TryGetValue(id, out var seen) && seen.Equals(item))
+            var fingerprint = ItemFingerprint.Of(item, resource.Json);
+            if (Seen.TryGetValue(id, out var seen) && seen == fingerprint)
             {
                 continue;
             }
 
-            Seen[id] = item;
+            Seen[id] = fingerprint;
             records.Add(new SourceRecord<T>(resource.KeyOf(item), Position.Record(Pass, Page, i), item));
             if (Horizon is { } horizon && updatedAt < horizon)
             {

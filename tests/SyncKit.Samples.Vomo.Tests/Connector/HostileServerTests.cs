@@ -91,9 +91,29 @@ public sealed class HostileServerTests
         handler.Requests.Should().ContainSingle();
     }
 
-    private static HttpResponseMessage Page(int items, long total, int lastPage, int currentPage, bool next, int firstId = 0)
+    [Fact]
+    public async Task FullListing_ReadIdsAsync_IdsOutOfOrderAndOneOnTwoPages_ListsEachOnceAscending()
     {
-        var data = string.Join(",", Enumerable.Range(firstId + 1, items).Select(id =>
+        // The list's order is undocumented, and a row that moves while the pages are read shows on two of them.
+        int[][] pages = [[9, 3, 15, 1, 7, 2, 14, 4, 13, 5, 12, 6, 11, 8, 10], [3, 16]];
+        var handler = new CannedHandler(request =>
+        {
+            var page = int.Parse(HttpUtility.ParseQueryString(request.RequestUri!.Query)["page"]!, CultureInfo.InvariantCulture);
+            return Page(pages[page - 1], 17, 2, page, next: page == 1);
+        });
+        var client = new VomoClient(new HttpClient(handler), new VomoConnection("t", Base));
+
+        var ids = await FullListing.ReadIdsAsync(client, VomoResources.Users, VomoListQuery.All, default);
+
+        ids.Should().Equal(Enumerable.Range(1, 16).Select(id => (long)id));
+    }
+
+    private static HttpResponseMessage Page(int items, long total, int lastPage, int currentPage, bool next, int firstId = 0) =>
+        Page(Enumerable.Range(firstId + 1, items), total, lastPage, currentPage, next);
+
+    private static HttpResponseMessage Page(IEnumerable<int> ids, long total, int lastPage, int currentPage, bool next)
+    {
+        var data = string.Join(",", ids.Select(id =>
             $$$"""{"id": {{{id}}}, "created_at": "2025-11-19T10:15:00Z", "updated_at": "2025-11-19T10:15:00Z"}"""));
         var link = next ? "\"https://vomo.test/v1/users?page=2\"" : "null";
         return CannedHandler.Json(HttpStatusCode.OK, $$$"""
