@@ -36,17 +36,12 @@ public static class PostgresSyncKitBuilderExtensions
     public static SyncKitBuilder UsePostgres(this SyncKitBuilder builder, Action<PostgresSyncStateStoreOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        var services = builder.Services;
-        services.AddOptions<PostgresSyncStateStoreOptions>().Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresSyncStateStoreOptions>, PostgresSyncStateStoreOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => PostgresSyncStateStore.Create(
-            provider.GetRequiredService<IOptions<PostgresSyncStateStoreOptions>>().Value,
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresSyncStateStoreOptions>, PostgresSyncStateStoreOptionsValidator>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresStoreLifetime>());
+        builder.Services.TryAddSingleton(provider => provider.GetRequiredService<PostgresSyncStateStore>().Leases);
+        return builder.UseStore<PostgresSyncStateStore, PostgresSyncStateStoreOptions>(configure, static (provider, options) => PostgresSyncStateStore.Create(
+            options,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>()));
-        services.TryAddSingleton(provider => provider.GetRequiredService<PostgresSyncStateStore>().Leases);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresStoreLifetime>());
-        return builder.UseStore(provider => provider.GetRequiredService<PostgresSyncStateStore>());
     }
 }

@@ -38,17 +38,12 @@ public static class SqliteSyncKitBuilderExtensions
     public static SyncKitBuilder UseSqlite(this SyncKitBuilder builder, Action<SqliteStateStoreOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        var services = builder.Services;
-        services.AddOptions<SqliteStateStoreOptions>().Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStateStoreOptions>, SqliteStateStoreOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => new SqliteSyncStateStore(
-            provider.GetRequiredService<IOptions<SqliteStateStoreOptions>>().Value,
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStateStoreOptions>, SqliteStateStoreOptionsValidator>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
+        return builder.UseStore<SqliteSyncStateStore, SqliteStateStoreOptions>(configure, static (provider, options) => new SqliteSyncStateStore(
+            options,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILoggerFactory>(),
             provider.GetService<IHostEnvironment>()?.ContentRootPath));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStoreInitializer>());
-        return builder.UseStore(provider => provider.GetRequiredService<SqliteSyncStateStore>());
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SyncKit.Hosting.Internal;
 
 namespace SyncKit;
@@ -42,6 +43,28 @@ public sealed class SyncKitBuilder
         Services.RemoveAll<ISyncStateStore>();
         Services.AddSingleton(factory);
         return this;
+    }
+
+    /// <summary>
+    /// Uses a state store built from options, as store packages do: the options are configured and validated when the
+    /// host starts (register an <see cref="Microsoft.Extensions.Options.IValidateOptions{TOptions}"/> for their rules),
+    /// and the store is built once from them and registered as itself and as the host's store.
+    /// </summary>
+    /// <typeparam name="TStore">The store type.</typeparam>
+    /// <typeparam name="TOptions">Its options type.</typeparam>
+    /// <param name="configure">Sets the options.</param>
+    /// <param name="create">Builds the store from the services and the validated options.</param>
+    /// <returns>This builder.</returns>
+    public SyncKitBuilder UseStore<TStore, TOptions>(Action<TOptions> configure, Func<IServiceProvider, TOptions, TStore> create)
+        where TStore : class, ISyncStateStore
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        ArgumentNullException.ThrowIfNull(create);
+        Services.AddOptions<TOptions>().Configure(configure).ValidateOnStart();
+        Services.TryAddSingleton(TimeProvider.System);
+        Services.TryAddSingleton(provider => create(provider, provider.GetRequiredService<IOptions<TOptions>>().Value));
+        return UseStore(provider => provider.GetRequiredService<TStore>());
     }
 
     /// <summary>Keeps state in memory: lost when the process ends. For tests and trials.</summary>
