@@ -10,13 +10,29 @@ internal sealed record OverviewFilter(JobHealthStatus? State, string? Query, Ove
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1_000;
 
-    public const string BadAfter = "'after' must be a row's key, Status:tenant, as a previous page's next gave it.";
+    public const string Invalid = "'state' must be Healthy, Degraded or Stalled (or empty for all), and 'after' a row's key, Status:tenant, as a previous page's next gave it.";
 
-    /// <summary>The filter a request's parameters ask for; <see langword="null"/> when <paramref name="after"/> is not a row's key.</summary>
-    public static OverviewFilter? From(JobHealthStatus? state, string? query, string? after, int? limit) =>
-        OverviewKey.TryParse(after, out var key)
-            ? new OverviewFilter(state, string.IsNullOrWhiteSpace(query) ? null : query.Trim(), key, Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit))
+    /// <summary>
+    /// The filter a request's parameters ask for; <see langword="null"/> when <paramref name="state"/> is not a status
+    /// or <paramref name="after"/> not a row's key. An empty state, as the page's form sends for "Any", is no filter.
+    /// </summary>
+    public static OverviewFilter? From(string? state, string? query, string? after, int? limit)
+    {
+        JobHealthStatus? status = null;
+        if (!string.IsNullOrEmpty(state))
+        {
+            if (!OverviewKey.TryParseStatus(state, out var parsed))
+            {
+                return null;
+            }
+
+            status = parsed;
+        }
+
+        return OverviewKey.TryParse(after, out var key)
+            ? new OverviewFilter(status, string.IsNullOrWhiteSpace(query) ? null : query.Trim(), key, Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit))
             : null;
+    }
 }
 
 /// <summary>
@@ -37,8 +53,7 @@ internal readonly record struct OverviewKey(JobHealthStatus Status, string Tenan
         }
 
         var colon = text.IndexOf(':', StringComparison.Ordinal);
-        // A status by name only: Enum.TryParse also reads numbers.
-        if (colon <= 0 || !char.IsLetter(text[0]) || !Enum.TryParse<JobHealthStatus>(text[..colon], out var status) || !Enum.IsDefined(status))
+        if (colon <= 0 || !TryParseStatus(text[..colon], out var status))
         {
             return false;
         }
@@ -46,6 +61,10 @@ internal readonly record struct OverviewKey(JobHealthStatus Status, string Tenan
         key = new OverviewKey(status, text[(colon + 1)..]);
         return true;
     }
+
+    /// <summary>Reads a status by its name (<see cref="Enum.TryParse{TEnum}(string, out TEnum)"/> alone also reads numbers).</summary>
+    public static bool TryParseStatus(string text, out JobHealthStatus status) =>
+        Enum.TryParse(text, out status) && char.IsLetter(text[0]) && Enum.IsDefined(status);
 
     /// <summary>Orders rows: the worse status first, then the tenant name.</summary>
     public int CompareTo(OverviewKey other)
