@@ -12,6 +12,8 @@ public sealed partial class AccessibilityTests(DashboardFixture fixture) : IClas
     public static TheoryData<string> Pages { get; } = new()
     {
         "/synckit",
+        "/synckit/?state=Degraded&q=ac&limit=1",
+        "/synckit/?q=nobody",
         "/synckit/tenants/acme",
         "/synckit/runs/{orders-1}",
         "/synckit/runs/{reset}",

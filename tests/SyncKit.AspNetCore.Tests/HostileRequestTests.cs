@@ -23,6 +23,8 @@ public sealed partial class HostileRequestTests : IAsyncLifetime
         { "GET", "/synckit/tenants/nobody" },
         { "GET", "/synckit/dead-letters" },
         { "GET", "/synckit/api/tenants" },
+        { "GET", "/synckit/?state=Degraded&q=ac&after=Stalled:globex" },
+        { "GET", "/synckit/api/overview?state=Degraded&q=ac" },
         { "GET", "/synckit/api/antiforgery" },
         { "GET", "/synckit/health" },
         { "POST", "/synckit/api/checkpoints/reset" },

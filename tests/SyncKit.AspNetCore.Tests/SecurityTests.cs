@@ -24,6 +24,8 @@ public sealed class SecurityTests(DashboardFixture fixture) : IClassFixture<Dash
         { "GET", "/synckit/dead-letters" },
         { "GET", "/synckit/replay" },
         { "GET", "/synckit/api/tenants" },
+        { "GET", "/synckit/?state=Degraded&q=ac&after=Stalled:globex" },
+        { "GET", "/synckit/api/overview?state=Degraded&q=ac" },
         { "GET", "/synckit/api/antiforgery" },
         { "GET", "/synckit/health" },
         { "POST", "/synckit/api/dead-letters/discard" },

@@ -18,7 +18,7 @@ public enum DashboardStore
 }
 
 /// <summary>
-/// The dashboard's overview for 500 tenants × 3 jobs over 1,000,000 runs (<see cref="DashboardDataset"/>). The
+/// The dashboard's overview for 500 tenants × 3 jobs over 1,000,000 runs (<see cref="DashboardDataset.Standard"/>). The
 /// baseline runs the hand-written queries the overview needs (<see cref="RawOverviewQueries"/>); the measured
 /// methods ask a real Kestrel host on loopback for the overview — the JSON API and the HTML page — so they pay
 /// for everything a browser's request costs: HTTP, the dashboard's queries through the core's operator API, the
@@ -36,6 +36,8 @@ public class DashboardBenchmarks
     private System.Data.Common.DbConnection? _raw;
     private RawOverviewQueries? _queries;
 
+    private static DashboardDataset Dataset => DashboardDataset.Standard;
+
     [Params(DashboardStore.Sqlite, DashboardStore.Postgres)]
     public DashboardStore Store { get; set; }
 
@@ -45,23 +47,17 @@ public class DashboardBenchmarks
         Action<SyncKitBuilder> useStore;
         if (Store == DashboardStore.Sqlite)
         {
-            var path = await DashboardSeed.SqliteAsync();
+            var path = await DashboardSeed.SqliteAsync(Dataset);
             useStore = b => b.UseSqlite(o => o.ConnectionString = path);
             var raw = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
             raw.Open();
             _raw = raw;
-            _queries = new RawOverviewQueries(raw, new RawDialect(
-                t => "synckit_" + t,
-                c => c + "_count",
-                "cursor_ticks",
-                Positional: false,
-                i => i.UtcTicks,
-                (r, o) => new DateTimeOffset(r.GetInt64(o), TimeSpan.Zero)));
+            _queries = new RawOverviewQueries(raw, RawDialect.Sqlite, Dataset.Jobs);
         }
         else
         {
             _postgres = await PostgresBenchmarkDatabase.CreateAsync();
-            await DashboardSeed.PostgresAsync(_postgres);
+            await DashboardSeed.PostgresAsync(Dataset, _postgres);
             var (connectionString, schema) = (_postgres.DataSource.ConnectionString, _postgres.Schema);
             useStore = b => b.UsePostgres(o =>
             {
@@ -75,10 +71,10 @@ public class DashboardBenchmarks
                 "(cursor->>'t')::timestamptz",
                 Positional: true,
                 i => i.UtcDateTime,
-                (r, o) => new DateTimeOffset(r.GetFieldValue<DateTime>(o))));
+                (r, o) => new DateTimeOffset(r.GetFieldValue<DateTime>(o))), Dataset.Jobs);
         }
 
-        _host = await StartHostAsync(useStore);
+        _host = await StartHostAsync(Dataset, useStore);
         _client = new HttpClient { BaseAddress = new Uri(_host.Urls.Single()) };
     }
 
@@ -113,7 +109,8 @@ public class DashboardBenchmarks
     [Benchmark]
     public async Task<int> OverviewPage() => (await _client!.GetStringAsync("/synckit/")).Length;
 
-    private static async Task<WebApplication> StartHostAsync(Action<SyncKitBuilder> useStore)
+    /// <summary>A Kestrel host on loopback with the dataset's jobs registered (scheduler off) and the dashboard at <c>/synckit</c>.</summary>
+    internal static async Task<WebApplication> StartHostAsync(DashboardDataset dataset, Action<SyncKitBuilder> useStore)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -125,7 +122,7 @@ public class DashboardBenchmarks
             foreach (var stream in DashboardDataset.Streams)
             {
                 b.AddJob<TestRecord>(stream, job => job
-                    .ForTenants([.. DashboardDataset.TenantNames])
+                    .ForTenants([.. dataset.TenantNames])
                     .UseSource((_, _) => new ScriptedSource<TestRecord>())
                     .UseDestination((_, _) => new CollectingDestination<TestRecord>(r => r.Version))
                     .UseSerializer(_ => new JsonRecordSerializer<TestRecord>())

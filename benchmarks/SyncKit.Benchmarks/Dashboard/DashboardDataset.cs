@@ -5,17 +5,24 @@ using System.Text.Json.Serialization;
 namespace SyncKit.Benchmarks.Dashboard;
 
 /// <summary>
-/// The history the dashboard benchmark reads: 500 tenants × 3 streams, 1,000,000 runs spread evenly over the 1,500
-/// jobs (a run every 10 minutes, newest first, so about 4.6 days each), a checkpoint per job and 20 dead letters on
-/// every tenth job (parked on every twentieth). Every 48th run is an incremental and every 288th a full
-/// reconciliation pass; regular runs succeed, dead-letter a few records (3%) or fail (3%); some jobs' latest run
-/// failed or was stopped, so the overview has every status to show. Deterministic: the same rows every time.
+/// The history a dashboard benchmark reads: tenants × 3 streams, the runs spread evenly over the jobs (a run every 10
+/// minutes, newest first), a checkpoint per job and 20 dead letters on every tenth job (parked on every twentieth).
+/// Every 48th run is an incremental and every 288th a full reconciliation pass; regular runs succeed, dead-letter a
+/// few records (3%) or fail (3%); some jobs' latest run failed or was stopped, so the overview has every status to
+/// show. Deterministic: the same rows every time.
 /// </summary>
-internal static class DashboardDataset
+/// <param name="name">Names the seeded SQLite file it is cached in.</param>
+/// <param name="tenants">How many tenants.</param>
+/// <param name="runs">How many runs in all.</param>
+internal sealed class DashboardDataset(string name, int tenants, int runs)
 {
-    public const int Tenants = 500;
-    public const int Runs = 1_000_000;
     public const int DeadLettersPerJob = 20;
+
+    /// <summary>500 tenants, 1,000,000 runs: about 4.6 days of runs per job.</summary>
+    public static DashboardDataset Standard { get; } = new("dashboard", 500, 1_000_000);
+
+    /// <summary>10,000 tenants, 1,000,000 runs: 33 or 34 runs per job, about 5.5 hours each.</summary>
+    public static DashboardDataset AtScale { get; } = new("dashboard-10000", 10_000, 1_000_000);
 
     public static readonly string[] Streams = ["customers", "invoices", "orders"];
 
@@ -24,16 +31,21 @@ internal static class DashboardDataset
 
     public static readonly TimeSpan Cadence = TimeSpan.FromMinutes(10);
 
-    public static IReadOnlyList<string> TenantNames { get; } =
-        [.. Enumerable.Range(0, Tenants).Select(i => "tenant-" + i.ToString("D3", CultureInfo.InvariantCulture))];
+    public string Name => name;
+
+    public int Tenants => tenants;
+
+    /// <summary>Tenant names with as many digits as the largest needs: <c>tenant-000</c> to <c>tenant-499</c> for 500.</summary>
+    public IReadOnlyList<string> TenantNames { get; } =
+        [.. Enumerable.Range(0, tenants).Select(i => "tenant-" + i.ToString("D" + (tenants - 1).ToString(CultureInfo.InvariantCulture).Length, CultureInfo.InvariantCulture))];
 
     /// <summary>The jobs, tenant-major.</summary>
-    public static IReadOnlyList<JobId> Jobs { get; } = [.. TenantNames.SelectMany(t => Streams.Select(s => new JobId(t, s)))];
+    public IReadOnlyList<JobId> Jobs => field ??= [.. TenantNames.SelectMany(t => Streams.Select(s => new JobId(t, s)))];
 
-    public static IEnumerable<SeedRun> AllRuns()
+    public IEnumerable<SeedRun> AllRuns()
     {
-        var perJob = Runs / Jobs.Count;
-        var extra = Runs % Jobs.Count;
+        var perJob = runs / Jobs.Count;
+        var extra = runs % Jobs.Count;
         for (var j = 0; j < Jobs.Count; j++)
         {
             var job = Jobs[j];
@@ -45,10 +57,10 @@ internal static class DashboardDataset
         }
     }
 
-    public static IEnumerable<(JobId Job, Cursor Cursor)> Checkpoints() =>
+    public IEnumerable<(JobId Job, Cursor Cursor)> Checkpoints() =>
         Jobs.Select((job, j) => (job, Cursor.At(Now - TimeSpan.FromMinutes(2 + (j % 7)), Key(j, 0))));
 
-    public static IEnumerable<SeedDeadLetter> DeadLetters()
+    public IEnumerable<SeedDeadLetter> DeadLetters()
     {
         for (var j = 0; j < Jobs.Count; j += 10)
         {

@@ -14,14 +14,14 @@ namespace SyncKit.Benchmarks.Dashboard;
 internal static class DashboardSeed
 {
     /// <summary>
-    /// A seeded SQLite file, kept in the temporary directory between runs: seeding takes a while, and the dataset never
+    /// A seeded SQLite file per dataset, kept in the temporary directory between runs: seeding takes a while, and the dataset never
     /// changes. The store is opened once first, so it has the current schema (an older cached file is migrated).
     /// The name carries the store's schema version: a file migrated forward is refused by an older SyncKit.Sqlite, so
     /// branches on different schemas each keep their own.
     /// </summary>
-    public static async Task<string> SqliteAsync()
+    public static async Task<string> SqliteAsync(DashboardDataset dataset)
     {
-        var path = Path.Combine(Path.GetTempPath(), "synckit-bench-dashboard-schema5.db");
+        var path = Path.Combine(Path.GetTempPath(), $"synckit-bench-{dataset.Name}-schema5.db");
         var ready = path + ".seeded";
         using (var store = new SqliteSyncStateStore(new SqliteStateStoreOptions { ConnectionString = path, Durability = SqliteDurability.Normal }))
         {
@@ -42,17 +42,17 @@ internal static class DashboardSeed
                     to_ticks, to_offset, to_id, read_count, written_count, skipped_count, deduplicated_count, retried_count,
                     dead_lettered_count, errors_by_class, sample_record_keys, error, kind, report)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, 0, $10, $11, $12, 0, 0, 0, $13, $14, '["a","b"]', $15, $16, $17)
-                """, DashboardDataset.AllRuns(), r => [r.RunId, r.Job.Tenant, r.Job.Stream, r.StartedAt.UtcTicks, r.EndedAt.UtcTicks, r.Outcome.ToString(),
+                """, dataset.AllRuns(), r => [r.RunId, r.Job.Tenant, r.Job.Stream, r.StartedAt.UtcTicks, r.EndedAt.UtcTicks, r.Outcome.ToString(),
                     r.From.Timestamp!.Value.UtcTicks, r.From.Id, r.To.Timestamp!.Value.UtcTicks, r.To.Id, r.Read, r.Written, r.DeadLettered,
                     r.ErrorsByClass, r.Error, r.Kind.ToString(), r.Report]);
             Insert(connection, """
                 INSERT INTO synckit_checkpoints (tenant, stream, cursor_ticks, cursor_offset, cursor_id, saved_at) VALUES ($1, $2, $3, 0, $4, $5)
-                """, DashboardDataset.Checkpoints(), c => [c.Job.Tenant, c.Job.Stream, c.Cursor.Timestamp!.Value.UtcTicks, c.Cursor.Id, DashboardDataset.Now.UtcTicks]);
+                """, dataset.Checkpoints(), c => [c.Job.Tenant, c.Job.Stream, c.Cursor.Timestamp!.Value.UtcTicks, c.Cursor.Id, DashboardDataset.Now.UtcTicks]);
             Insert(connection, """
                 INSERT INTO synckit_dead_letters (tenant, stream, record_key, position_ticks, position_offset, position_id, payload, error_class,
                     last_error, attempts, first_failed_at, last_failed_at, next_attempt_at, status)
                 VALUES ($1, $2, $3, $4, 0, $5, '{}', 'Validation', 'amount must be positive', 5, $6, $6, $7, $8)
-                """, DashboardDataset.DeadLetters(), d => [d.Job.Tenant, d.Job.Stream, d.RecordKey, d.Position.Timestamp!.Value.UtcTicks, d.Position.Id,
+                """, dataset.DeadLetters(), d => [d.Job.Tenant, d.Job.Stream, d.RecordKey, d.Position.Timestamp!.Value.UtcTicks, d.Position.Id,
                     d.FailedAt.UtcTicks, d.NextAttemptAt?.UtcTicks, d.Status.ToString()]);
             transaction.Commit();
         }
@@ -68,7 +68,7 @@ internal static class DashboardSeed
     }
 
     /// <summary>Seeds the store's schema in a fresh benchmark database.</summary>
-    public static async Task PostgresAsync(PostgresBenchmarkDatabase database)
+    public static async Task PostgresAsync(DashboardDataset dataset, PostgresBenchmarkDatabase database)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
         await using (var runs = await connection.BeginBinaryImportAsync(database.Qualify("""
@@ -76,7 +76,7 @@ internal static class DashboardSeed
                 deduplicated, retried, dead_lettered, errors_by_class, sample_record_keys, error, kind, report) FROM STDIN (FORMAT BINARY)
             """)))
         {
-            foreach (var r in DashboardDataset.AllRuns())
+            foreach (var r in dataset.AllRuns())
             {
                 await runs.StartRowAsync();
                 await runs.WriteAsync(r.RunId, NpgsqlDbType.Text);
@@ -105,7 +105,7 @@ internal static class DashboardSeed
 
         await using (var checkpoints = await connection.BeginBinaryImportAsync(database.Qualify("COPY {schema}.checkpoints (tenant, stream, cursor, updated_at) FROM STDIN (FORMAT BINARY)")))
         {
-            foreach (var (job, cursor) in DashboardDataset.Checkpoints())
+            foreach (var (job, cursor) in dataset.Checkpoints())
             {
                 await checkpoints.StartRowAsync();
                 await checkpoints.WriteAsync(job.Tenant, NpgsqlDbType.Text);
@@ -122,7 +122,7 @@ internal static class DashboardSeed
                 last_failed_at, next_attempt_at, status) FROM STDIN (FORMAT BINARY)
             """)))
         {
-            foreach (var d in DashboardDataset.DeadLetters())
+            foreach (var d in dataset.DeadLetters())
             {
                 await deadLetters.StartRowAsync();
                 await deadLetters.WriteAsync(d.Job.Tenant, NpgsqlDbType.Text);

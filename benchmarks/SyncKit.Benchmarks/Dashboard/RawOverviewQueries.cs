@@ -12,6 +12,7 @@ internal sealed class RawOverviewQueries : IDisposable
 {
     private readonly DbConnection _connection;
     private readonly RawDialect _dialect;
+    private readonly IReadOnlyList<JobId> _jobs;
     private readonly DbCommand _checkpoint;
     private readonly DbCommand _latest;
     private readonly DbCommand _latestSuccess;
@@ -19,10 +20,11 @@ internal sealed class RawOverviewQueries : IDisposable
     private readonly DbCommand _deadLetters;
     private readonly DbCommand _reconciliation;
 
-    public RawOverviewQueries(DbConnection connection, RawDialect dialect)
+    public RawOverviewQueries(DbConnection connection, RawDialect dialect, IReadOnlyList<JobId> jobs)
     {
         _connection = connection;
         _dialect = dialect;
+        _jobs = jobs;
         var runs = dialect.Table("runs");
         var count = dialect.CountColumn;
         const string Job = "tenant = $1 AND stream = $2";
@@ -41,7 +43,7 @@ internal sealed class RawOverviewQueries : IDisposable
     public async Task<List<(string Tenant, int Jobs, TimeSpan? Lag, DateTimeOffset? LastSuccess, long DeadLetters, bool Parked, double Burn, int Paused)>> RunAsync(DateTimeOffset now, TimeSpan budgetWindow, double budget)
     {
         var tenants = new List<(string, int, TimeSpan?, DateTimeOffset?, long, bool, double, int)>();
-        foreach (var tenant in DashboardDataset.Jobs.GroupBy(j => j.Tenant, StringComparer.Ordinal))
+        foreach (var tenant in _jobs.GroupBy(j => j.Tenant, StringComparer.Ordinal))
         {
             TimeSpan? lag = null;
             DateTimeOffset? oldestSuccess = DateTimeOffset.MaxValue;
@@ -180,4 +182,14 @@ internal sealed record RawDialect(
     string CheckpointInstant,
     bool Positional,
     Func<DateTimeOffset, object> Instant,
-    Func<DbDataReader, int, DateTimeOffset> ReadInstant);
+    Func<DbDataReader, int, DateTimeOffset> ReadInstant)
+{
+    /// <summary>SyncKit.Sqlite's: <c>synckit_</c> tables, <c>_count</c> columns, instants as UTC ticks.</summary>
+    public static RawDialect Sqlite { get; } = new(
+        t => "synckit_" + t,
+        c => c + "_count",
+        "cursor_ticks",
+        Positional: false,
+        i => i.UtcTicks,
+        (r, o) => new DateTimeOffset(r.GetInt64(o), TimeSpan.Zero));
+}

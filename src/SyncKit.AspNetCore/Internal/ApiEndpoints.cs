@@ -16,7 +16,11 @@ internal static class ApiEndpoints
     {
         var api = group.MapGroup("/api");
         api.MapGet("/tenants", async ([FromServices] DashboardQueries queries, CancellationToken ct) =>
-            Json(await queries.OverviewAsync(ct).ConfigureAwait(false)));
+            Json(await queries.TenantsAsync(ct).ConfigureAwait(false)));
+        api.MapGet("/overview", async (string? state, string? q, string? after, int? limit, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+            OverviewFilter.From(state, q, after, limit) is { } filter
+                ? Json(await queries.OverviewAsync(filter, ct).ConfigureAwait(false))
+                : Results.Problem(statusCode: 400, title: OverviewFilter.Invalid));
         api.MapGet("/tenants/{tenant}", async (string tenant, [FromServices] DashboardQueries queries, CancellationToken ct) =>
             await queries.TenantAsync(Links.FromRoute(tenant), ct).ConfigureAwait(false) is { } detail ? Json(detail) : NoTenant(Links.FromRoute(tenant)));
         api.MapGet("/tenants/{tenant}/lag", async (string tenant, [FromServices] DashboardQueries queries, CancellationToken ct) =>

@@ -29,23 +29,13 @@ internal sealed class DashboardQueries(
     /// <summary>Whether a job is registered.</summary>
     public bool IsRegistered(JobId job) => runner.Jobs.Contains(job);
 
-    /// <summary>Every tenant's summary, from one health check of all registered jobs.</summary>
-    public async Task<IReadOnlyList<TenantSummary>> OverviewAsync(CancellationToken cancellationToken)
-    {
-        var health = await HealthAsync(runner.Jobs, cancellationToken).ConfigureAwait(false);
-        return
-        [
-            .. health.GroupBy(j => j.Job.Tenant, StringComparer.Ordinal).Select(jobs => new TenantSummary(
-                jobs.Key,
-                jobs.Max(j => j.Status),
-                jobs.Count(),
-                jobs.Max(j => j.Lag),
-                jobs.Any(j => j.LastSuccessAt is null) ? null : jobs.Min(j => j.LastSuccessAt),
-                jobs.Sum(j => j.DeadLetters),
-                jobs.Select(j => Worse(j.Breakers.Source, j.Breakers.Destination)).Aggregate(BreakerState.Closed, Worse),
-                jobs.Max(j => j.ErrorBudgetBurn))),
-        ];
-    }
+    /// <summary>Every tenant's summary in tenant order, from one health check of all registered jobs.</summary>
+    public async Task<IReadOnlyList<TenantSummary>> TenantsAsync(CancellationToken cancellationToken) =>
+        Overview.Tenants(await HealthAsync(runner.Jobs, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The overview's header and one page of tenants, worst first, from one health check of all registered jobs.</summary>
+    public async Task<OverviewPage> OverviewAsync(OverviewFilter filter, CancellationToken cancellationToken) =>
+        Overview.Page(await HealthAsync(runner.Jobs, cancellationToken).ConfigureAwait(false), filter, _options.Health);
 
     /// <summary>Everything about one tenant, or <see langword="null"/> when it has no registered job.</summary>
     public async Task<TenantDetail?> TenantAsync(string tenant, CancellationToken cancellationToken)
@@ -127,15 +117,4 @@ internal sealed class DashboardQueries(
 
         return [.. entries.OrderByDescending(e => e.Report.StartedAt)];
     }
-
-    // Open and isolated breakers pause work; half-open is on its way back; closed is fine.
-    private static BreakerState Worse(BreakerState left, BreakerState right) => Rank(left) >= Rank(right) ? left : right;
-
-    private static int Rank(BreakerState state) => state switch
-    {
-        BreakerState.Closed => 0,
-        BreakerState.HalfOpen => 1,
-        BreakerState.Open => 2,
-        _ => 3,
-    };
 }

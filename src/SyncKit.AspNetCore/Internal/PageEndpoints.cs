@@ -12,8 +12,13 @@ internal static class PageEndpoints
 {
     public static void Map(RouteGroupBuilder group, string prefix)
     {
-        group.MapGet("/", async (HttpContext context, [FromServices] DashboardQueries queries, CancellationToken ct) =>
-            Page(Pages.Overview(queries.Options.Title, LinksFor(context, prefix), await queries.OverviewAsync(ct).ConfigureAwait(false), queries.Retention())));
+        group.MapGet("/", async (string? state, string? q, string? after, int? limit, HttpContext context, [FromServices] DashboardQueries queries, CancellationToken ct) =>
+        {
+            var links = LinksFor(context, prefix);
+            return OverviewFilter.From(state, q, after, limit) is { } filter
+                ? Page(OverviewHtml.Page(queries.Options.Title, links, await queries.OverviewAsync(filter, ct).ConfigureAwait(false), filter, queries.Retention()))
+                : Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: OverviewFilter.Invalid);
+        });
 
         group.MapGet("/tenants/{tenant}", async (string tenant, HttpContext context, [FromServices] DashboardQueries queries, [FromServices] IAntiforgery antiforgery, CancellationToken ct) =>
         {

@@ -62,4 +62,7 @@ public sealed record JobHealth
 
     /// <summary>Whether the latest reconciliation pass paused correction because the gap rate was above its threshold.</summary>
     public bool ReconciliationPaused { get; init; }
+
+    /// <summary>How many gaps the newest reconciliation pass of either kind leaves open (the job is degraded while any is).</summary>
+    public long UnrepairedGaps { get; init; }
 }

@@ -76,6 +76,7 @@ public sealed class SyncHealthMonitor
         var lastSuccess = inputs.LatestSuccess;
         var paused = PausedReconciliation(inputs);
         var failedShare = FailedShare(inputs.WindowCounts);
+        var gaps = NewestUnrepaired(inputs);
         var health = new JobHealth
         {
             Job = id,
@@ -95,8 +96,9 @@ public sealed class SyncHealthMonitor
             FailedShare = failedShare,
             ErrorBudgetBurn = failedShare / _options.ErrorBudget,
             ReconciliationPaused = paused.Count > 0,
+            UnrepairedGaps = gaps?.Report.Unrepaired ?? 0,
         };
-        return Judge(health, [.. paused, .. UnrepairedGaps(inputs)], last);
+        return Judge(health, [.. paused, .. UnrepairedGaps(gaps)], last);
     }
 
     private JobHealth Judge(JobHealth health, List<string> reconciliation, RunSummary? last)
@@ -161,14 +163,20 @@ public sealed class SyncHealthMonitor
         return reasons;
     }
 
+    /// <summary>The newest pass of either kind, when it leaves gaps open.</summary>
+    private static (RunSummary Run, ReconciliationReport Report)? NewestUnrepaired(JobHealthInputs inputs) =>
+        PerJobHealthInputs.Newer(inputs.LatestIncrementalReconciliation, inputs.LatestFullReconciliation) is { } run
+            && ReconciliationReport.FromReport(run.Kind, run.Report) is { Unrepaired: > 0 } report
+            ? (run, report)
+            : null;
+
     /// <summary>
     /// The gaps the newest pass of either kind leaves open: each pass carries every one it did not find closed, so a
     /// known gap keeps the job degraded, named, until a pass finds the destination holding the source's version.
     /// </summary>
-    private static IEnumerable<string> UnrepairedGaps(JobHealthInputs inputs)
+    private static IEnumerable<string> UnrepairedGaps((RunSummary Run, ReconciliationReport Report)? gaps)
     {
-        if (PerJobHealthInputs.Newer(inputs.LatestIncrementalReconciliation, inputs.LatestFullReconciliation) is { } run
-            && ReconciliationReport.FromReport(run.Kind, run.Report) is { Unrepaired: > 0 } report)
+        if (gaps is var (run, report))
         {
             var named = string.Join(", ", report.UnrepairedKeys.Take(KeysNamed));
             var more = report.Unrepaired > KeysNamed ? Format($" and {report.Unrepaired - KeysNamed} more") : string.Empty;

@@ -36,7 +36,17 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
         (await _page.TitleAsync()).Should().Be("Tenants · SyncKit");
         (await _page.Locator("#tenants tbody tr").CountAsync()).Should().Be(2);
         (await _page.Locator("tr[data-tenant=globex]").InnerTextAsync()).Should().Contain("Stalled");
+        (await _page.Locator("#tenants tbody tr").First.GetAttributeAsync("data-tenant")).Should().Be("globex", "the worst tenant comes first");
+        (await _page.Locator("#summary-figures").InnerTextAsync()).Should().Contain("3: 1 healthy, 1 degraded, 1 stalled");
+        (await _page.Locator("#anomaly-list tbody tr").CountAsync()).Should().Be(2);
         await ScreenshotAsync("overview");
+
+        await _page.GetByLabel("Health").SelectOptionAsync("Degraded");
+        await _page.GetByLabel("Tenant name contains").FillAsync("AC");
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await WaitForPageAsync("**/synckit/?state=Degraded&q=AC", "Tenants");
+        (await _page.Locator("#tenants tbody tr").AllInnerTextsAsync()).Should().ContainSingle().Which.Should().StartWith("acme");
+        await ScreenshotAsync("overview-filtered");
 
         await _page.GetByRole(AriaRole.Link, new() { Name = "acme", Exact = true }).ClickAsync();
 

@@ -26,6 +26,7 @@ public sealed class UnrepairedGapTests : ReconciliationTestBase
         var health = await HealthAsync(job);
         health.Status.Should().Be(JobHealthStatus.Degraded);
         health.Reasons.Should().ContainSingle().Which.Should().Contain("unrepaired").And.Contain(Key).And.Contain(run.RunId);
+        health.UnrepairedGaps.Should().Be(1);
     }
 
     [Fact]
@@ -46,6 +47,7 @@ public sealed class UnrepairedGapTests : ReconciliationTestBase
         var health = await HealthAsync(job);
         health.Status.Should().Be(JobHealthStatus.Healthy);
         health.Reasons.Should().BeEmpty();
+        health.UnrepairedGaps.Should().Be(0);
     }
 
     [Fact]

@@ -38,6 +38,8 @@ internal static class Formats
     /// <summary>A run id cut to 12 characters, for tables whose link leads to the whole run.</summary>
     public static string RunId(string runId) => runId.Length > 12 ? runId[..12] + "…" : runId;
 
+    public static string Percent(double percent) => string.Create(CultureInfo.InvariantCulture, $"{percent:0.#} %");
+
     public static string Burn(double burn) => string.Create(CultureInfo.InvariantCulture, $"{burn:0.##}×");
 
     /// <summary>The value of an <c>input type="datetime-local"</c> for an instant, in UTC.</summary>

@@ -6,7 +6,18 @@ internal sealed record Links(string Root)
 {
     public string Overview => Root + "/";
 
+    /// <summary>The overview with a filter, from the row after <paramref name="after"/>; the default page size is left out.</summary>
+    public string FilteredOverview(OverviewFilter filter, string? after) =>
+        Overview + Query(
+            ("state", filter.State?.ToString()),
+            ("q", filter.Query),
+            ("after", after),
+            ("limit", filter.Limit == OverviewFilter.DefaultLimit ? null : filter.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     public string Tenant(string tenant) => $"{Root}/tenants/{Uri.EscapeDataString(tenant)}";
+
+    /// <summary>A job's row on its tenant's page.</summary>
+    public string Job(JobId job) => $"{Tenant(job.Tenant)}#{JobAnchor(job.Stream)}";
 
     public string Run(string runId, long? auditAfter = null) =>
         $"{Root}/runs/{Uri.EscapeDataString(runId)}" + Query(("after", auditAfter?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -17,6 +28,9 @@ internal sealed record Links(string Root)
     public string Replay(JobId? job = null) => Root + "/replay" + Query(("job", job is { } j ? JobKey(j) : null));
 
     public string Action(string name) => $"{Root}/{name}";
+
+    /// <summary>The id of a job's row on its tenant's page.</summary>
+    public static string JobAnchor(string stream) => "job-" + Uri.EscapeDataString(stream);
 
     /// <summary>One form value naming a job: tenant and stream escaped, so a slash inside either stays unambiguous.</summary>
     public static string JobKey(JobId job) => $"{Uri.EscapeDataString(job.Tenant)}/{Uri.EscapeDataString(job.Stream)}";

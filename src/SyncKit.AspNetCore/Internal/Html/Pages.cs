@@ -7,33 +7,13 @@ internal static class Pages
 {
     private const int PayloadPreview = 300;
 
-    public static string Overview(string title, Links links, IReadOnlyList<TenantSummary> tenants, RetentionView retention) =>
-        Layout.Page(title, "Tenants", links, html =>
-        {
-            if (tenants.Count == 0)
-            {
-                html.Write($"<p>No job is registered.</p>");
-                RetentionHtml.Write(html, retention);
-                return;
-            }
-
-            html.Write($"<table id=\"tenants\"><caption class=\"muted\">{tenants.Count} tenant(s); each row shows the worst of its jobs.</caption><thead><tr><th scope=\"col\">Tenant</th><th scope=\"col\">Health</th><th scope=\"col\" class=\"num\">Jobs</th><th scope=\"col\" class=\"num\">Lag</th><th scope=\"col\">Last success</th><th scope=\"col\" class=\"num\">Dead letters</th><th scope=\"col\">Breaker</th><th scope=\"col\" class=\"num\">Error-budget burn</th></tr></thead><tbody>");
-            foreach (var t in tenants)
-            {
-                html.Write($"<tr data-tenant=\"{t.Tenant}\"><th scope=\"row\"><a href=\"{links.Tenant(t.Tenant)}\">{t.Tenant}</a></th><td>{Layout.Status(t.Status)}</td><td class=\"num\">{t.Jobs}</td><td class=\"num\">{Formats.Duration(t.Lag)}</td><td>{Formats.Time(t.LastSuccessAt)}</td><td class=\"num\"><a href=\"{links.DeadLetters(t.Tenant)}\">{t.DeadLetters}</a></td><td>{t.Breaker}</td><td class=\"num\">{Formats.Burn(t.ErrorBudgetBurn)}</td></tr>");
-            }
-
-            html.Write($"</tbody></table>");
-            RetentionHtml.Write(html, retention);
-        });
-
     public static string Tenant(string title, Links links, TenantDetail tenant, AntiforgeryTokenSet tokens) =>
         Layout.Page(title, $"Tenant {tenant.Tenant}", links, html =>
         {
             html.Write($"<h2 id=\"jobs\">Jobs</h2><table><thead><tr><th scope=\"col\">Stream</th><th scope=\"col\">Health</th><th scope=\"col\" class=\"num\">Lag</th><th scope=\"col\">Checkpoint</th><th scope=\"col\">Last success</th><th scope=\"col\" class=\"num\">Dead letters</th><th scope=\"col\">Breakers (source / destination)</th><th scope=\"col\" class=\"num\">Burn</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
             foreach (var job in tenant.Jobs)
             {
-                html.Write($"<tr data-stream=\"{job.Job.Stream}\"><th scope=\"row\">{job.Job.Stream}</th><td>{Layout.Status(job.Status)}");
+                html.Write($"<tr id=\"{Links.JobAnchor(job.Job.Stream)}\" data-stream=\"{job.Job.Stream}\"><th scope=\"row\">{job.Job.Stream}</th><td>{Layout.Status(job.Status)}");
                 if (job.Reasons.Count > 0)
                 {
                     html.Write($"<ul class=\"reasons\">");
