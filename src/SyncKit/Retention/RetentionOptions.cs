@@ -54,11 +54,19 @@ public sealed class RetentionOptions
     public TimeSpan FirstPassDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The most rows one batch deletes, each batch its own short write. After each batch the purge waits as long as the
-    /// batch took, so it never holds the store's writer more than half the time and a sync's commit waits for at most
-    /// one batch.
+    /// The most rows one batch deletes, each batch its own short write. On SQLite a batch also ends early, a few rows
+    /// in, when a sync waits for the writer, so a sync's commit waits for a few rows at most.
     /// </summary>
     /// <value>Default 200.</value>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// The most of the store's write time a purge takes: after each batch it rests until its batches make up this
+    /// share of the time, so syncs find the writer free for the rest. At 0.1, purging a 10M-run history kept syncs'
+    /// p99 commit latency within 2× of a quiet store (<c>benchmarks/README.md</c>); raise it to purge a backlog faster.
+    /// </summary>
+    /// <value>Default 0.1.</value>
+    [Range(0.01, 1.0)]
+    public double WriterShare { get; set; } = 0.1;
 }

@@ -11,8 +11,8 @@ namespace SyncKit;
 /// <see cref="RetentionOptions.Interval"/>; call <see cref="PurgeAsync"/> to run one now.
 /// </summary>
 /// <remarks>
-/// Each batch is one short write of its own, and after each the pass waits as long as the batch took, so syncs keep
-/// committing while years of history are deleted: a sync's commit waits for one batch at most. Passes never overlap
+/// Each batch is one short write of its own, and after each the pass rests so its batches take at most
+/// <see cref="RetentionOptions.WriterShare"/> of the time, so syncs keep committing while years of history are deleted. Passes never overlap
 /// within a process; on PostgreSQL, passes of several hosts skip the rows another is deleting.
 /// </remarks>
 public sealed class SyncRetention
@@ -105,7 +105,7 @@ public sealed class SyncRetention
         return pass;
     }
 
-    // Batch after batch until one deletes nothing, resting after each as long as it took (half the writer at most).
+    // Batch after batch until one deletes nothing, resting after each so the batches take WriterShare of the time.
     private async Task<long> DrainAsync(Func<int, ValueTask<int>> purgeBatch, CancellationToken cancellationToken)
     {
         long total = 0;
@@ -119,10 +119,10 @@ public sealed class SyncRetention
             }
 
             total += deleted;
-            var took = _time.GetElapsedTime(started);
-            if (took > TimeSpan.Zero)
+            var rest = _time.GetElapsedTime(started) * (1 / Options.WriterShare - 1);
+            if (rest > TimeSpan.Zero)
             {
-                await Task.Delay(took, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(rest, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }
