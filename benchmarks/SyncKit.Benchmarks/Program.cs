@@ -25,8 +25,7 @@ if (args is ["--retention-stall", ..])
 {
     var runs = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000_000;
     var commits = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2_000;
-    int? batchSize = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : null;
-    return await SyncKit.Benchmarks.Retention.RetentionStallMeasurement.RunAsync(runs, commits, batchSize);
+    return await SyncKit.Benchmarks.Retention.RetentionStallMeasurement.RunAsync(runs, commits, args.Length > 3 ? args[3] : null);
 }
 
 if (args is ["--scheduler-scale", var tenants, var cadence, var duration, ..])

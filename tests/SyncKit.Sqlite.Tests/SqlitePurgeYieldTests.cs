@@ -64,6 +64,8 @@ public sealed class SqlitePurgeYieldTests : IDisposable
 
         public bool WritersWaiting => true;
 
+        public ValueTask CheckpointAsync(CancellationToken cancellationToken) => inner.CheckpointAsync(cancellationToken);
+
         public ValueTask<TResult> ReadAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> read, CancellationToken cancellationToken) =>
             inner.ReadAsync(state, read, cancellationToken);
 

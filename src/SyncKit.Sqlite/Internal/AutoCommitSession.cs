@@ -7,6 +7,9 @@ internal sealed class AutoCommitSession(SqliteDatabase database) : ISqliteSessio
 
     public bool WritersWaiting => database.WritersWaiting;
 
+    public async ValueTask CheckpointAsync(CancellationToken cancellationToken) =>
+        await ReadAsync(0, static (connection, _) => connection.Command("PRAGMA wal_checkpoint(PASSIVE)").ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
+
     public async ValueTask<TResult> ReadAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> read, CancellationToken cancellationToken)
     {
         var connection = await database.RentAsync(cancellationToken).ConfigureAwait(false);

@@ -11,6 +11,12 @@ internal interface ISqliteSession
     /// <summary>Whether another writer of this process waits for the write gate: a long write (a purge) ends early for it.</summary>
     bool WritersWaiting { get; }
 
+    /// <summary>
+    /// Copies the write-ahead log into the database without waiting for anyone (a passive checkpoint), after a write
+    /// that dirtied many pages, so the next small commit does not pay for that copy; nothing inside a transaction.
+    /// </summary>
+    ValueTask CheckpointAsync(CancellationToken cancellationToken);
+
     /// <summary>Runs a read; it sees committed state (and, in a transaction, the transaction's own writes).</summary>
     ValueTask<TResult> ReadAsync<TState, TResult>(TState state, Func<StoreConnection, TState, TResult> read, CancellationToken cancellationToken);
 

@@ -75,6 +75,8 @@ internal sealed class SqliteStateTransaction : IStateTransaction, ISqliteSession
 
     public bool WritersWaiting => _database.WritersWaiting;
 
+    public ValueTask CheckpointAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public async ValueTask PrepareDbTransactionAsync(CancellationToken cancellationToken)
     {
         ThrowIfCompleted();

@@ -130,7 +130,7 @@ internal sealed partial class SqliteStateWriter
             return 0;
         }
 
-        return await session.WriteAsync((Session: session, expiry.Before, expiry.Now, Keys: expired), static (connection, s) =>
+        return await CheckpointedAsync(session.WriteAsync((Session: session, expiry.Before, expiry.Now, Keys: expired), static (connection, s) =>
         {
             var delete = connection.Command($"DELETE FROM synckit_dedup WHERE scope = $scope AND dedup_key = $key AND ({Expired})")
                 .Bind("$before", s.Before)
@@ -147,7 +147,7 @@ internal sealed partial class SqliteStateWriter
 
                 return deleted;
             });
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private const string Expired = "(completed_at IS NOT NULL AND completed_at < $before) OR (completed_at IS NULL AND held_until <= $now)";

@@ -122,14 +122,14 @@ internal sealed partial class SqliteStateWriter
     ValueTask<int> IRunHistoryStore.PurgeAsync(DateTimeOffset endedBefore, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return session.WriteAsync((Session: session, Before: SqliteValues.Ticks(endedBefore), Limit: limit), static (connection, s) =>
+        return CheckpointedAsync(session.WriteAsync((Session: session, Before: SqliteValues.Ticks(endedBefore), Limit: limit), static (connection, s) =>
             PurgeInSteps(s.Session, s.Limit, step =>
             {
                 // The two statements pick the same runs, for nothing writes between them.
                 const string Step = "SELECT run_id FROM synckit_runs WHERE ended_at < $before ORDER BY ended_at LIMIT $step";
                 connection.Command($"DELETE FROM synckit_audit WHERE run_id IN ({Step})").Bind("$before", s.Before).Bind("$step", step).ExecuteNonQuery();
                 return connection.Command($"DELETE FROM synckit_runs WHERE run_id IN ({Step})").Bind("$before", s.Before).Bind("$step", step).ExecuteNonQuery();
-            }), cancellationToken);
+            }), cancellationToken), cancellationToken);
     }
 
     // The oldest entries by seq (the rowid, so no index is read): the trail is purged from its start without an index on
@@ -137,7 +137,7 @@ internal sealed partial class SqliteStateWriter
     ValueTask<int> IRunHistoryStore.PurgeAuditAsync(DateTimeOffset recordedBefore, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return session.WriteAsync((Session: session, Before: SqliteValues.Ticks(recordedBefore), Limit: limit), static (connection, s) =>
+        return CheckpointedAsync(session.WriteAsync((Session: session, Before: SqliteValues.Ticks(recordedBefore), Limit: limit), static (connection, s) =>
         {
             // The entries looked at are the oldest `limit` ones, whatever each step deletes, as the contract says.
             var first = connection.Command("SELECT coalesce(min(seq), 0) FROM synckit_audit").ExecuteScalar() is long seq ? seq : 0;
@@ -147,7 +147,22 @@ internal sealed partial class SqliteStateWriter
                     .Bind("$before", s.Before)
                     .Bind("$step", step)
                     .ExecuteNonQuery());
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// A purge's batch, then a passive checkpoint when it deleted anything: its pages go from the log into the database
+    /// at its cost, not at the cost of the sync whose small commit would cross the log's checkpoint threshold next.
+    /// </summary>
+    private async ValueTask<int> CheckpointedAsync(ValueTask<int> purge, CancellationToken cancellationToken)
+    {
+        var deleted = await purge.ConfigureAwait(false);
+        if (deleted > 0)
+        {
+            await session.CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return deleted;
     }
 
     /// <summary>
