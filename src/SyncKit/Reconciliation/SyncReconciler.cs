@@ -1,6 +1,7 @@
 using SyncKit.Diagnostics.Internal;
 using SyncKit.Jobs.Internal;
 using SyncKit.Reconciliation.Internal;
+using SyncKit.Resilience.Internal;
 
 namespace SyncKit;
 
@@ -158,6 +159,7 @@ public sealed class SyncReconciler
         CancellationToken cancellationToken)
     {
         var services = _engine.Services;
+        SyncResilience.CallsFor(job.Id);
         using var activity = SyncKitActivity.StartRun("synckit.reconcile", job.Id, kind, out var runId);
         var startedAt = services.TimeProvider.GetUtcNow();
         var started = services.TimeProvider.GetTimestamp();
@@ -199,7 +201,7 @@ public sealed class SyncReconciler
         {
             var errorClass = services.Resilience.Classifier.ClassifyOrDefault(ex).Class;
             outcome = errorClass.StopsJob() ? RunOutcome.Stopped : RunOutcome.Failed;
-            error = ex.Message;
+            error = services.Resilience.Describe(ex, job.Options, job.Id);
             errors[errorClass] = 1;
             Log.ReconciliationFailed(services.Logger, ex, runId, kind, job.Id.Tenant, job.Id.Stream);
         }

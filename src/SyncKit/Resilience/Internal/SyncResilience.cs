@@ -76,6 +76,15 @@ internal sealed class SyncResilience(TimeProvider timeProvider, DefaultErrorClas
         return refused.Message;
     }
 
+    /// <summary>
+    /// <see cref="Explain"/> for a failure that is (or wraps) a call an open breaker refused; otherwise the failure's own
+    /// message.
+    /// </summary>
+    public string Describe(Exception failure, SyncJobOptions options, JobId job) =>
+        (failure as BrokenCircuitException ?? failure.InnerException as BrokenCircuitException) is { } refused
+            ? Explain(refused, options, job)
+            : failure.Message;
+
     public ResiliencePipeline ForSource(SyncJobOptions options, JobId job, Action<RetryContext> onRetry)
     {
         var shared = Shared(SourceKey(options, job), options, options.SourceRateLimiter);
