@@ -90,7 +90,7 @@ internal sealed class DashboardQueries(
     /// <summary>The jobs' health in tenant, then stream order, from one set-based read of the store.</summary>
     private Task<IReadOnlyList<JobHealth>> HealthAsync(IEnumerable<JobId> jobs, CancellationToken cancellationToken) =>
         monitor.CheckAllAsync(
-            [.. jobs.OrderBy(j => j.Tenant, StringComparer.Ordinal).ThenBy(j => j.Stream, StringComparer.Ordinal).Select(j => new MonitoredJob(j, runner.OptionsFor(j.Stream)))],
+            [.. jobs.OrderBy(j => j.Tenant, StringComparer.Ordinal).ThenBy(j => j.Stream, StringComparer.Ordinal).Select(j => new MonitoredJob(j, runner.OptionsFor(j)))],
             cancellationToken);
 
     private async Task<List<LagSeries>> LagSeriesAsync(IEnumerable<JobId> jobs, CancellationToken cancellationToken)
@@ -98,7 +98,7 @@ internal sealed class DashboardQueries(
         var series = new List<LagSeries>();
         foreach (var job in jobs.OrderBy(j => j.Stream, StringComparer.Ordinal))
         {
-            var cadence = runner.OptionsFor(job.Stream).Cadence;
+            var cadence = runner.OptionsFor(job).Cadence;
             var runs = await _history.QueryAsync(RunQuery.ForJob(job) with { Kind = RunKind.Sync, Limit = _options.LagChartRuns }, cancellationToken).ConfigureAwait(false);
             series.Add(new LagSeries(job.Stream, cadence, cadence * _options.Health.StalledAfterCadences, LagHistory.From(runs)));
         }
