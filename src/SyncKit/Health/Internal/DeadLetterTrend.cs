@@ -2,7 +2,8 @@ namespace SyncKit.Health.Internal;
 
 /// <summary>
 /// Remembers one job's dead-letter queue sizes as the monitor observes them, to tell its growth over a window.
-/// Thread-safe.
+/// Only the observations where the size changed are kept (the size between two of them is the earlier one's), so a job
+/// checked every few seconds with a steady queue costs one entry, not one per check. Thread-safe.
 /// </summary>
 internal sealed class DeadLetterTrend
 {
@@ -14,7 +15,11 @@ internal sealed class DeadLetterTrend
     {
         lock (_sync)
         {
-            _sizes.Add((now, size));
+            if (_sizes.Count == 0 || _sizes[^1].Size != size)
+            {
+                _sizes.Add((now, size));
+            }
+
             var baseline = _sizes.FindLastIndex(s => s.At <= now - window);
             if (baseline > 0)
             {
@@ -22,6 +27,18 @@ internal sealed class DeadLetterTrend
             }
 
             return size - _sizes[0].Size;
+        }
+    }
+
+    /// <summary>How many observations are kept.</summary>
+    internal int Kept
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _sizes.Count;
+            }
         }
     }
 }
