@@ -74,8 +74,8 @@ public static class RetentionStallMeasurement
             Report("without a purge (before)", before);
             Report("during the purge", during);
             Report("without a purge (after)", after);
-            var baseline = Math.Max(Percentile(before, 0.99), Percentile(after, 0.99));
-            var ratio = Percentile(during, 0.99) / baseline;
+            var baseline = Math.Max(NearestRank.Of(before, 0.99), NearestRank.Of(after, 0.99));
+            var ratio = NearestRank.Of(during, 0.99) / baseline;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"purge deleted {deleted:N0} runs in {purging.Elapsed.TotalSeconds:0.0} s ({deleted / purging.Elapsed.TotalSeconds:N0} runs/s); p99 during ÷ p99 without = {ratio:0.00} (target ≤ 2)"));
             return ratio <= 2 ? 0 : 1;
@@ -142,7 +142,7 @@ public static class RetentionStallMeasurement
         return (long)(await count.ExecuteScalarAsync())!;
     }
 
-    // What a sync does after each batch: its checkpoint and its run's record, in one transaction.
+    // What a sync does after each batch: its checkpoint and its run's record, in one transaction. Latencies come back sorted.
     private static async Task<double[]> CommitAsync(ISyncStateStore store, int count, int phase)
     {
         var latencies = new double[count];
@@ -164,16 +164,12 @@ public static class RetentionStallMeasurement
             latencies[i] = watch.Elapsed.TotalMilliseconds;
         }
 
+        Array.Sort(latencies);
         return latencies;
     }
 
     private static void Report(string phase, double[] latencies) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"commit latency {phase}: p50 {Percentile(latencies, 0.5):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms, max {latencies.Max():0.00} ms ({latencies.Length:N0} commits)"));
+            $"commit latency {phase}: p50 {NearestRank.Of(latencies, 0.5):0.00} ms, p99 {NearestRank.Of(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms ({latencies.Length:N0} commits)"));
 
-    private static double Percentile(double[] values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
 }

@@ -62,7 +62,7 @@ public static class SchedulerScaleMeasurement
                 ready in {ready.TotalSeconds:0.00} s; working set {workingSet / (1024 * 1024):N0} MB (peak {peak / (1024 * 1024):N0} MB)
                 runs: {runs:N0} ({(double)runs / jobs:0.00} per job, {expected:0.00} cadences observed); jobs never run: {jobs - reads.Count:N0}
                 CPU after start: {cpu.TotalSeconds:0.0} s = {cpu / duration * 100:0.0} % of a core; {(runs == 0 ? 0 : cpu.TotalMilliseconds / runs):0.00} ms per run
-                start drift (a start minus one cadence after the job's previous start), {drift.Length:N0} intervals: p50 {Percentile(drift, 0.5):0} ms, p99 {Percentile(drift, 0.99):0} ms, max {(drift.Length == 0 ? 0 : drift[^1]):0} ms
+                start drift (a start minus one cadence after the job's previous start), {drift.Length:N0} intervals: p50 {NearestRank.Of(drift, 0.5):0} ms, p99 {NearestRank.Of(drift, 0.99):0} ms, max {(drift.Length == 0 ? 0 : drift[^1]):0} ms
                 """));
             return 0;
         }
@@ -78,9 +78,6 @@ public static class SchedulerScaleMeasurement
         var times = starts.ToArray();
         return times.Zip(times.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b).TotalMilliseconds - cadence.TotalMilliseconds);
     };
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     public sealed record Row(string Id);
 

@@ -27,7 +27,7 @@ internal sealed class WelcomeRelay : IAsyncDisposable
     private static readonly TimeSpan LongestPause = TimeSpan.FromMinutes(1);
 
     // A sent welcome's body is kept as long as the core keeps a run's audit trail by default, then emptied once an hour.
-    private static readonly TimeSpan SentBodiesKept = TimeSpan.FromDays(30);
+    internal static readonly TimeSpan SentBodiesKept = TimeSpan.FromDays(30);
     private static readonly TimeSpan EmptyingInterval = TimeSpan.FromHours(1);
 
     // One send window per process, whatever the databases and tenants: tenants posting side by side would each hold

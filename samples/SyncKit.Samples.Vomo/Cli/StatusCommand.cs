@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using SyncKit.Samples.Vomo.Crm.Internal;
 
 namespace SyncKit.Samples.Vomo.Cli;
 
@@ -62,7 +63,7 @@ internal static class StatusCommand
 
     /// <summary>How long the store keeps history, as <c>sync</c> and <c>sync --watch</c> purge it.</summary>
     internal static string RetentionText(RetentionOptions retention) =>
-        $"History kept: runs {Days(retention.Runs)}, audit entries {Days(retention.Audit)}, dedup keys {Days(retention.Dedup)}; sent welcomes lose their bodies after 30 days.";
+        $"History kept: runs {Days(retention.Runs)}, audit entries {Days(retention.Audit)}, dedup keys {Days(retention.Dedup)}; sent welcomes lose their bodies after {Days(WelcomeRelay.SentBodiesKept)}.";
 
     private static string Days(TimeSpan? limit) => limit is { } span ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalDays:0.##} days") : "for ever";
 
