@@ -35,21 +35,7 @@ public class DashboardScaleBenchmarks
     }
 
     [GlobalCleanup]
-    public async Task Cleanup()
-    {
-        _client?.Dispose();
-        _queries?.Dispose();
-        if (_raw is not null)
-        {
-            await _raw.DisposeAsync();
-        }
-
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            await _host.DisposeAsync();
-        }
-    }
+    public Task Cleanup() => DashboardBenchmarks.StopAsync(_client, _queries, _raw, _host);
 
     [Benchmark(Baseline = true)]
     public async Task<int> RawQueries() => (await _queries!.RunAsync(DashboardDataset.Now, Health.ErrorBudgetWindow, Health.ErrorBudget)).Count;
