@@ -86,17 +86,15 @@ internal sealed class SqliteDatabase : IDisposable
         _idle.Add(connection);
     }
 
-    /// <summary>Whether a writer of this process waits for the write gate.</summary>
+    /// <summary>
+    /// Whether a writer of this process waits for the write gate. Asked by the gate's holder, so every writer counted
+    /// (from entering to getting the gate) is one that waits for it.
+    /// </summary>
     public bool WritersWaiting => Volatile.Read(ref _waitingWriters) > 0;
 
     /// <summary>Waits for this process's write gate, at most the busy timeout.</summary>
     public async ValueTask EnterWriteAsync(CancellationToken cancellationToken)
     {
-        if (_writeGate.Wait(0))
-        {
-            return;
-        }
-
         Interlocked.Increment(ref _waitingWriters);
         try
         {
@@ -114,11 +112,6 @@ internal sealed class SqliteDatabase : IDisposable
     /// <inheritdoc cref="EnterWriteAsync"/>
     public void EnterWrite()
     {
-        if (_writeGate.Wait(0))
-        {
-            return;
-        }
-
         Interlocked.Increment(ref _waitingWriters);
         try
         {
